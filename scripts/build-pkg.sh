@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the release wasm and generates pkg/: an ES module for the web with TypeScript
+# declarations and a package.json, so the same folder is served to the page and installable by npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --lib --target wasm32-unknown-unknown --profile wasm
+wasm-bindgen --target web --out-dir pkg --typescript \
+  target/wasm32-unknown-unknown/wasm/dropout_topk.wasm
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+cat > pkg/package.json <<JSON
+{
+  "name": "dropout-topk",
+  "version": "$version",
+  "description": "Dropout and top-k sampling on a tiny transformer, in WebAssembly.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "files": ["dropout_topk_bg.wasm", "dropout_topk.js", "dropout_topk.d.ts", "dropout_topk_bg.wasm.d.ts"],
+  "module": "dropout_topk.js",
+  "main": "dropout_topk.js",
+  "types": "dropout_topk.d.ts",
+  "sideEffects": ["./snippets/*"]
+}
+JSON
+ls -l pkg/*.wasm | awk '{print "pkg: " $5 " bytes of wasm"}'

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what this project needs and a fresh machine lacks; each step is skipped when done.
+#   scripts/setup.sh build   the wasm32 target and wasm-bindgen-cli at the crate's pinned version
+#   scripts/setup.sh test    the above, plus Chromium, chromedriver and the npm packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+
+build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    # No --locked: the CLI's own lockfile pins crates this registry mirror does not carry.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+test_tools() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+  fi
+  # Exactly the committed lockfile; Playwright drives Debian's Chromium, it downloads no browser.
+  if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+case "${1:-build}" in
+  build) build_tools ;;
+  test) build_tools; test_tools ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test layer in order and prints how many tests each ran. Fails when a layer fails
+# or runs no test. Expects the tools from `scripts/setup.sh test` (make test runs both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TERM_COLOR=never
+log=$(mktemp -d)
+summary=()
+
+# run NAME COMMAND...: runs a layer, keeps its output, stops everything if it fails.
+run() {
+  local name=$1; shift
+  echo "=== $name: $*"
+  if ! "$@" 2>&1 | tee "$log/$name.txt"; then
+    echo "FAILED: $name" >&2
+    exit 1
+  fi
+}
+
+# count NAME: the number of tests a layer's output reports as passed; a layer with none fails.
+count() {
+  local name=$1 n
+  case $name in
+    playwright) n=$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' "$log/$name.txt" | tail -n 1) ;;
+    *) n=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$log/$name.txt") ;;
+  esac
+  n=${n:-0}
+  if [ "$n" -eq 0 ]; then
+    echo "FAILED: $name ran no test" >&2
+    exit 1
+  fi
+  summary+=("$(printf '%-22s %5d tests passed' "$name" "$n")")
+}
+
+run fmt cargo fmt --check
+summary+=("$(printf '%-22s %11s' fmt clean)")
+run clippy-native cargo clippy --all-targets --release -- -D warnings
+summary+=("$(printf '%-22s %11s' clippy-native clean)")
+run clippy-wasm32 cargo clippy --all-targets --target wasm32-unknown-unknown --profile wasm -- -D warnings
+summary+=("$(printf '%-22s %11s' clippy-wasm32 clean)")
+
+run native cargo test --release
+count native
+
+run wasm-chromium cargo test --target wasm32-unknown-unknown --profile wasm --test web
+count wasm-chromium
+
+run pkg scripts/build-pkg.sh
+run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
+count playwright
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"

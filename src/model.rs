@@ -1,0 +1,273 @@
+//! A tiny decoder-only transformer over characters, with dropout you can watch.
+//!
+//! Pre-norm blocks as in GPT-2 / nanoGPT. Dropout sits where the Transformer paper puts it (on the
+//! embedding sum and on every sub-layer's output before the residual add) and, as in minGPT and
+//! BERT, on the attention weights after softmax. Every dropout goes through [`Dropout`], which
+//! either does nothing (evaluation) or draws a seeded mask, applies it and, when asked, keeps the
+//! mask and the activations before and after for one example of the batch.
+use burn::module::{Module, ModuleMapper, Param};
+use burn::nn::{Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::activation::{gelu, softmax};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+
+use crate::dropout::keep_scale;
+use crate::rng::Rng;
+
+/// Sizes of the model. The defaults were chosen by measuring a training step in the browser: they
+/// learn English spelling from the bundled corpus while a step stays well under a frame's budget.
+#[derive(burn::config::Config, Debug, PartialEq)]
+pub struct ModelConfig {
+    /// Number of distinct characters.
+    pub vocab_size: usize,
+    /// Width of the residual stream.
+    #[config(default = 48)]
+    pub d_model: usize,
+    /// Attention heads per block (d_model must be a multiple).
+    #[config(default = 3)]
+    pub n_heads: usize,
+    /// Transformer blocks.
+    #[config(default = 2)]
+    pub n_layers: usize,
+    /// Hidden width of each feed-forward layer (4 x d_model, as in the Transformer paper).
+    #[config(default = 192)]
+    pub d_ff: usize,
+    /// Longest context in characters; longer prompts keep their last `context` characters.
+    #[config(default = 32)]
+    pub context: usize,
+}
+
+/// Standard deviation of the initial weights (GPT-2's 0.02).
+const INIT_STD: f64 = 0.02;
+
+/// Where dropout acts in a forward pass, named for the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// The sum of token and position embeddings, `[seq, d_model]` per example.
+    Embedding,
+    /// Attention weights after softmax, `[heads, seq, seq]` per example.
+    AttentionWeights,
+    /// The attention sub-layer's output before the residual add, `[seq, d_model]`.
+    AttentionOutput,
+    /// The feed-forward sub-layer's output before the residual add, `[seq, d_model]`.
+    FeedForwardOutput,
+}
+
+/// What one dropout site did to one example (the first of the batch) in a forward pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Which kind of site.
+    pub kind: SiteKind,
+    /// The block it belongs to (`None` for the embedding).
+    pub block: Option<usize>,
+    /// Shape of one example's activations here.
+    pub shape: Vec<usize>,
+    /// The rate the mask was drawn at.
+    pub p: f32,
+    /// The uniform draws behind the mask (a unit is kept when its draw >= p).
+    pub draws: Vec<f32>,
+    /// The mask the pass applied: 1 kept, 0 dropped.
+    pub mask: Vec<u8>,
+    /// Activations before dropout.
+    pub before: Vec<f32>,
+    /// Activations after dropout: 0 where dropped, before / (1 - p) where kept.
+    pub after: Vec<f32>,
+}
+
+/// Dropout for one forward pass: off (evaluation) or on with a rate and a seeded generator.
+#[derive(Debug)]
+pub struct Dropout {
+    p: Option<f32>,
+    rng: Rng,
+    observe: bool,
+    sites: Vec<Site>,
+}
+
+impl Dropout {
+    /// No dropout: evaluation mode, the identity everywhere.
+    pub fn off() -> Self {
+        Dropout { p: None, rng: Rng::new(0), observe: false, sites: Vec::new() }
+    }
+
+    /// Dropout at rate p with masks drawn from `seed`; with `observe`, every site is recorded.
+    /// p must already be checked to lie in [0, 1].
+    pub fn on(p: f32, seed: u64, observe: bool) -> Self {
+        Dropout { p: Some(p), rng: Rng::new(seed), observe, sites: Vec::new() }
+    }
+
+    /// The sites recorded so far, in forward order.
+    pub fn into_sites(self) -> Vec<Site> {
+        self.sites
+    }
+
+    /// Applies dropout to `x` (`[batch, ...]`): one uniform draw per unit, kept when draw >= p,
+    /// kept units scaled by 1 / (1 - p), all zeros at p = 1.
+    fn apply<const D: usize>(&mut self, x: Tensor<D>, kind: SiteKind, block: Option<usize>) -> Tensor<D> {
+        let Some(p) = self.p else { return x };
+        let dims = x.dims();
+        let units: usize = dims.iter().product();
+        let draws = self.rng.uniforms(units);
+        let scale = keep_scale(p);
+        // One tensor holds the mask already multiplied by the scale: a single multiply applies both.
+        let factors: Vec<f32> = draws.iter().map(|&u| if u >= p { scale } else { 0.0 }).collect();
+        let factor_tensor = Tensor::<D>::from_data(TensorData::new(factors.clone(), dims), &x.device());
+        let y = x.clone() * factor_tensor;
+        if self.observe {
+            let per_example = units / dims[0];
+            let first = |t: Tensor<D>| -> Vec<f32> {
+                let ranges: Vec<_> = dims.iter().enumerate().map(|(i, &d)| if i == 0 { 0..1 } else { 0..d }).collect();
+                t.slice(ranges.as_slice()).into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
+            };
+            self.sites.push(Site {
+                kind,
+                block,
+                shape: dims[1..].to_vec(),
+                p,
+                draws: draws[..per_example].to_vec(),
+                mask: draws[..per_example].iter().map(|&u| u8::from(u >= p)).collect(),
+                before: first(x),
+                after: first(y.clone()),
+            });
+        }
+        y
+    }
+}
+
+/// One pre-norm transformer block: causal self-attention, then a feed-forward layer.
+#[derive(Module, Debug)]
+pub struct Block {
+    norm_attention: LayerNorm,
+    /// Queries, keys and values in one projection: `[d_model] -> [3 * d_model]`.
+    qkv: Linear,
+    projection: Linear,
+    norm_feed_forward: LayerNorm,
+    feed_forward_in: Linear,
+    feed_forward_out: Linear,
+    n_heads: usize,
+}
+
+impl Block {
+    /// # Shapes
+    /// - x: `[batch, seq, d_model]`, causal: `[seq, seq]` (true where attention is not allowed)
+    /// - output: `[batch, seq, d_model]`
+    fn forward(&self, x: Tensor<3>, causal: Tensor<2, Bool>, dropout: &mut Dropout, index: usize) -> Tensor<3> {
+        let [batch, seq, d_model] = x.dims();
+        let d_head = d_model / self.n_heads;
+        let block = Some(index);
+
+        // 1. Queries, keys, values, split into heads.
+        let qkv = self.qkv.forward(self.norm_attention.forward(x.clone())); // [batch, seq, 3 * d_model]
+        let qkv = qkv.reshape([batch, seq, 3, self.n_heads, d_head]).permute([2, 0, 3, 1, 4]); // [3, batch, heads, seq, d_head]
+        let [q, k, v] = [0, 1, 2].map(|i| qkv.clone().slice([i..i + 1]).squeeze_dim::<4>(0)); // [batch, heads, seq, d_head]
+        // 2. Scaled dot-product scores, future positions masked out.
+        let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d_head as f32).sqrt()); // [batch, heads, seq, seq]
+        let causal = causal.reshape([1, 1, seq, seq]).expand([batch, self.n_heads, seq, seq]);
+        let scores = scores.mask_fill(causal, -1.0e9);
+        // 3. Attention weights, with dropout on the weights themselves.
+        let weights = dropout.apply(softmax(scores, 3), SiteKind::AttentionWeights, block);
+        // 4. Mix the values, merge the heads, project, dropout, residual add.
+        let mixed = weights.matmul(v).swap_dims(1, 2).reshape([batch, seq, d_model]); // [batch, seq, d_model]
+        let attention = dropout.apply(self.projection.forward(mixed), SiteKind::AttentionOutput, block);
+        let x = x + attention;
+        // 5. Feed-forward, dropout, residual add.
+        let hidden = gelu(self.feed_forward_in.forward(self.norm_feed_forward.forward(x.clone()))); // [batch, seq, d_ff]
+        let feed_forward = dropout.apply(self.feed_forward_out.forward(hidden), SiteKind::FeedForwardOutput, block);
+        x + feed_forward
+    }
+}
+
+/// The language model: embeddings, blocks, a final norm and a projection to the vocabulary.
+#[derive(Module, Debug)]
+pub struct Model {
+    token_embedding: Embedding,
+    position_embedding: Embedding,
+    blocks: Vec<Block>,
+    norm: LayerNorm,
+    head: Linear,
+    context: usize,
+}
+
+impl ModelConfig {
+    /// A model with seeded initial weights: N(0, 0.02) matrices, zero biases, unit norms. The
+    /// weights come from the core's own generator, so a seed gives the same model on every
+    /// backend and platform.
+    pub fn init(&self, device: &Device, seed: u64) -> Model {
+        assert!(self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads");
+        // Zeros first (no backend randomness), then every matrix is overwritten from the seed.
+        let linear = |i, o| LinearConfig::new(i, o).with_initializer(Initializer::Zeros).init(device);
+        let embedding = |n, d| EmbeddingConfig::new(n, d).with_initializer(Initializer::Zeros).init(device);
+        let model = Model {
+            token_embedding: embedding(self.vocab_size, self.d_model),
+            position_embedding: embedding(self.context, self.d_model),
+            blocks: (0..self.n_layers)
+                .map(|_| Block {
+                    norm_attention: LayerNormConfig::new(self.d_model).init(device),
+                    qkv: linear(self.d_model, 3 * self.d_model),
+                    projection: linear(self.d_model, self.d_model),
+                    norm_feed_forward: LayerNormConfig::new(self.d_model).init(device),
+                    feed_forward_in: linear(self.d_model, self.d_ff),
+                    feed_forward_out: linear(self.d_ff, self.d_model),
+                    n_heads: self.n_heads,
+                })
+                .collect(),
+            norm: LayerNormConfig::new(self.d_model).init(device),
+            head: linear(self.d_model, self.vocab_size),
+            context: self.context,
+        };
+        model.map(&mut NormalMatrices { rng: Rng::new(seed) })
+    }
+}
+
+/// Overwrites every 2-D parameter with N(0, INIT_STD) draws from the core's generator.
+struct NormalMatrices {
+    rng: Rng,
+}
+
+impl ModuleMapper for NormalMatrices {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        if D != 2 {
+            return param;
+        }
+        param.map(|tensor| {
+            let shape = tensor.shape();
+            let device = tensor.device();
+            let values: Vec<f32> = (0..shape.num_elements()).map(|_| (self.normal() * INIT_STD) as f32).collect();
+            let fresh = Tensor::<D>::from_data(TensorData::new(values, shape), &device);
+            if device.is_autodiff() { fresh.require_grad() } else { fresh }
+        })
+    }
+}
+
+impl NormalMatrices {
+    /// A standard normal draw (Box-Muller).
+    fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.rng.next_f64(); // (0, 1]: ln is finite
+        let u2 = self.rng.next_f64();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+impl Model {
+    /// Next-token logits at every position.
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq]` with seq <= context
+    /// - output: `[batch, seq, vocab]`
+    pub fn forward(&self, tokens: Tensor<2, Int>, dropout: &mut Dropout) -> Tensor<3> {
+        let [_batch, seq] = tokens.dims();
+        let device = tokens.device();
+        let positions = Tensor::<1, Int>::arange(0..seq as i64, &device).reshape([1, seq]); // [1, seq]
+        let x = self.token_embedding.forward(tokens) + self.position_embedding.forward(positions); // [batch, seq, d_model]
+        let mut x = dropout.apply(x, SiteKind::Embedding, None);
+        let causal = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device); // true above the diagonal: the future
+        for (i, block) in self.blocks.iter().enumerate() {
+            x = block.forward(x, causal.clone(), dropout, i);
+        }
+        self.head.forward(self.norm.forward(x)) // [batch, seq, vocab]
+    }
+
+    /// The longest context the position embedding covers.
+    pub fn context(&self) -> usize {
+        self.context
+    }
+}

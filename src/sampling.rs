@@ -1,0 +1,169 @@
+//! Turning next-token logits into a distribution and a drawn token: temperature, top-k, top-p.
+//!
+//! The order and the edge cases follow Hugging Face transformers' logits processors, which is what
+//! learners meet next: scale by temperature, cut to top-k (ties at the k-th logit stay), cut to
+//! top-p (the token that crosses p stays), softmax over the whole vocabulary, draw.
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+
+/// How a distribution is shaped before a draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Finite and > 0. 1.0 = the model's own distribution, < 1.0 sharper, > 1.0 flatter.
+    pub temperature: f32,
+    /// Keep the k most likely tokens (>= 1, clamped to the vocabulary); `None` keeps all.
+    pub top_k: Option<usize>,
+    /// Keep the smallest most-likely set whose probability reaches p, in [0, 1]; `None` keeps all.
+    pub top_p: Option<f32>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { temperature: 1.0, top_k: None, top_p: None }
+    }
+}
+
+/// Checks a temperature: finite and > 0 (0 is not greedy decoding here; greedy is k = 1).
+pub fn check_temperature(temperature: f32) -> Result<f32> {
+    if temperature.is_finite() && temperature > 0.0 {
+        Ok(temperature)
+    } else {
+        Err(Error::invalid("temperature", temperature, "a finite number > 0"))
+    }
+}
+
+/// Checks a top-k given as a JS number: an integer >= 1 (any size; it is clamped later).
+pub fn check_top_k(k: f64) -> Result<usize> {
+    if k.is_finite() && k >= 1.0 && k.fract() == 0.0 {
+        Ok(k.min(usize::MAX as f64) as usize)
+    } else {
+        Err(Error::invalid("k", k, "an integer >= 1"))
+    }
+}
+
+/// Checks a top-p: a number in [0, 1] (0 keeps only the most likely token, 1 keeps all).
+pub fn check_top_p(p: f32) -> Result<f32> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(Error::invalid("p", p, "a number in [0, 1]"))
+    }
+}
+
+/// Checks logits: non-empty, no NaN or +inf, at least one finite (-inf means "never this token").
+pub fn check_logits(logits: &[f32]) -> Result<()> {
+    if logits.is_empty() {
+        return Err(Error::invalid("logits", "[] (empty)", "a non-empty array"));
+    }
+    if let Some((i, x)) = logits.iter().enumerate().find(|(_, x)| x.is_nan() || **x == f32::INFINITY) {
+        return Err(Error::invalid("logits", format!("{x} at index {i}"), "finite numbers or -Infinity"));
+    }
+    if logits.iter().all(|x| *x == f32::NEG_INFINITY) {
+        return Err(Error::invalid("logits", "all -Infinity", "an array with at least one finite number"));
+    }
+    Ok(())
+}
+
+/// Softmax over `scores` (f64 so huge logits over tiny temperatures neither overflow nor give NaN).
+fn softmax_f64(scores: &[f64]) -> Vec<f32> {
+    let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| (e / total) as f32).collect()
+}
+
+/// Plain softmax of logits; -inf entries get probability 0.
+pub fn softmax(logits: &[f32]) -> Result<Vec<f32>> {
+    check_logits(logits)?;
+    Ok(softmax_f64(&logits.iter().map(|&x| x as f64).collect::<Vec<_>>()))
+}
+
+/// Which tokens top-k keeps: every logit >= the k-th largest (ties at the boundary all stay).
+///
+/// Temperature is not an argument: dividing by T > 0 keeps the order, so it never changes this set.
+pub fn top_k_kept(logits: &[f32], k: usize) -> Vec<bool> {
+    let k = k.clamp(1, logits.len());
+    let mut sorted: Vec<f32> = logits.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let kth = sorted[k - 1];
+    logits.iter().map(|&x| x >= kth).collect()
+}
+
+/// Which tokens top-p keeps from `probs`: the most likely ones, in order, up to and including the
+/// one whose running total reaches p; always at least one.
+pub fn top_p_kept(probs: &[f32], p: f32) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..probs.len()).collect();
+    // Stable: among equal probabilities the lower index comes first.
+    order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+    let mut kept = vec![false; probs.len()];
+    let mut total = 0.0f64;
+    for &i in &order {
+        kept[i] = true;
+        total += probs[i] as f64;
+        if total >= p as f64 {
+            break;
+        }
+    }
+    kept
+}
+
+/// The full distribution after temperature, top-k and top-p: one probability per vocabulary entry,
+/// 0 for removed tokens, kept ones renormalised to sum to 1.
+pub fn distribution(logits: &[f32], settings: &Settings) -> Result<Vec<f32>> {
+    // 1. Check everything before computing anything.
+    check_logits(logits)?;
+    let temperature = check_temperature(settings.temperature)? as f64;
+    if let Some(p) = settings.top_p {
+        check_top_p(p)?;
+    }
+    if settings.top_k == Some(0) {
+        return Err(Error::invalid("k", 0, "an integer >= 1"));
+    }
+    // 2. Scale by temperature (in f64: 1e30 / 1e-30 still fits).
+    let mut scores: Vec<f64> = logits.iter().map(|&x| x as f64 / temperature).collect();
+    // 3. Crop to top-k: everything strictly below the k-th largest becomes -inf.
+    if let Some(k) = settings.top_k {
+        for (s, keep) in scores.iter_mut().zip(top_k_kept(logits, k)) {
+            if !keep {
+                *s = f64::NEG_INFINITY;
+            }
+        }
+    }
+    // 4. Crop to top-p on the probabilities that remain.
+    if let Some(p) = settings.top_p {
+        let probs = softmax_f64(&scores);
+        for (s, keep) in scores.iter_mut().zip(top_p_kept(&probs, p)) {
+            if !keep {
+                *s = f64::NEG_INFINITY;
+            }
+        }
+    }
+    // 5. Softmax over the whole vocabulary: removed tokens get exactly 0.
+    Ok(softmax_f64(&scores))
+}
+
+/// Draws one index from `probs` with a seeded uniform; never returns a token of probability 0.
+pub fn draw(probs: &[f32], seed: u64) -> usize {
+    let u = Rng::new(seed).next_f64();
+    let total: f64 = probs.iter().map(|&p| p as f64).sum();
+    let target = u * total;
+    let mut running = 0.0f64;
+    let mut last_possible = 0;
+    for (i, &p) in probs.iter().enumerate() {
+        if p > 0.0 {
+            running += p as f64;
+            last_possible = i;
+            if target < running {
+                return i;
+            }
+        }
+    }
+    // Rounding left `target` just past the end: the last token that can be drawn.
+    last_possible
+}
+
+/// Scales by temperature, crops to top-k and draws one token index, reproducibly for a seed.
+pub fn sample_top_k(logits: &[f32], k: usize, temperature: f32, seed: u64) -> Result<usize> {
+    let probs = distribution(logits, &Settings { temperature, top_k: Some(k), top_p: None })?;
+    Ok(draw(&probs, seed))
+}

@@ -1,0 +1,294 @@
+//! Training, evaluation and Monte Carlo dropout of one model on one backend.
+use burn::module::{Module, ModuleVisitor, Param};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::store::ModuleRecord;
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use crate::error::Error;
+use crate::model::{Dropout, Model, ModelConfig, Site};
+use crate::rng::Rng;
+
+/// The CPU backend the tensors run on; both also run in wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// burn-ndarray, the backend the product was first built on (deprecated in Burn 0.22).
+    NdArray,
+    /// burn-flex, ndarray's pure-Rust successor in Burn 0.22.
+    Flex,
+}
+
+impl Backend {
+    /// Parses "ndarray" or "flex".
+    pub fn parse(name: &str) -> crate::Result<Self> {
+        match name {
+            "ndarray" => Ok(Backend::NdArray),
+            "flex" => Ok(Backend::Flex),
+            other => Err(Error::invalid("backend", format!("{other:?}"), "\"ndarray\" or \"flex\"")),
+        }
+    }
+
+    /// The name `parse` accepts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::NdArray => "ndarray",
+            Backend::Flex => "flex",
+        }
+    }
+
+    /// The plain (inference) device.
+    #[allow(deprecated)] // burn-ndarray is deprecated in 0.22 but stays selectable here
+    pub fn device(self) -> Device {
+        match self {
+            Backend::NdArray => Device::ndarray(),
+            Backend::Flex => Device::flex(),
+        }
+    }
+}
+
+/// How training proceeds.
+#[derive(burn::config::Config, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Adam's step size.
+    #[config(default = 3e-3)]
+    pub learning_rate: f64,
+    /// Windows of `context + 1` characters per training step.
+    #[config(default = 8)]
+    pub batch_size: usize,
+}
+
+/// What one training step did.
+#[derive(Debug, Clone)]
+pub struct StepReport {
+    /// Steps taken so far, this one included.
+    pub step: usize,
+    /// Mean cross-entropy of the batch, in nats per character, before the update.
+    pub loss: f32,
+    /// L2 norm of all gradients of this step.
+    pub grad_norm: f32,
+    /// Every dropout site of the forward pass, for the first example (empty unless observed).
+    pub sites: Vec<Site>,
+}
+
+/// A model being trained: its weights on an autodiff device, Adam's state and a step counter.
+pub struct Trainer {
+    config: ModelConfig,
+    train_config: TrainConfig,
+    backend: Backend,
+    device: Device,
+    model: Model,
+    optimizer: ModuleOptimizer,
+    /// The evaluation copy of `model`, made on first use after each step.
+    inference: Option<Model>,
+    seed: u64,
+    step: usize,
+}
+
+/// Mixes a seed and a counter into a new seed, so each step draws fresh batches and masks.
+pub fn derive_seed(seed: u64, counter: u64) -> u64 {
+    Rng::new(seed ^ counter.wrapping_mul(0x2545_F491_4F6C_DD1D)).next_u64()
+}
+
+impl Trainer {
+    /// A fresh model with weights drawn from `seed`.
+    pub fn new(config: ModelConfig, train_config: TrainConfig, backend: Backend, seed: u64) -> Self {
+        let device = backend.device().autodiff();
+        let model = config.init(&device, seed);
+        Self::with_model(config, train_config, backend, model, seed)
+    }
+
+    /// A model with weights from a burnpack file's bytes (as written by [`Trainer::weights`]).
+    pub fn from_weights(config: ModelConfig, train_config: TrainConfig, backend: Backend, bytes: &[u8], seed: u64) -> crate::Result<Self> {
+        let device = backend.device().autodiff();
+        let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| Error::Weights(e.to_string()))?;
+        let model = config.init(&device, seed).try_load_record(record).map_err(|e| Error::Weights(e.to_string()))?;
+        Ok(Self::with_model(config, train_config, backend, model, seed))
+    }
+
+    fn with_model(config: ModelConfig, train_config: TrainConfig, backend: Backend, model: Model, seed: u64) -> Self {
+        Trainer {
+            config,
+            train_config,
+            backend,
+            device: backend.device().autodiff(),
+            model,
+            optimizer: AdamConfig::new().init(),
+            inference: None,
+            seed,
+            step: 0,
+        }
+    }
+
+    /// The model's sizes.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.step
+    }
+
+    /// Changes the training settings from the next step on (Adam's state is kept).
+    pub fn set_train_config(&mut self, train_config: TrainConfig) {
+        self.train_config = train_config;
+    }
+
+    /// The weights as burnpack bytes (Burn's own record format).
+    pub fn weights(&self) -> crate::Result<Vec<u8>> {
+        let bytes = self.model.valid().into_record().into_bytes().map_err(|e| Error::Weights(e.to_string()))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// One training step on random windows of `tokens`: dropout at rate p (masks from this step's
+    /// seed), cross-entropy, backward, an Adam update. With `observe`, the report carries every
+    /// dropout site's mask and activations for the first window of the batch.
+    pub fn train_step(&mut self, tokens: &[u32], p: f32, observe: bool) -> crate::Result<StepReport> {
+        let p = crate::dropout::check_p(p)?;
+        self.step_with(tokens, Some(p), observe)
+    }
+
+    /// One training step with no dropout code in the forward pass at all (the reference that a
+    /// step at p = 0 must match).
+    pub fn train_step_without_dropout(&mut self, tokens: &[u32]) -> crate::Result<StepReport> {
+        self.step_with(tokens, None, false)
+    }
+
+    fn step_with(&mut self, tokens: &[u32], p: Option<f32>, observe: bool) -> crate::Result<StepReport> {
+        let window = self.config.context + 1;
+        if tokens.len() < window {
+            return Err(Error::Corpus(format!("training needs at least {window} characters, it has {}", tokens.len())));
+        }
+        self.step += 1;
+        let step_seed = derive_seed(self.seed, self.step as u64);
+        // 1. A batch of random windows: inputs are a window's first `context` tokens, targets the next.
+        let mut rng = Rng::new(step_seed);
+        let starts: Vec<usize> = (0..self.train_config.batch_size).map(|_| (rng.next_u64() % (tokens.len() - window + 1) as u64) as usize).collect();
+        let (inputs, targets) = self.batch(tokens, &starts, &self.device);
+        // 2. Forward with dropout; the masks come from their own stream of the step's seed.
+        let mut dropout = match p {
+            Some(p) => Dropout::on(p, derive_seed(step_seed, 1), observe),
+            None => Dropout::off(),
+        };
+        let logits = self.model.forward(inputs, &mut dropout);
+        let loss = cross_entropy(logits, targets);
+        let loss_value = scalar(loss.clone());
+        // 3. Backward and update.
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        let grad_norm = gradient_norm(&self.model, &grads);
+        self.model = self.optimizer.step(self.train_config.learning_rate, self.model.clone(), grads);
+        self.inference = None;
+        Ok(StepReport { step: self.step, loss: loss_value, grad_norm, sites: dropout.into_sites() })
+    }
+
+    /// Mean cross-entropy over evenly spaced windows of `tokens` (at most `max_windows`), with
+    /// dropout off. `None` when `tokens` is shorter than one window.
+    pub fn eval_loss(&mut self, tokens: &[u32], max_windows: usize) -> Option<f32> {
+        let window = self.config.context + 1;
+        if tokens.len() < window || max_windows == 0 {
+            return None;
+        }
+        let room = tokens.len() - window;
+        let n = max_windows.min(room + 1);
+        let starts: Vec<usize> = (0..n).map(|i| if n == 1 { 0 } else { i * room / (n - 1) }).collect();
+        let device = self.backend.device();
+        let (inputs, targets) = self.batch(tokens, &starts, &device);
+        let logits = self.inference().forward(inputs, &mut Dropout::off());
+        Some(scalar(cross_entropy(logits, targets)))
+    }
+
+    /// Next-token logits after `context` (its last `config.context` tokens), dropout off:
+    /// the same context always gives the same logits.
+    pub fn next_token_logits(&mut self, context: &[u32]) -> crate::Result<Vec<f32>> {
+        self.logits_with(context, &mut Dropout::off())
+    }
+
+    /// Next-token logits with dropout left on at inference (Monte Carlo dropout): each seed gives
+    /// a different distribution from the same weights.
+    pub fn mc_dropout_logits(&mut self, context: &[u32], p: f32, seed: u64) -> crate::Result<Vec<f32>> {
+        let p = crate::dropout::check_p(p)?;
+        self.logits_with(context, &mut Dropout::on(p, seed, false))
+    }
+
+    /// Next-token logits with the forward pass's dropout sites recorded (for tests and the page).
+    pub fn observed_logits(&mut self, context: &[u32], dropout: &mut Dropout) -> crate::Result<Vec<f32>> {
+        self.logits_with(context, dropout)
+    }
+
+    fn logits_with(&mut self, context: &[u32], dropout: &mut Dropout) -> crate::Result<Vec<f32>> {
+        if context.is_empty() {
+            return Err(Error::invalid("prompt", "\"\"", "at least one character the model knows"));
+        }
+        let vocab = self.config.vocab_size as u32;
+        if let Some(bad) = context.iter().find(|&&t| t >= vocab) {
+            return Err(Error::invalid("token", bad, "below the vocabulary size"));
+        }
+        let context = &context[context.len().saturating_sub(self.config.context)..];
+        let seq = context.len();
+        let device = self.backend.device();
+        let data: Vec<i64> = context.iter().map(|&t| t as i64).collect();
+        let tokens = Tensor::<2, Int>::from_data(TensorData::new(data, [1, seq]), &device);
+        let logits = self.inference().forward(tokens, dropout); // [1, seq, vocab]
+        let last = logits.slice([0..1, seq - 1..seq]).reshape([self.config.vocab_size]);
+        Ok(last.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default())
+    }
+
+    fn inference(&mut self) -> &Model {
+        self.inference.get_or_insert_with(|| self.model.valid())
+    }
+
+    /// Inputs `[batch, context]` and targets `[batch, context]` for windows starting at `starts`.
+    fn batch(&self, tokens: &[u32], starts: &[usize], device: &Device) -> (Tensor<2, Int>, Tensor<2, Int>) {
+        let context = self.config.context;
+        let mut inputs = Vec::with_capacity(starts.len() * context);
+        let mut targets = Vec::with_capacity(starts.len() * context);
+        for &s in starts {
+            inputs.extend(tokens[s..s + context].iter().map(|&t| t as i64));
+            targets.extend(tokens[s + 1..s + context + 1].iter().map(|&t| t as i64));
+        }
+        let shape = [starts.len(), context];
+        (
+            Tensor::from_data(TensorData::new(inputs, shape), device),
+            Tensor::from_data(TensorData::new(targets, shape), device),
+        )
+    }
+}
+
+/// Mean cross-entropy of logits `[batch, seq, vocab]` against targets `[batch, seq]`.
+fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
+    let [batch, seq, vocab] = logits.dims();
+    let log_probs = log_softmax(logits.reshape([batch * seq, vocab]), 1); // [batch * seq, vocab]
+    let picked = log_probs.gather(1, targets.reshape([batch * seq, 1])); // [batch * seq, 1]
+    picked.mean().neg()
+}
+
+fn scalar(t: Tensor<1>) -> f32 {
+    t.into_data().convert::<f32>().try_to_vec::<f32>().map(|v| v[0]).unwrap_or(f32::NAN)
+}
+
+/// The L2 norm of all gradients, summed on the device and read once.
+fn gradient_norm(model: &Model, grads: &GradientsParams) -> f32 {
+    struct SquaredSum<'a> {
+        grads: &'a GradientsParams,
+        total: Option<Tensor<1>>,
+    }
+    impl ModuleVisitor for SquaredSum<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if let Some(g) = self.grads.get::<D>(param.id) {
+                let s = g.square().sum();
+                self.total = Some(match self.total.take() {
+                    Some(t) => t + s,
+                    None => s,
+                });
+            }
+        }
+    }
+    let mut visitor = SquaredSum { grads, total: None };
+    model.visit(&mut visitor);
+    visitor.total.map(|t| scalar(t).sqrt()).unwrap_or(0.0)
+}

@@ -1,0 +1,426 @@
+// The five views of the page, driven like a reader would: sliders dragged with the mouse and moved
+// with the arrow keys, buttons pressed; each check is a fact from shared/semantics.md (top-k keeps
+// the k most likely and ties, dropout drops each unit with probability p, eval has no mask).
+// Screenshots of every view are saved under test-results/screenshots/.
+import { test, expect } from '@playwright/test';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const ENGLISH = readFileSync(fileURLToPath(new URL('../../www/corpus/en.txt', import.meta.url)), 'utf8');
+const VIEWS = ['topk-view', 'dropout-view', 'overfit-view', 'contrast-view', 'owntext-view'];
+
+/** Opens the page, collecting console errors and uncaught exceptions. */
+async function open(page) {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto('/');
+  await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
+  return errors;
+}
+
+/**
+ * Drags a range input's thumb with the mouse to a fraction of its track (below 0 or above 1
+ * pushes past the end, which pins the value to min or max).
+ */
+async function drag(page, selector, fraction) {
+  const slider = page.locator(selector);
+  await slider.scrollIntoViewIfNeeded();
+  const box = await slider.boundingBox();
+  const { value, min, max } = await slider.evaluate((el) => ({ value: +el.value, min: +el.min, max: +el.max }));
+  const thumb = 8; // px: half of Chromium's default thumb
+  const xOf = (f) => box.x + thumb + f * (box.width - 2 * thumb);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(xOf((value - min) / (max - min)), y);
+  await page.mouse.down();
+  await page.mouse.move(xOf(fraction), y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Saves a screenshot of each view; the viewport is made as tall as the page first, so sticky
+ * parts sit where a reader scrolling to the view would see them. */
+async function screenshotViews(page, suffix) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const { width } = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width, height: Math.min(height, 12_000) });
+  for (const id of VIEWS) {
+    await page.locator(`#${id}`).screenshot({ path: `${SCREENSHOTS}${id}-${suffix}.png` });
+  }
+  await page.setViewportSize({ width, height: 900 });
+}
+
+/** Dropped and total units of every dropout site card. */
+async function siteCounts(page) {
+  return page.locator('#sites article.site').evaluateAll((cards) => cards.map((c) => ({
+    dropped: Number(c.dataset.dropped), units: Number(c.dataset.units),
+    summary: c.querySelector('.site-summary').textContent, which: c.querySelector('.site-which').textContent,
+  })));
+}
+
+test('the page loads with no console error and every view is ready', async ({ page }) => {
+  const errors = await open(page);
+  await expect(page.locator('#bars li.kept').first()).toBeVisible();
+  await expect(page.locator('#bars li')).not.toHaveCount(0);
+  expect(await page.locator('#bars li:not(.cutline)').count()).toBeGreaterThanOrEqual(20);
+  await expect(page.locator('#overfit-steps')).toContainText('Copy A: 0 steps');
+  await expect(page.locator('#message')).toBeHidden();
+  await expect(page.locator('body')).not.toContainText('NaN');
+  expect(errors).toEqual([]);
+});
+
+test('each slider has a visible label naming it and shows its real value', async ({ page }) => {
+  await open(page);
+  await expect(page.getByRole('slider', { name: /Top-k/ })).toHaveAttribute('aria-valuetext', 'k = 3');
+  await expect(page.getByRole('slider', { name: /Temperature/ })).toHaveAttribute('aria-valuetext', 'T = 1.00');
+  await expect(page.getByRole('slider', { name: /Dropout/ })).toHaveAttribute('aria-valuetext', 'p = 0.10');
+  await expect(page.locator('#k-value')).toHaveText('3');
+  await expect(page.locator('#temperature-value')).toHaveText('1.00');
+  await expect(page.locator('#dropout_p-value')).toHaveText('0.10');
+  // Every bar has a text alternative: token, probability, kept or cut.
+  const labels = await page.locator('#bars li:not(.cutline)').evaluateAll((lis) => lis.map((li) => li.getAttribute('aria-label')));
+  for (const label of labels) expect(label).toMatch(/^“.+”: (<0\.1|\d+\.\d)%.*(kept|cut)/);
+  expect(labels.some((l) => l.startsWith('“␣”'))).toBe(true); // space is shown as ␣
+});
+
+test('dragging k to the left end with the mouse keeps one bar (or the tied set), to the right end keeps all', async ({ page }) => {
+  const errors = await open(page);
+  await drag(page, '#k', -0.2);
+  await expect(page.locator('#k')).toHaveValue('1');
+  await expect(page.locator('#k-value')).toHaveText('1');
+  await expect(page.locator('#k')).toHaveAttribute('aria-valuetext', 'k = 1');
+  const kept = await page.locator('#bars li.kept').evaluateAll((lis) => lis.map((li) => Number(li.dataset.original)));
+  expect(kept.length).toBeGreaterThanOrEqual(1);
+  for (const p of kept) expect(p).toBe(kept[0]); // more than one only if tied with the top
+  if (kept.length === 1) expect(Number(await page.locator('#bars li.kept').getAttribute('data-prob'))).toBeCloseTo(1, 5);
+  // The greyed bars keep their probability before the cut.
+  const cut = await page.locator('#bars li.cut').first().getAttribute('aria-label');
+  expect(cut).toMatch(/before the cut, cut$/);
+
+  await drag(page, '#k', 1.2);
+  const vocab = Number(await page.locator('#k').getAttribute('max'));
+  await expect(page.locator('#k')).toHaveValue(String(vocab));
+  await expect(page.locator('#bars li.cut')).toHaveCount(0);
+  await expect(page.locator('#bars li.kept')).toHaveCount(vocab);
+  expect(errors).toEqual([]);
+});
+
+test('the arrow keys move k and the temperature; the temperature never changes which bars top-k keeps', async ({ page }) => {
+  await open(page);
+  await page.locator('#k').focus();
+  await page.keyboard.press('Home');
+  await expect(page.locator('#k-value')).toHaveText('1');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#k-value')).toHaveText('5');
+  await expect(page.locator('#k')).toHaveAttribute('aria-valuetext', 'k = 5');
+  const keptAt = async () => page.locator('#bars li.kept').evaluateAll((lis) => lis.map((li) => li.dataset.index).sort().join(','));
+  const before = await keptAt();
+  expect(before.split(',').length).toBeGreaterThanOrEqual(5);
+
+  await page.locator('#temperature').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#temperature-value')).toHaveText('0.90');
+  await expect(page.locator('#temperature')).toHaveAttribute('aria-valuetext', 'T = 0.90');
+  expect(await keptAt()).toBe(before);
+  await drag(page, '#temperature', -0.2);
+  await expect(page.locator('#temperature-value')).toHaveText('0.10');
+  expect(await keptAt()).toBe(before);
+  // At a low temperature the top kept bar takes nearly everything.
+  expect(Number(await page.locator('#bars li.kept').first().getAttribute('data-prob'))).toBeGreaterThan(0.5);
+  await drag(page, '#temperature', 1.2);
+  await expect(page.locator('#temperature-value')).toHaveText('3.00');
+  expect(await keptAt()).toBe(before);
+});
+
+test('moving k and the temperature re-uses the cached logits: the model never runs again', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => {
+    const demo = window.dropoutTopK.app.active.demo;
+    window.logitCalls = 0;
+    const original = demo.logits.bind(demo);
+    demo.logits = (prompt) => { window.logitCalls += 1; return original(prompt); };
+  });
+  await page.locator('#k').focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  await drag(page, '#k', 0.2);
+  await drag(page, '#temperature', 0.8);
+  await expect(page.locator('#k-value')).not.toHaveText('3');
+  expect(await page.evaluate(() => window.logitCalls)).toBe(0);
+  await page.locator('#prompt').fill('The boats go');
+  await expect(page.locator('#topk-context')).toContainText('The boats go');
+  expect(await page.evaluate(() => window.logitCalls)).toBe(1);
+});
+
+test('top-p keeps the fewest most likely characters reaching p', async ({ page }) => {
+  await open(page);
+  await page.locator('input[name=sampler][value=top_p]').check();
+  await expect(page.locator('#k')).toBeDisabled();
+  await page.locator('#top_p').focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('#top_p-value')).toHaveText('1.00');
+  const vocab = Number(await page.locator('#k').getAttribute('max'));
+  await expect(page.locator('#bars li.kept')).toHaveCount(vocab);
+  await page.keyboard.press('Home'); // p = 0.05: only the top character (or what reaches 5%)
+  await expect(page.locator('#top_p-value')).toHaveText('0.05');
+  const originals = await page.locator('#bars li:not(.cutline)').evaluateAll((lis) => lis.map((li) => ({ kept: li.classList.contains('kept'), p: Number(li.dataset.original) })));
+  const kept = originals.filter((r) => r.kept);
+  const mass = kept.reduce((s, r) => s + r.p, 0);
+  expect(mass).toBeGreaterThanOrEqual(0.05 - 1e-6);
+  expect(mass - kept[kept.length - 1].p).toBeLessThan(0.05); // the crossing token is the last kept
+  await expect(page.locator('#bars .cutline')).toContainText('top-p 0.05');
+});
+
+test('Sample highlights and announces a drawn bar; Generate appends highlighted characters reproducibly', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#sample').click();
+  await expect(page.locator('#bars li.sampled')).toHaveCount(1);
+  await expect(page.locator('#bars li.sampled')).toHaveClass(/kept/);
+  await expect(page.locator('#announce')).toContainText(/Drew “.+” \(\d+\.\d%\), draw number 0 with seed 42\./);
+  await expect(page.locator('#announce')).toHaveAttribute('aria-live', 'polite');
+
+  await page.locator('#generate').click();
+  await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });
+  await expect(page.locator('#generate')).toHaveText('Generate');
+  await expect(page.locator('#announce')).toContainText('Generated 80 characters');
+  const first = await page.locator('#generated').textContent();
+  expect(first.startsWith('The harbour is')).toBe(true);
+  // The same seed and draw numbers give the same text.
+  await page.locator('#generate').click();
+  await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });
+  expect(await page.locator('#generated').textContent()).toBe(first);
+
+  // k = 1 is greedy: every draw is the most likely character, so the text is deterministic
+  // whatever the seed.
+  await page.locator('#k').focus();
+  await page.keyboard.press('Home');
+  await page.locator('#generate').click();
+  await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });
+  const greedy = await page.locator('#generated').textContent();
+  await page.locator('#seed').fill('7');
+  await page.locator('#seed').press('Enter');
+  await page.locator('#seed').blur();
+  await page.locator('#generate').click();
+  await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });
+  expect(await page.locator('#generated').textContent()).toBe(greedy);
+  await screenshotViews(page, 'after-generate');
+  expect(errors).toEqual([]);
+});
+
+test('dropout p = 0 drops no unit at any site', async ({ page }) => {
+  const errors = await open(page);
+  await drag(page, '#dropout_p', -0.2);
+  await expect(page.locator('#dropout_p-value')).toHaveText('0.00');
+  await expect(page.getByRole('slider', { name: /Dropout/ })).toHaveAttribute('aria-valuetext', 'p = 0.00');
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
+  const sites = await siteCounts(page);
+  expect(sites).toHaveLength(7);
+  for (const site of sites) {
+    expect(site.dropped).toBe(0);
+    expect(site.summary).toMatch(new RegExp(`^0 of ${site.units} units dropped`));
+    expect(site.which).toContain('The mask this step applied, at p = 0.00');
+  }
+  // The units per example: [32, 48] sites and [3, 32, 32] attention weights.
+  expect(sites.map((s) => s.units)).toEqual([1536, 3072, 1536, 1536, 3072, 1536, 1536]);
+  expect(errors).toEqual([]);
+});
+
+test('dropout p = 0.5 drops about half of each site (within 5 binomial standard deviations)', async ({ page }) => {
+  await open(page);
+  await page.locator('#dropout_p').focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#dropout_p-value')).toHaveText('0.50');
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
+  for (const site of await siteCounts(page)) {
+    const mean = site.units * 0.5;
+    const sd = Math.sqrt(site.units * 0.25);
+    expect(Math.abs(site.dropped - mean)).toBeLessThanOrEqual(5 * sd);
+    expect(site.summary).toContain(`of ${site.units} units dropped`);
+  }
+  // Each mask grid carries its text summary.
+  const label = await page.locator('#sites canvas.mask').first().getAttribute('aria-label');
+  expect(label).toMatch(/Mask grid 32 × 48 .*: \d+ of 1536 units dropped/);
+});
+
+test('dragging p after a step re-reads the same draws: raising p only drops more (nested masks)', async ({ page }) => {
+  await open(page);
+  await page.locator('#dropout-step').click(); // at p = 0.10
+  const atStep = await siteCounts(page);
+  await page.locator('#dropout_p').focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#dropout_p-value')).toHaveText('0.30');
+  const higher = await siteCounts(page);
+  await drag(page, '#dropout_p', 0.8); // about 0.72
+  await expect(page.locator('#dropout_p-value')).toHaveText(/^0\.7\d$/);
+  const highest = await siteCounts(page);
+  higher.forEach((site, i) => {
+    expect(site.which).toContain("What this step's draws give at p = 0.30 (the step used p = 0.10)");
+    expect(site.dropped).toBeGreaterThanOrEqual(atStep[i].dropped);
+    expect(highest[i].dropped).toBeGreaterThanOrEqual(site.dropped);
+  });
+  expect(higher.reduce((s, x) => s + x.dropped, 0)).toBeGreaterThan(atStep.reduce((s, x) => s + x.dropped, 0));
+  await drag(page, '#dropout_p', -0.2);
+  await expect(page.locator('#dropout_p-value')).toHaveText('0.00');
+  for (const site of await siteCounts(page)) expect(site.dropped).toBe(0);
+  await expect(page.locator('#dropout-steps')).toHaveText('Step 1'); // no step was taken
+});
+
+test('eval mode shows no mask, and the same input gives the same output on every press', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#sites canvas.mask').first()).toBeVisible();
+  // Train mode at p = 0.5: dropout changes the network from press to press.
+  await page.locator('#dropout_p').focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowRight');
+  await page.locator('#run-fixed').click();
+  await page.locator('#run-fixed').click();
+  await expect(page.locator('#fixed-compare')).toHaveText('Different from the previous press: dropout changed the network.');
+
+  await page.locator('input[name=mode][value=eval]').check();
+  await expect(page.locator('#sites .site-summary')).toHaveText(Array(7).fill('eval: no dropout, no mask'));
+  await expect(page.locator('#sites canvas.mask').first()).toBeHidden();
+  await expect(page.locator('#dropout-step')).toBeDisabled();
+  await page.locator('#run-fixed').click();
+  await page.locator('#run-fixed').click();
+  await page.locator('#run-fixed').click();
+  await expect(page.locator('#fixed-compare')).toHaveText('Identical to the previous press.');
+  const runs = await page.locator('#fixed-runs li').allTextContents();
+  const outputs = runs.slice(-3).map((r) => r.split('): ')[1]);
+  expect(new Set(outputs).size).toBe(1);
+  await page.locator('input[name=mode][value=train]').check();
+  await expect(page.locator('#sites canvas.mask').first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('Play trains the model in the page one step per frame; the loss chart gains points', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#dropout-play').click();
+  await expect(page.locator('#dropout-play')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => Number((await page.locator('#dropout-steps').textContent()).replace('Step ', '')), { timeout: 20_000 }).toBeGreaterThanOrEqual(25);
+  await page.locator('#dropout-play').click();
+  await expect(page.locator('#dropout-play')).toHaveText('Play');
+  const steps = Number((await page.locator('#dropout-steps').textContent()).replace('Step ', ''));
+  const points = Number(await page.locator('#dropout-loss').getAttribute('data-points'));
+  expect(points).toBeGreaterThanOrEqual(steps + 2 * (1 + Math.floor(steps / 10)) - 2);
+  const timing = await page.evaluate(() => ({ ...window.dropoutTopK.stepTiming }));
+  test.info().annotations.push({ type: 'train step (ms, performance.now around trainStep)', description: `mean ${timing.mean.toFixed(2)}, last ${timing.last.toFixed(2)}, steps ${timing.count}, over 12 ms: ${timing.overBudget}` });
+  console.log(`train step: mean ${timing.mean.toFixed(2)} ms over ${timing.count} steps (last ${timing.last.toFixed(2)} ms, ${timing.overBudget} over 12 ms)`);
+  await expect(page.locator('#dropout-loss-text')).not.toContainText('NaN');
+  await screenshotViews(page, 'desktop');
+  expect(errors).toEqual([]);
+});
+
+test('the overfitting view trains both copies in turns and their curves advance', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#overfit-view').scrollIntoViewIfNeeded();
+  await page.locator('#overfit-play').click();
+  await expect.poll(async () => Number(await page.locator('#overfit-steps').getAttribute('data-steps')), { timeout: 30_000 }).toBeGreaterThanOrEqual(60);
+  await page.locator('#overfit-play').click();
+  const text = await page.locator('#overfit-steps').textContent();
+  const [a, b] = text.match(/\d+/g).map(Number);
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(1); // the copies take turns
+  // Start values plus at least three measurements per copy, for training and validation.
+  expect(Number(await page.locator('#overfit-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(16);
+  const cells = await page.locator('#overfit-table tbody td').allTextContents();
+  expect(cells).toHaveLength(6);
+  for (const cell of cells) expect(cell).toMatch(/^-?\d+\.\d{3}$/);
+  await page.locator('#overfit-step').click();
+  expect(errors).toEqual([]);
+});
+
+test('dropout left on at inference makes the distribution jitter; without it only the draw changes', async ({ page }) => {
+  const errors = await open(page);
+  const probs = async () => page.locator('#contrast-bars li:not(.cutline)').evaluateAll((lis) => lis.map((li) => li.dataset.original).join(','));
+  const fixed = await probs();
+  for (let i = 0; i < 4; i++) await page.locator('#contrast-draw').click();
+  expect(await probs()).toBe(fixed);
+  await expect(page.locator('#contrast-history li')).toHaveCount(4);
+  await expect(page.locator('#contrast-summary')).toContainText('stayed at');
+
+  await page.getByLabel('dropout left on at inference').check();
+  const seen = new Set();
+  for (let i = 0; i < 4; i++) {
+    await page.locator('#contrast-draw').click();
+    seen.add(await probs());
+  }
+  expect(seen.size).toBeGreaterThan(1);
+  await expect(page.locator('#contrast-summary')).toContainText('moved between');
+  expect(errors).toEqual([]);
+});
+
+test('own text: too short is refused with a message; 2000 characters train, the loss falls, and the top-k view can use the model', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#own-text').fill('Too short to learn anything from.');
+  await page.locator('#own-create').click();
+  await expect(page.locator('#own-message')).toBeVisible();
+  await expect(page.locator('#own-message')).toContainText('cannot be trained on');
+  await expect(page.locator('#own-message')).toContainText(/\d+ characters/);
+
+  await page.locator('#own-text').fill(ENGLISH.slice(0, 2000));
+  await expect(page.locator('#own-count')).toContainText('2000 characters');
+  await page.locator('#own-create').click();
+  await expect(page.locator('#own-message')).toBeHidden();
+  await page.locator('#own-play').click();
+  await page.waitForTimeout(8_000);
+  await page.locator('#own-play').click();
+  const first = Number(await page.locator('#own-loss').getAttribute('data-first'));
+  const last = Number(await page.locator('#own-loss').getAttribute('data-last'));
+  expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
+  expect(last).toBeLessThan(first - 0.3);
+  await expect(page.locator('#own-loss')).toContainText('→');
+
+  await page.locator('#own-use').click();
+  await expect(page.locator('#topk-model')).toContainText('your text');
+  await page.locator('#sample').click();
+  await expect(page.locator('#bars li.sampled')).toHaveCount(1);
+  await page.locator('#own-back').click();
+  await expect(page.locator('#topk-model')).toHaveText('The shipped English model');
+  expect(errors).toEqual([]);
+});
+
+test('a 375-pixel phone screen has no horizontal scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const errors = await open(page);
+  const scrollWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+  expect(await scrollWidth()).toBeLessThanOrEqual(375);
+  await page.locator('#dropout-step').click();
+  await page.locator('#overfit-step').click();
+  await page.locator('#contrast-draw').click();
+  await page.locator('#generate').click();
+  await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });
+  await page.locator('#own-sample-en').click();
+  await page.locator('#own-create').click();
+  await page.locator('#own-step').click();
+  await page.waitForTimeout(300);
+  expect(await scrollWidth()).toBeLessThanOrEqual(375);
+  // Canvases scale to the width.
+  for (const width of await page.locator('canvas').evaluateAll((cs) => cs.filter((c) => c.offsetParent).map((c) => c.getBoundingClientRect().right))) {
+    expect(width).toBeLessThanOrEqual(375);
+  }
+  await screenshotViews(page, 'phone');
+  expect(await scrollWidth()).toBeLessThanOrEqual(375);
+  expect(errors).toEqual([]);
+});
+
+test('missing weights give a visible message with Reset, and the page still works', async ({ page }) => {
+  await page.route('**/model.bpk', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.goto('/');
+  await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
+  await expect(page.locator('#message')).toBeVisible();
+  await expect(page.locator('#message-text')).toContainText('model.bpk');
+  await expect(page.locator('#reset')).toBeVisible();
+  await expect(page.locator('#topk-model')).toContainText('untrained');
+  await expect(page.locator('#bars li.kept').first()).toBeVisible();
+  await page.unroute('**/model.bpk');
+  await page.locator('#reset').click();
+  await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
+  await expect(page.locator('#message')).toBeHidden();
+});

@@ -1,0 +1,212 @@
+//! The transformer: shapes, causality, observable dropout, evaluation, training and weights.
+use dropout_topk::corpus::{self, Corpus};
+use dropout_topk::model::{Dropout, ModelConfig, SiteKind};
+use dropout_topk::train::{Backend, TrainConfig, Trainer};
+use burn::tensor::{Int, Tensor, TensorData};
+
+const SEED: u64 = 17;
+
+fn english() -> Corpus {
+    Corpus::from_text(corpus::ENGLISH, ModelConfig::new(2).context + 1).unwrap()
+}
+
+fn trainer(backend: Backend) -> (Corpus, Trainer) {
+    let corpus = english();
+    let trainer = Trainer::new(ModelConfig::new(corpus.vocab.len()), TrainConfig::new(), backend, SEED);
+    (corpus, trainer)
+}
+
+fn tokens(values: &[u32], backend: Backend) -> Tensor<2, Int> {
+    let data: Vec<i64> = values.iter().map(|&t| t as i64).collect();
+    Tensor::from_data(TensorData::new(data, [1, values.len()]), &backend.device())
+}
+
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn shapes_flow_through_the_model() {
+    let config = ModelConfig::new(30);
+    let model = config.init(&Backend::Flex.device(), SEED);
+    let batch: Vec<i64> = (0..2 * 20).map(|i| i % 30).collect();
+    let input = Tensor::<2, Int>::from_data(TensorData::new(batch, [2, 20]), &Backend::Flex.device());
+    let mut dropout = Dropout::on(0.5, 1, true);
+    let logits = model.forward(input, &mut dropout);
+    assert_eq!(logits.dims(), [2, 20, 30]);
+    let sites = dropout.into_sites();
+    // The embedding, then per block: attention weights, attention output, feed-forward output.
+    assert_eq!(sites.len(), 1 + 3 * config.n_layers);
+    assert_eq!(sites[0].kind, SiteKind::Embedding);
+    assert_eq!(sites[0].shape, vec![20, config.d_model]);
+    assert_eq!(sites[1].kind, SiteKind::AttentionWeights);
+    assert_eq!(sites[1].shape, vec![config.n_heads, 20, 20]);
+    assert_eq!(sites[2].kind, SiteKind::AttentionOutput);
+    assert_eq!(sites[3].kind, SiteKind::FeedForwardOutput);
+    assert_eq!(sites[3].block, Some(0));
+    assert_eq!(sites[6].block, Some(1));
+}
+
+#[test]
+fn a_prediction_does_not_see_later_characters() {
+    let model = ModelConfig::new(30).init(&Backend::Flex.device(), SEED);
+    let a = [3, 1, 4, 1, 5, 9, 2, 6];
+    let mut b = a;
+    b[5] = 20;
+    b[7] = 0;
+    let la = model.forward(tokens(&a, Backend::Flex), &mut Dropout::off()).into_data().try_to_vec::<f32>().unwrap();
+    let lb = model.forward(tokens(&b, Backend::Flex), &mut Dropout::off()).into_data().try_to_vec::<f32>().unwrap();
+    // Positions 0..5 saw identical prefixes: identical logits. Position 5 saw the change.
+    assert_eq!(la[..5 * 30], lb[..5 * 30]);
+    assert!(max_abs_diff(&la[5 * 30..6 * 30], &lb[5 * 30..6 * 30]) > 1e-6);
+}
+
+#[test]
+fn the_masks_returned_are_the_masks_applied() {
+    let (corpus, mut trainer) = trainer(Backend::Flex);
+    for p in [0.1f32, 0.5, 0.9] {
+        let report = trainer.train_step(&corpus.train, p, true).unwrap();
+        assert_eq!(report.sites.len(), 7);
+        for site in &report.sites {
+            let units: usize = site.shape.iter().product();
+            assert_eq!(site.mask.len(), units);
+            assert_eq!(site.before.len(), units);
+            assert_eq!(site.p, p);
+            for i in 0..units {
+                if site.mask[i] == 0 {
+                    assert_eq!(site.after[i], 0.0, "{:?} unit {i}", site.kind);
+                } else {
+                    let want = site.before[i] / (1.0 - p);
+                    assert!((site.after[i] - want).abs() <= 1e-5 * want.abs().max(1e-3), "{:?} unit {i}: {} vs {want}", site.kind, site.after[i]);
+                }
+                assert_eq!(site.mask[i] == 1, site.draws[i] >= p, "the mask is the draws thresholded at p");
+            }
+            let dropped = site.mask.iter().filter(|&&m| m == 0).count() as f64;
+            let n = units as f64;
+            let sd = (n * p as f64 * (1.0 - p as f64)).sqrt();
+            assert!((dropped - n * p as f64).abs() <= 5.0 * sd + 1.0, "{:?}: {dropped} of {n} dropped at p = {p}", site.kind);
+        }
+    }
+}
+
+#[test]
+fn p_one_zeroes_every_site_without_nan() {
+    let (corpus, mut trainer) = trainer(Backend::Flex);
+    let report = trainer.train_step(&corpus.train, 1.0, true).unwrap();
+    assert!(report.loss.is_finite() && report.grad_norm.is_finite());
+    for site in &report.sites {
+        assert!(site.mask.iter().all(|&m| m == 0));
+        assert!(site.after.iter().all(|&a| a == 0.0));
+    }
+}
+
+#[test]
+fn evaluation_is_deterministic_and_carries_no_mask() {
+    let (corpus, mut trainer) = trainer(Backend::Flex);
+    trainer.train_step(&corpus.train, 0.5, false).unwrap();
+    let context = corpus.vocab.encode("The harbour is").tokens;
+    let first = trainer.next_token_logits(&context).unwrap();
+    let second = trainer.next_token_logits(&context).unwrap();
+    assert_eq!(first, second);
+    let mut dropout = Dropout::off();
+    let third = trainer.observed_logits(&context, &mut dropout).unwrap();
+    assert_eq!(first, third);
+    assert!(dropout.into_sites().is_empty(), "evaluation records no mask");
+}
+
+#[test]
+fn dropout_left_on_at_inference_varies_by_draw() {
+    let (corpus, mut trainer) = trainer(Backend::Flex);
+    let context = corpus.vocab.encode("The boats").tokens;
+    let a = trainer.mc_dropout_logits(&context, 0.3, 1).unwrap();
+    let b = trainer.mc_dropout_logits(&context, 0.3, 2).unwrap();
+    let a_again = trainer.mc_dropout_logits(&context, 0.3, 1).unwrap();
+    assert_eq!(a, a_again);
+    assert!(max_abs_diff(&a, &b) > 1e-4);
+    assert_eq!(trainer.mc_dropout_logits(&context, 0.0, 5).unwrap(), trainer.next_token_logits(&context).unwrap());
+}
+
+#[test]
+fn a_step_at_p_zero_matches_a_step_without_dropout() {
+    let (corpus, mut with_zero) = trainer(Backend::Flex);
+    let (_, mut without) = trainer(Backend::Flex);
+    for _ in 0..3 {
+        let a = with_zero.train_step(&corpus.train, 0.0, false).unwrap();
+        let b = without.train_step_without_dropout(&corpus.train).unwrap();
+        assert_eq!(a.loss, b.loss);
+        assert_eq!(a.grad_norm, b.grad_norm);
+    }
+    let context = corpus.vocab.encode("In the").tokens;
+    assert_eq!(with_zero.next_token_logits(&context).unwrap(), without.next_token_logits(&context).unwrap());
+}
+
+#[test]
+fn training_lowers_the_loss() {
+    let (corpus, mut trainer) = trainer(Backend::Flex);
+    let before = trainer.eval_loss(&corpus.valid, 32).unwrap();
+    let chance = (corpus.vocab.len() as f32).ln();
+    assert!((before - chance).abs() < 0.3, "an untrained model is near chance: {before} vs ln(V) {chance}");
+    for _ in 0..80 {
+        trainer.train_step(&corpus.train, 0.1, false).unwrap();
+    }
+    let after = trainer.eval_loss(&corpus.valid, 32).unwrap();
+    assert!(after < before - 0.5, "validation loss went from {before} to {after}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_losses() {
+    let (corpus, mut a) = trainer(Backend::Flex);
+    let (_, mut b) = trainer(Backend::Flex);
+    for _ in 0..3 {
+        assert_eq!(a.train_step(&corpus.train, 0.2, false).unwrap().loss, b.train_step(&corpus.train, 0.2, false).unwrap().loss);
+    }
+}
+
+#[test]
+fn weights_round_trip() {
+    let (corpus, mut trained) = trainer(Backend::Flex);
+    for _ in 0..3 {
+        trained.train_step(&corpus.train, 0.1, false).unwrap();
+    }
+    let bytes = trained.weights().unwrap();
+    let config = ModelConfig::new(corpus.vocab.len());
+    let mut loaded = Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 99).unwrap();
+    let context = corpus.vocab.encode("The lighthouse").tokens;
+    assert_eq!(trained.next_token_logits(&context).unwrap(), loaded.next_token_logits(&context).unwrap());
+}
+
+#[test]
+fn bad_weights_are_an_error_not_a_panic() {
+    let config = ModelConfig::new(english().vocab.len());
+    assert!(Trainer::from_weights(config.clone(), TrainConfig::new(), Backend::Flex, b"not a model", 1).is_err());
+    let other = Trainer::new(ModelConfig::new(10), TrainConfig::new(), Backend::Flex, 1).weights().unwrap();
+    assert!(Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &other, 1).is_err(), "a record of other sizes is refused");
+}
+
+#[test]
+fn the_shipped_weights_load_and_beat_chance() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk")).expect("www/model.bpk: run cargo run --release --bin train");
+    let corpus = english();
+    let config = ModelConfig::new(corpus.vocab.len());
+    let mut shipped = Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 1).unwrap();
+    let valid = shipped.eval_loss(&corpus.valid, 64).unwrap();
+    let chance = (corpus.vocab.len() as f32).ln();
+    assert!(valid < 0.6 * chance, "validation loss {valid} vs chance {chance}");
+}
+
+/// ndarray and flex run the same model from the same weights and masks; their float kernels
+/// differ in summation order, so losses agree to 1e-4 relative over several Adam steps.
+#[test]
+fn ndarray_and_flex_agree() {
+    let (corpus, mut flex) = trainer(Backend::Flex);
+    let (_, mut ndarray) = trainer(Backend::NdArray);
+    for _ in 0..5 {
+        let a = flex.train_step(&corpus.train, 0.1, false).unwrap().loss;
+        let b = ndarray.train_step(&corpus.train, 0.1, false).unwrap().loss;
+        assert!((a - b).abs() <= 1e-4 * a.abs(), "flex {a} vs ndarray {b}");
+    }
+    let context = corpus.vocab.encode("The sea").tokens;
+    let diff = max_abs_diff(&flex.next_token_logits(&context).unwrap(), &ndarray.next_token_logits(&context).unwrap());
+    assert!(diff < 1e-3, "logits differ by {diff}");
+}

@@ -1,0 +1,87 @@
+//! The JS API, compiled to wasm and run in headless Chromium: it must give the native core's
+//! answers (tests/fixtures/api_vectors.json) and refuse bad arguments without panicking.
+#![cfg(target_arch = "wasm32")]
+
+use dropout_topk::web;
+use serde_json::Value;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fixture() -> Value {
+    serde_json::from_str(include_str!("fixtures/api_vectors.json")).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f32> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+/// Probabilities agree to 1e-6: wasm's libm and the native one may differ in the last bit of exp.
+fn assert_close(got: &[f32], want: &[f32]) {
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() <= 1e-6, "got {got:?}, want {want:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn top_k_distribution_matches_native() {
+    for case in fixture()["topKDistribution"].as_array().unwrap() {
+        let probs = web::top_k_distribution(&floats(&case["logits"]), num(&case["k"]), num(&case["temperature"]) as f32)
+            .unwrap_or_else(|_| panic!("{case}"));
+        assert_close(&probs, &floats(&case["probs"]));
+    }
+}
+
+#[wasm_bindgen_test]
+fn top_p_distribution_matches_native() {
+    for case in fixture()["topPDistribution"].as_array().unwrap() {
+        let probs = web::top_p_distribution(&floats(&case["logits"]), num(&case["p"]) as f32, num(&case["temperature"]) as f32)
+            .unwrap_or_else(|_| panic!("{case}"));
+        assert_close(&probs, &floats(&case["probs"]));
+    }
+}
+
+#[wasm_bindgen_test]
+fn sample_top_k_draws_the_native_indices() {
+    for case in fixture()["sampleTopK"].as_array().unwrap() {
+        let index = web::sample_top_k(&floats(&case["logits"]), num(&case["k"]), num(&case["temperature"]) as f32, num(&case["seed"]))
+            .unwrap_or_else(|_| panic!("{case}"));
+        assert_eq!(index as f64, num(&case["index"]), "{case}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn dropout_masks_and_outputs_match_native() {
+    let fixture = fixture();
+    for case in fixture["dropoutMask"].as_array().unwrap() {
+        let mask = web::dropout_mask(num(&case["length"]), num(&case["p"]) as f32, num(&case["seed"])).unwrap_or_else(|_| panic!("{case}"));
+        let want: Vec<u8> = case["mask"].as_array().unwrap().iter().map(|m| m.as_u64().unwrap() as u8).collect();
+        assert_eq!(mask, want, "{case}");
+    }
+    for case in fixture["applyDropout"].as_array().unwrap() {
+        let out = web::apply_dropout(&floats(&case["values"]), num(&case["p"]) as f32, num(&case["seed"])).unwrap_or_else(|_| panic!("{case}"));
+        assert_eq!(out, floats(&case["out"]), "{case}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_errors_not_panics() {
+    let logits = [0.0f32, 1.0, 2.0];
+    assert!(web::top_k_distribution(&logits, 0.0, 1.0).is_err());
+    assert!(web::top_k_distribution(&logits, 1.5, 1.0).is_err());
+    assert!(web::top_k_distribution(&logits, 2.0, 0.0).is_err());
+    assert!(web::top_k_distribution(&logits, 2.0, f32::NAN).is_err());
+    assert!(web::top_k_distribution(&[], 2.0, 1.0).is_err());
+    assert!(web::top_k_distribution(&[0.0, f32::NAN], 2.0, 1.0).is_err());
+    assert!(web::top_p_distribution(&logits, 1.5, 1.0).is_err());
+    assert!(web::sample_top_k(&logits, 2.0, 1.0, -1.0).is_err());
+    assert!(web::sample_top_k(&logits, 2.0, 1.0, 0.5).is_err());
+    assert!(web::dropout_mask(-1.0, 0.5, 0.0).is_err());
+    assert!(web::dropout_mask(4.0, f32::NAN, 0.0).is_err());
+    assert!(web::apply_dropout(&logits, 1.1, 0.0).is_err());
+}

@@ -1,0 +1,299 @@
+// Drawing: probability bar lists (DOM), dropout mask grids, activation bars and loss curves
+// (canvas). Nothing here computes model quantities; it draws what it is given.
+
+/** Okabe–Ito colours (safe for the common colour-vision deficiencies), plus greys. */
+export const COLORS = Object.freeze({
+  blue: '#0072B2',
+  orange: '#E69F00',
+  vermillion: '#D55E00',
+  sky: '#56B4E9',
+  grey: '#9a9a9a',
+  ink: '#1a1a1a',
+  faint: '#e3edf6', // a kept mask cell
+  dark: '#141414', // a dropped mask cell
+  axis: '#6b6b6b',
+});
+
+const MAX_CELL = 9; // px: mask cells grow with the width up to this size
+const HEAD_GAP = 2; // cells between the heads of an attention mask
+
+/**
+ * Sizes a canvas's bitmap to its CSS width (100% of its box) at the device pixel ratio, sets its
+ * CSS height, and returns a cleared 2D context in CSS pixels.
+ * @param {HTMLCanvasElement} canvas
+ * @param {number} cssHeight px
+ * @returns {{ctx: CanvasRenderingContext2D, width: number, height: number}}
+ */
+export function prepareCanvas(canvas, cssHeight) {
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(1, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+  canvas.style.height = `${cssHeight}px`;
+  const w = Math.round(width * dpr);
+  const h = Math.round(cssHeight * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, cssHeight);
+  return { ctx, width, height: cssHeight };
+}
+
+/**
+ * One row of a probability bar list.
+ * @typedef {object} BarRow
+ * @property {number} index token id
+ * @property {string} label the token as shown ("␣" for space)
+ * @property {number} original probability before the cut (softmax of logits / T)
+ * @property {number} shown probability after the cut (renormalised; 0 when cut)
+ * @property {boolean} kept
+ * @property {boolean} [sampled] drawn by the last Sample / Generate
+ * @property {string} description the row's text alternative
+ */
+
+/**
+ * Renders a sorted probability list: kept rows in blue at their renormalised probability (a
+ * pale ghost shows the probability before the cut), cut rows in grey at their original
+ * probability, and a cut line between the two groups.
+ * @param {HTMLOListElement} list
+ * @param {BarRow[]} rows sorted from most to least likely
+ * @param {string} cutText label of the cut line ('' for none)
+ */
+export function renderBars(list, rows, cutText) {
+  const scale = Math.max(1e-9, ...rows.map((r) => Math.max(r.shown, r.original)));
+  const items = [];
+  let cutDrawn = false;
+  for (const row of rows) {
+    if (!row.kept && !cutDrawn && cutText) {
+      const cut = document.createElement('li');
+      cut.className = 'cutline';
+      cut.setAttribute('role', 'separator');
+      cut.setAttribute('aria-label', cutText);
+      cut.textContent = cutText;
+      items.push(cut);
+      cutDrawn = true;
+    }
+    const li = document.createElement('li');
+    li.className = row.kept ? 'kept' : 'cut';
+    if (row.sampled) li.classList.add('sampled');
+    li.dataset.index = String(row.index);
+    li.dataset.prob = String(row.kept ? row.shown : 0);
+    li.dataset.original = String(row.original);
+    li.setAttribute('aria-label', row.description);
+
+    const tok = document.createElement('span');
+    tok.className = 'tok';
+    tok.textContent = row.label;
+    const track = document.createElement('span');
+    track.className = 'track';
+    const ghost = document.createElement('span');
+    ghost.className = 'ghost';
+    ghost.style.width = `${(100 * row.original / scale).toFixed(2)}%`;
+    track.append(ghost);
+    if (row.kept) {
+      const fill = document.createElement('span');
+      fill.className = 'fill';
+      fill.style.width = `${(100 * row.shown / scale).toFixed(2)}%`;
+      track.append(fill);
+    }
+    const value = document.createElement('span');
+    value.className = 'val';
+    value.textContent = formatShort(row.kept ? row.shown : row.original);
+    for (const part of [tok, track, value]) part.setAttribute('aria-hidden', 'true');
+    const alt = document.createElement('span');
+    alt.className = 'sr-only';
+    alt.textContent = row.description;
+    li.append(tok, track, value, alt);
+    items.push(li);
+  }
+  list.replaceChildren(...items);
+}
+
+function formatShort(p) {
+  if (p > 0 && p < 0.0005) return '<0.1%';
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+/**
+ * Draws a dropout mask as a grid of cells: pale = kept, dark = dropped. For a re-thresholded
+ * mask, `stepMask` is the mask the step applied: cells dropped by both are dark, cells dropped
+ * only at the new rate are vermillion (raising p only adds dropped cells).
+ * @param {HTMLCanvasElement} canvas
+ * @param {Uint8Array} mask 1 kept, 0 dropped, row-major over `shape`
+ * @param {number[]} shape [rows, cols] or [heads, rows, cols]
+ * @param {Uint8Array|null} stepMask
+ */
+export function drawMask(canvas, mask, shape, stepMask = null) {
+  const [panels, rows, cols] = shape.length === 3 ? shape : [1, shape[0], shape[1]];
+  const totalCols = panels * cols + (panels - 1) * HEAD_GAP;
+  const avail = Math.max(1, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+  const cell = Math.min(MAX_CELL, avail / totalCols);
+  const labelH = panels > 1 ? 14 : 0;
+  const { ctx } = prepareCanvas(canvas, Math.ceil(rows * cell + labelH));
+  const gap = cell >= 4 ? 1 : 0;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  for (let h = 0; h < panels; h++) {
+    const x0 = h * (cols + HEAD_GAP) * cell;
+    if (panels > 1) {
+      ctx.fillStyle = COLORS.axis;
+      ctx.fillText(`head ${h + 1}`, x0, 0);
+    }
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const i = (h * rows + r) * cols + c;
+        let color = COLORS.faint;
+        if (mask[i] === 0) color = stepMask && stepMask[i] === 1 ? COLORS.vermillion : COLORS.dark;
+        ctx.fillStyle = color;
+        ctx.fillRect(x0 + c * cell, labelH + r * cell, cell - gap, cell - gap);
+      }
+    }
+  }
+}
+
+/**
+ * Draws a few units before and after dropout as pairs of bars around a zero line: before in
+ * blue, after in orange; dropped units are marked with a cross under their (zero) after-bar.
+ * Both share one vertical scale, so the 1/(1-p) growth of the survivors is visible.
+ * @param {HTMLCanvasElement} canvas
+ * @param {ArrayLike<number>} before
+ * @param {ArrayLike<number>} after
+ * @param {ArrayLike<number>} mask 1 kept, 0 dropped
+ */
+export function drawActivations(canvas, before, after, mask) {
+  const { ctx, width, height } = prepareCanvas(canvas, 84);
+  const n = before.length;
+  let peak = 1e-9;
+  let lowest = 0;
+  for (let i = 0; i < n; i++) {
+    peak = Math.max(peak, Math.abs(before[i]), Math.abs(after[i]));
+    lowest = Math.min(lowest, before[i], after[i]);
+  }
+  // Signed values grow from a middle line; non-negative ones (attention weights) from the bottom.
+  const mid = lowest < 0 ? height / 2 : height - 8;
+  const half = lowest < 0 ? height / 2 - 10 : height - 16;
+  const slot = width / n;
+  const bar = Math.max(1, slot * 0.38);
+  ctx.strokeStyle = '#c8c8c8';
+  ctx.beginPath();
+  ctx.moveTo(0, mid + 0.5);
+  ctx.lineTo(width, mid + 0.5);
+  ctx.stroke();
+  for (let i = 0; i < n; i++) {
+    const x = i * slot + slot * 0.1;
+    const hb = (before[i] / peak) * half;
+    ctx.fillStyle = COLORS.blue;
+    ctx.fillRect(x, hb >= 0 ? mid - hb : mid, bar, Math.abs(hb));
+    const ha = (after[i] / peak) * half;
+    ctx.fillStyle = COLORS.orange;
+    ctx.fillRect(x + bar, ha >= 0 ? mid - ha : mid, bar, Math.abs(ha));
+    if (mask[i] === 0) {
+      const cx = x + bar * 1.5;
+      const s = Math.min(4, bar);
+      ctx.strokeStyle = COLORS.vermillion;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(cx - s, mid - s);
+      ctx.lineTo(cx + s, mid + s);
+      ctx.moveTo(cx + s, mid - s);
+      ctx.lineTo(cx - s, mid + s);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+  }
+}
+
+/**
+ * A line on a loss chart.
+ * @typedef {object} Series
+ * @property {string} name
+ * @property {string} color
+ * @property {number[]} [dash] canvas line dash, e.g. [6, 4]
+ * @property {number} [width] line width in px
+ * @property {boolean} [dots] mark each point
+ * @property {Array<[number, number]>} points [step, loss]; non-finite losses are skipped
+ */
+
+function niceStep(range, target) {
+  const raw = range / Math.max(1, target);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  return (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
+}
+
+/**
+ * Draws loss curves against steps, with axes and ticks. Sets `data-points` on the canvas to the
+ * number of points drawn (so tests and assistive text can tell an empty chart from a full one).
+ * @param {HTMLCanvasElement} canvas
+ * @param {Series[]} series
+ * @param {number} [cssHeight] px
+ * @returns {number} points drawn
+ */
+export function drawLossChart(canvas, series, cssHeight = 200) {
+  const { ctx, width, height } = prepareCanvas(canvas, cssHeight);
+  const left = 40;
+  const right = 8;
+  const top = 8;
+  const bottom = 22;
+  const finite = series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  const maxX = Math.max(10, ...finite.map(([x]) => x));
+  let minY = Math.min(...finite.map(([, y]) => y));
+  let maxY = Math.max(...finite.map(([, y]) => y));
+  if (!finite.length) { minY = 0; maxY = 5; }
+  if (maxY - minY < 0.2) { minY -= 0.1; maxY += 0.1; }
+  const padY = (maxY - minY) * 0.06;
+  minY = Math.max(0, minY - padY);
+  maxY += padY;
+  const px = (x) => left + (x / maxX) * (width - left - right);
+  const py = (y) => top + (1 - (y - minY) / (maxY - minY)) * (height - top - bottom);
+
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = COLORS.axis;
+  ctx.strokeStyle = '#e2e2e2';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yStep = niceStep(maxY - minY, 4);
+  for (let y = Math.ceil(minY / yStep) * yStep; y <= maxY; y += yStep) {
+    ctx.beginPath();
+    ctx.moveTo(left, Math.round(py(y)) + 0.5);
+    ctx.lineTo(width - right, Math.round(py(y)) + 0.5);
+    ctx.stroke();
+    ctx.fillText(y.toFixed(yStep < 0.1 ? 2 : 1), left - 4, py(y));
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const xStep = niceStep(maxX, Math.max(2, Math.floor((width - left) / 70)));
+  for (let x = 0; x <= maxX + 1e-9; x += xStep) {
+    ctx.fillText(String(Math.round(x)), px(x), height - bottom + 5);
+  }
+  ctx.strokeStyle = COLORS.axis;
+  ctx.beginPath();
+  ctx.moveTo(left + 0.5, top);
+  ctx.lineTo(left + 0.5, height - bottom + 0.5);
+  ctx.lineTo(width - right, height - bottom + 0.5);
+  ctx.stroke();
+
+  let drawn = 0;
+  for (const s of series) {
+    const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    if (!pts.length) continue;
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash ?? []);
+    ctx.beginPath();
+    pts.forEach(([x, y], i) => (i ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y))));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (s.dots) {
+      for (const [x, y] of pts) {
+        ctx.beginPath();
+        ctx.arc(px(x), py(y), 2.5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    drawn += pts.length;
+  }
+  ctx.lineWidth = 1;
+  canvas.dataset.points = String(drawn);
+  return drawn;
+}

@@ -1,0 +1,157 @@
+// The contrast view: with dropout off at inference the distribution is fixed and only the draw
+// varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
+import { state, setSetting } from './state.js';
+import { renderBars } from './charts.js';
+import { requestDraw, addAnimation, removeAnimation } from './loop.js';
+import { tokenLabel, percent } from './format.js';
+import { applySampling, barRows, cutDescription } from './topk-view.js';
+
+/** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
+ * when the reader asks for reduced motion (the bars jump at every draw). */
+const FRAMES_PER_DRAW = matchMedia('(prefers-reduced-motion: reduce)').matches ? 60 : 15;
+/** Draws kept in the history strip and in the spread summary. */
+const HISTORY = 12;
+/** Bars shown. */
+const BARS = 8;
+
+/**
+ * Wires the contrast view; it uses the top-k view's model, prompt, k and temperature.
+ * @param {object} app the page's shared objects
+ * @param {{logitsFor: (text: string) => Float32Array}} topk the top-k view (for its logit cache)
+ * @returns {{redraw: () => void, modelChanged: () => void}}
+ */
+export function createContrastView(app, topk) {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    mc: $('mc_dropout'), draw: $('contrast-draw'), play: $('contrast-play'), bars: $('contrast-bars'),
+    history: $('contrast-history'), summary: $('contrast-summary'), caption: $('contrast-caption'),
+  };
+  let draws = []; // { number, index, mc, topProb }
+  let current = null; // the last draw's logits and index
+  let playing = false;
+  let frames = 0;
+
+  function drawOnce() {
+    const { demo } = app.active;
+    const number = draws.length ? draws[draws.length - 1].number + 1 : 0;
+    demo.setDropout(state.dropout_p);
+    applySampling(demo);
+    // Dropout off: the cached deterministic logits. On: a fresh mask for each draw number.
+    const logits = state.mc_dropout ? demo.mcDropoutLogits(state.prompt, number) : topk.logitsFor(state.prompt);
+    const index = demo.sample(logits, number);
+    const reference = topk.logitsFor(state.prompt);
+    let top = 0;
+    for (let i = 1; i < reference.length; i++) if (reference[i] > reference[top]) top = i;
+    // The probability the draw used, after temperature and the cut (0 if this draw cut it).
+    const probs = demo.distribution(logits);
+    draws.push({ number, index, mc: state.mc_dropout, top, topProb: probs[top] });
+    if (draws.length > 200) draws = draws.slice(-HISTORY);
+    current = { logits, index, prompt: state.prompt, mc: state.mc_dropout };
+  }
+
+  function draw() {
+    els.mc.checked = state.mc_dropout;
+    const { vocab } = app.active;
+    const p = state.dropout_p.toFixed(2);
+    els.caption.textContent = state.mc_dropout
+      ? `Dropout left on at p = ${p} (the dropout view's slider): each draw runs the model with a new mask.`
+      : 'Dropout off, as at inference: the model gives the same distribution every time.';
+    let reference;
+    try {
+      reference = topk.logitsFor(state.prompt);
+    } catch (err) {
+      els.bars.replaceChildren();
+      els.summary.textContent = `No distribution: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
+    const order = Int32Array.from(vocab.keys()).sort((a, b) => reference[b] - reference[a] || a - b);
+    const fresh = current && current.prompt === state.prompt && current.mc === state.mc_dropout;
+    const logits = fresh ? current.logits : reference;
+    const sampled = fresh ? current.index : null;
+    const { rows, kept, keptMass } = barRows(app, logits, BARS, sampled, order);
+    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(kept, keptMass) : '');
+    const recent = draws.slice(-HISTORY);
+    els.history.replaceChildren(...recent.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = tokenLabel(vocab[d.index]);
+      li.className = d.mc ? 'mc' : 'fixed';
+      li.setAttribute('aria-label', `draw ${d.number}: “${tokenLabel(vocab[d.index])}”${d.mc ? ', dropout on' : ''}`);
+      return li;
+    }));
+    const same = recent.filter((d) => d.mc === state.mc_dropout && d.top === recent[recent.length - 1]?.top);
+    if (same.length >= 2) {
+      const probs = same.map((d) => d.topProb);
+      const lo = Math.min(...probs);
+      const hi = Math.max(...probs);
+      const label = tokenLabel(vocab[same[0].top]);
+      els.summary.textContent = hi - lo < 1e-7
+        ? `Over the last ${same.length} draws the probability of “${label}” stayed at ${percent(lo)}: only the drawn character changed.`
+        : `Over the last ${same.length} draws the probability of “${label}” moved between ${percent(lo)} and ${percent(hi)}.`;
+    } else {
+      els.summary.textContent = 'Press Draw a few times (or Play) to compare draws.';
+    }
+  }
+
+  const redraw = () => requestDraw('contrast', draw);
+
+  function tick() {
+    if (!playing) return false;
+    frames += 1;
+    if (frames % FRAMES_PER_DRAW === 1) {
+      drawOnce();
+      redraw();
+    }
+    return true;
+  }
+
+  const animate = () => {
+    try {
+      return tick();
+    } catch (err) {
+      stop();
+      app.showError(err);
+      return false;
+    }
+  };
+
+  function stop() {
+    playing = false;
+    removeAnimation(animate);
+    els.play.textContent = 'Play';
+    els.play.setAttribute('aria-pressed', 'false');
+  }
+
+  els.mc.addEventListener('change', () => {
+    setSetting('mc_dropout', els.mc.checked);
+    redraw();
+  });
+  els.draw.addEventListener('click', () => {
+    try {
+      drawOnce();
+    } catch (err) {
+      app.showError(err);
+    }
+    redraw();
+  });
+  els.play.addEventListener('click', () => {
+    if (playing) {
+      stop();
+      return;
+    }
+    playing = true;
+    frames = 0;
+    els.play.textContent = 'Pause';
+    els.play.setAttribute('aria-pressed', 'true');
+    addAnimation(animate);
+  });
+
+  return {
+    redraw,
+    modelChanged() {
+      draws = [];
+      current = null;
+      redraw();
+    },
+  };
+}

@@ -1,0 +1,352 @@
+// The dropout view: real training steps of a model in the page, the mask each dropout site
+// applied, activations before and after, re-thresholding the same draws at another p, the
+// train / eval switch, and the loss curves.
+import { state, setSetting } from './state.js';
+import { COLORS, drawMask, drawActivations, drawLossChart } from './charts.js';
+import { requestDraw, addTrainingJob, removeTrainingJob, timeStep, stepTiming } from './loop.js';
+import { tokenLabel, percent, lossText, fixed, errorMessage } from './format.js';
+
+/** Steps between two loss measurements with dropout off. */
+export const EVAL_EVERY = 10;
+/** The prompt of the train / eval comparison. */
+const FIXED_PROMPT = 'The harbour is';
+/** Units shown as before / after bars per site. */
+const UNITS_SHOWN = 24;
+
+const SITE_TITLES = {
+  embedding: 'Embedding sum (characters + positions)',
+  attention_weights: 'attention weights (after softmax)',
+  attention_output: 'attention output (before the residual add)',
+  feed_forward_output: 'feed-forward output (before the residual add)',
+};
+
+/**
+ * A site's title: which kind, in which block.
+ * @param {{kind: string, block: number|null}} info
+ * @returns {string}
+ */
+function siteTitle(info) {
+  const title = SITE_TITLES[info.kind] ?? info.kind;
+  return info.block === null || info.block === undefined ? title : `Block ${info.block + 1} · ${title}`;
+}
+
+/**
+ * Which units the before / after bars show: for [seq, d_model] sites, the first units of the
+ * last position; for attention weights [heads, seq, seq], head 1's weights from the last query.
+ * @param {number[]} shape
+ * @returns {{indices: number[], caption: string}}
+ */
+function shownUnits(shape) {
+  if (shape.length === 3) {
+    const [, seq, keys] = shape;
+    const start = (seq - 1) * keys;
+    return { indices: Array.from({ length: keys }, (_, j) => start + j),
+      caption: `head 1, query position ${seq}: its ${keys} attention weights` };
+  }
+  const [seq, width] = shape;
+  const n = Math.min(UNITS_SHOWN, width);
+  const start = (seq - 1) * width;
+  return { indices: Array.from({ length: n }, (_, j) => start + j),
+    caption: `position ${seq}, units 1–${n} of ${width}` };
+}
+
+/**
+ * Wires the dropout view around its own model (fresh weights on the English text, or a copy
+ * of the shipped weights).
+ * @param {object} app the page's shared objects
+ * @returns {{redraw: () => void, start: () => void}}
+ */
+export function createDropoutView(app) {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    p: $('dropout_p'), pValue: $('dropout_p-value'), step: $('dropout-step'), play: $('dropout-play'),
+    restart: $('dropout-restart'), origin: $('dropout-origin'), steps: $('dropout-steps'), stepMs: $('dropout-step-ms'),
+    sites: $('sites'), chart: $('dropout-loss'), lossText: $('dropout-loss-text'), message: $('dropout-message'),
+    runFixed: $('run-fixed'), fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
+  };
+  const modeRadios = [...document.querySelectorAll('input[name="mode"]')];
+
+  let demo = null;
+  let sites = []; // the last observed step's sites: { info, mask, draws, before, after }
+  let history = { batch: [], train: [], valid: [] };
+  let playing = false;
+  let evalDue = false;
+  let runs = []; // presses of the fixed-prompt button: { number, mode, step, text }
+  let mcDraw = 0;
+  const cards = [];
+  // Seven mask grids are the costliest drawing on the page: while they are off screen only their
+  // text is updated (training keeps going); they are drawn when they scroll into view.
+  let sitesOnScreen = true;
+  new IntersectionObserver((entries) => {
+    sitesOnScreen = entries.some((entry) => entry.isIntersecting);
+    if (sitesOnScreen) redraw();
+  }).observe(els.sites);
+
+  function measure() {
+    const step = demo.steps();
+    history.train.push([step, demo.trainingLoss()]);
+    history.valid.push([step, demo.validationLoss()]);
+  }
+
+  function create() {
+    const fresh = els.origin.value !== 'shipped' || !app.weights;
+    const next = fresh
+      ? app.wasm.Demo.fromText(app.englishText, app.backend, state.seed)
+      : app.wasm.Demo.withWeights(app.weights, app.backend, state.seed);
+    demo?.free();
+    demo = next;
+    demo.setDropout(state.dropout_p);
+    sites = [];
+    history = { batch: [], train: [], valid: [] };
+    runs = [];
+    mcDraw = 0;
+    evalDue = false;
+    measure();
+  }
+
+  function readSites() {
+    sites = [];
+    for (let i = 0; i < demo.siteCount(); i++) {
+      sites.push({ info: demo.siteInfo(i), mask: demo.siteMask(i), draws: demo.siteDraws(i),
+        before: demo.siteBefore(i), after: demo.siteAfter(i) });
+    }
+  }
+
+  /** One training step at the slider's rate, its sites read back for drawing. */
+  function step() {
+    demo.setDropout(state.dropout_p);
+    const report = timeStep(() => demo.trainStep(true));
+    history.batch.push([report.step, report.loss]);
+    readSites();
+    if (report.step % EVAL_EVERY === 0) evalDue = true;
+  }
+
+  /** One unit of work per frame while playing: a step, or the loss measurement that is due. */
+  function job() {
+    try {
+      if (evalDue) {
+        evalDue = false;
+        measure();
+      } else {
+        step();
+      }
+    } catch (err) {
+      pause();
+      app.showError(err);
+    }
+    redraw();
+  }
+
+  function pause() {
+    playing = false;
+    removeTrainingJob(job);
+    els.play.textContent = 'Play';
+    els.play.setAttribute('aria-pressed', 'false');
+  }
+
+  function ensureCards() {
+    if (cards.length === sites.length) return;
+    els.sites.replaceChildren();
+    cards.length = 0;
+    sites.forEach((site, i) => {
+      const card = document.createElement('article');
+      card.className = 'site';
+      card.dataset.site = String(i);
+      card.dataset.testid = `site-${i}`;
+      const h = document.createElement('h4');
+      h.textContent = siteTitle(site.info);
+      const summary = document.createElement('p');
+      summary.className = 'site-summary';
+      summary.id = `site-${i}-summary`;
+      const which = document.createElement('p');
+      which.className = 'site-which';
+      const mask = document.createElement('canvas');
+      mask.className = 'mask';
+      mask.setAttribute('role', 'img');
+      const acts = document.createElement('canvas');
+      acts.className = 'acts';
+      acts.setAttribute('role', 'img');
+      const caption = document.createElement('p');
+      caption.className = 'acts-caption';
+      card.append(h, summary, which, mask, acts, caption);
+      els.sites.append(card);
+      cards.push({ card, summary, which, mask, acts, caption });
+    });
+  }
+
+  /** @param {boolean} canvases false: only the text (the grids are off screen) */
+  function drawSites(canvases) {
+    const evalMode = state.mode === 'eval';
+    if (!sites.length) {
+      cards.length = 0;
+      const note = document.createElement('p');
+      note.className = 'site-empty';
+      note.textContent = evalMode
+        ? 'eval: no dropout, no mask.'
+        : 'Press Step to run one training step; its masks appear here.';
+      els.sites.replaceChildren(note);
+      return;
+    }
+    ensureCards();
+    const p = state.dropout_p;
+    sites.forEach((site, i) => {
+      const c = cards[i];
+      const { info } = site;
+      c.mask.hidden = evalMode;
+      c.acts.hidden = evalMode;
+      c.caption.hidden = evalMode;
+      if (evalMode) {
+        c.summary.textContent = 'eval: no dropout, no mask';
+        c.which.textContent = `All ${info.units} units pass through unchanged.`;
+        return;
+      }
+      // The step's own mask, or the same draws read at the slider's p (kept iff u >= p).
+      const same = Math.abs(p - info.p) < 1e-6;
+      const mask = same ? site.mask : Uint8Array.from(site.draws, (u) => (u >= p ? 1 : 0));
+      let dropped = 0;
+      for (const m of mask) dropped += m === 0 ? 1 : 0;
+      const summary = `${dropped} of ${info.units} units dropped (${percent(dropped / info.units)})`;
+      c.summary.textContent = summary;
+      c.which.textContent = same
+        ? `The mask this step applied, at p = ${info.p.toFixed(2)}.`
+        : `What this step's draws give at p = ${p.toFixed(2)} (the step used p = ${info.p.toFixed(2)}).`;
+      c.card.dataset.dropped = String(dropped);
+      c.card.dataset.units = String(info.units);
+      if (canvases) drawMask(c.mask, mask, info.shape, same ? null : site.mask);
+      const shape = info.shape.length === 3 ? `${info.shape.join(' × ')} (heads × queries × keys)` : `${info.shape.join(' × ')} (positions × units)`;
+      c.mask.setAttribute('aria-label', `Mask grid ${shape}: ${summary}.`);
+      const { indices, caption } = shownUnits(info.shape);
+      const before = indices.map((j) => site.before[j]);
+      const unitMask = indices.map((j) => mask[j]);
+      const scale = p < 1 ? 1 / (1 - p) : 0;
+      // At the step's own p these are the step's outputs; at another p, what that rate would give.
+      const after = same ? indices.map((j) => site.after[j]) : before.map((b, j) => (unitMask[j] ? b * scale : 0));
+      if (canvases) drawActivations(c.acts, before, after, unitMask);
+      const droppedShown = unitMask.filter((m) => m === 0).length;
+      c.acts.setAttribute('aria-label', `Activations before and after dropout, ${caption}: ${droppedShown} of ${indices.length} set to 0, the others multiplied by ${fixed(scale, 3)}.`);
+      c.caption.textContent = `Before (blue) and after (orange), ${caption}. Survivors × 1/(1 − ${p.toFixed(2)}) = × ${fixed(scale, 3)}; dropped (×) → 0.`;
+    });
+  }
+
+  function drawLoss() {
+    const points = drawLossChart(els.chart, [
+      { name: 'batch loss, dropout on', color: COLORS.grey, width: 1, points: history.batch },
+      { name: 'training loss, dropout off', color: COLORS.blue, dots: true, points: history.train },
+      { name: 'validation loss', color: COLORS.orange, dash: [6, 4], dots: true, points: history.valid },
+    ]);
+    const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
+    const text = `Step ${demo.steps()} · last batch ${lossText(last(history.batch))} · training ${lossText(last(history.train))} · validation ${lossText(last(history.valid))} (nats per character)`;
+    els.lossText.textContent = text;
+    els.chart.setAttribute('aria-label', `Loss curves, ${points} points. ${text}`);
+  }
+
+  function drawFixedRuns() {
+    els.fixedRuns.replaceChildren(...runs.slice(-4).map((run) => {
+      const li = document.createElement('li');
+      li.textContent = `Press ${run.number} (${run.mode}, after step ${run.step}): ${run.text}`;
+      return li;
+    }));
+    if (runs.length < 2) {
+      els.fixedCompare.textContent = runs.length ? 'Press again to compare.' : '';
+      return;
+    }
+    const [a, b] = runs.slice(-2);
+    if (a.step !== b.step) els.fixedCompare.textContent = 'The model trained between these presses, so they are not comparable.';
+    else if (a.text === b.text) els.fixedCompare.textContent = 'Identical to the previous press.';
+    else els.fixedCompare.textContent = 'Different from the previous press: dropout changed the network.';
+  }
+
+  function draw() {
+    els.p.value = String(state.dropout_p);
+    els.pValue.value = state.dropout_p.toFixed(2);
+    els.p.setAttribute('aria-valuetext', `p = ${state.dropout_p.toFixed(2)}`);
+    for (const radio of modeRadios) radio.checked = radio.value === state.mode;
+    const evalMode = state.mode === 'eval';
+    els.step.disabled = evalMode;
+    els.play.disabled = evalMode;
+    els.modeNote.textContent = evalMode
+      ? 'Eval mode: dropout is off, so nothing trains here; the model is used as it is.'
+      : 'Train mode: each step draws fresh masks at rate p.';
+    if (!demo) return;
+    els.steps.textContent = `Step ${demo.steps()}`;
+    els.stepMs.textContent = Number.isFinite(stepTiming.last)
+      ? `one step took ${fixed(stepTiming.last, 1)} ms (mean ${fixed(stepTiming.mean, 1)} ms over ${stepTiming.count} steps in this page)`
+      : 'no step yet';
+    drawSites(sitesOnScreen);
+    drawLoss();
+    drawFixedRuns();
+  }
+
+  const redraw = () => requestDraw('dropout', draw);
+
+  els.p.addEventListener('input', () => {
+    setSetting('dropout_p', Number(els.p.value));
+    app.dropoutChanged();
+    redraw();
+  });
+  for (const radio of modeRadios) {
+    radio.addEventListener('change', () => {
+      if (!radio.checked) return;
+      setSetting('mode', radio.value);
+      if (state.mode === 'eval') pause();
+      redraw();
+    });
+  }
+  els.step.addEventListener('click', () => {
+    try {
+      step();
+      if (evalDue) {
+        evalDue = false;
+        measure();
+      }
+    } catch (err) {
+      app.showError(err);
+    }
+    redraw();
+  });
+  els.play.addEventListener('click', () => {
+    if (playing) {
+      pause();
+      return;
+    }
+    playing = true;
+    els.play.textContent = 'Pause';
+    els.play.setAttribute('aria-pressed', 'true');
+    addTrainingJob(job);
+  });
+  const restart = () => {
+    try {
+      create();
+      els.message.textContent = '';
+    } catch (err) {
+      els.message.textContent = errorMessage(err);
+    }
+    redraw();
+  };
+  els.restart.addEventListener('click', restart);
+  els.origin.addEventListener('change', restart);
+  els.runFixed.addEventListener('click', () => {
+    try {
+      const evalMode = state.mode === 'eval';
+      demo.setDropout(state.dropout_p);
+      // Eval: the deterministic forward pass. Train: dropout on, a fresh mask per press.
+      const logits = evalMode ? demo.logits(FIXED_PROMPT) : demo.mcDropoutLogits(FIXED_PROMPT, mcDraw++);
+      const vocab = demo.vocab();
+      const probs = app.wasm.topKDistribution(logits, vocab.length, 1);
+      const top = Array.from(vocab.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 4);
+      const text = top.map((i) => `${tokenLabel(vocab[i])} ${(probs[i] * 100).toFixed(2)}%`).join(' · ');
+      runs.push({ number: runs.length + 1, mode: evalMode ? 'eval' : `train, p = ${state.dropout_p.toFixed(2)}`, step: demo.steps(), text });
+    } catch (err) {
+      app.showError(err);
+    }
+    redraw();
+  });
+  if (!app.weights) els.origin.querySelector('option[value="shipped"]').disabled = true;
+
+  return {
+    redraw,
+    start() {
+      restart();
+    },
+  };
+}

@@ -1,0 +1,315 @@
+// The top-k view: the active model's next-character distribution, the cut at k (or p), and
+// seeded draws (Sample) and continuations (Generate).
+import { state, setSetting } from './state.js';
+import { renderBars } from './charts.js';
+import { requestDraw, addAnimation, removeAnimation } from './loop.js';
+import { tokenLabel, percent, errorMessage } from './format.js';
+
+/** Bars always shown (more when more are kept, so the cut stays visible). */
+const MIN_BARS = 20;
+/** Characters one press of Generate appends. */
+const GENERATE_LENGTH = 80;
+/** Prompts whose logits are kept per model (cleared when the model trains or changes). */
+const CACHE_LIMIT = 256;
+
+/**
+ * Sets the active model's sampling settings from the state (cheap setters in Rust).
+ * @param {any} demo a Demo
+ */
+export function applySampling(demo) {
+  demo.setTemperature(state.temperature);
+  if (state.sampler === 'top_p') demo.setTopP(state.top_p);
+  else demo.setTopK(state.k);
+  demo.setSeed(state.seed);
+}
+
+/**
+ * The text of the current cut, for the cut line and for announcements.
+ * @param {number} kept how many characters survived
+ * @param {number} keptMass their probability before the cut
+ * @returns {string}
+ */
+export function cutDescription(kept, keptMass) {
+  if (state.sampler === 'top_p') {
+    return `cut at top-p ${state.top_p.toFixed(2)}: ${kept} kept, ${percent(keptMass)} of the probability before the cut`;
+  }
+  const ties = kept > state.k ? ` (ties at the k-th are kept)` : '';
+  return `cut at k = ${state.k}: ${kept} kept${ties}`;
+}
+
+/**
+ * Rows for a bar list: tokens sorted by logit (most likely first), with their probability
+ * before the cut (softmax of logits / T over the whole vocabulary) and after it.
+ * @param {object} app the page's shared objects (wasm functions, active model)
+ * @param {Float32Array} logits
+ * @param {number} minRows
+ * @param {number|null} sampledIndex
+ * @param {Int32Array|null} order a fixed order to show (default: by these logits)
+ * @returns {{rows: import('./charts.js').BarRow[], kept: number, keptMass: number, dist: Float32Array}}
+ */
+export function barRows(app, logits, minRows, sampledIndex, order = null) {
+  const { demo, vocab } = app.active;
+  applySampling(demo);
+  const dist = demo.distribution(logits);
+  const original = app.wasm.topKDistribution(logits, vocab.length, state.temperature);
+  const sorted = order ?? Int32Array.from(vocab.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
+  let kept = 0;
+  let keptMass = 0;
+  for (let i = 0; i < dist.length; i++) {
+    if (dist[i] > 0) {
+      kept += 1;
+      keptMass += original[i];
+    }
+  }
+  const count = Math.min(vocab.length, Math.max(minRows, kept + 3));
+  const rows = [];
+  for (const index of sorted.slice(0, count)) {
+    const label = tokenLabel(vocab[index]);
+    const isKept = dist[index] > 0;
+    const description = isKept
+      ? `“${label}”: ${percent(dist[index])}, kept (${percent(original[index])} before the cut)`
+      : `“${label}”: ${percent(original[index])} before the cut, cut`;
+    rows.push({ index, label, original: original[index], shown: dist[index], kept: isKept,
+      sampled: index === sampledIndex, description: index === sampledIndex ? `${description}, drawn` : description });
+  }
+  return { rows, kept, keptMass, dist };
+}
+
+/**
+ * Wires the top-k view.
+ * @param {object} app the page's shared objects
+ * @returns {{redraw: () => void, modelChanged: () => void, logitsFor: (text: string) => Float32Array}}
+ */
+export function createTopKView(app) {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    prompt: $('prompt'), k: $('k'), temperature: $('temperature'), top_p: $('top_p'), seed: $('seed'),
+    kValue: $('k-value'), temperatureValue: $('temperature-value'), topPValue: $('top_p-value'),
+    bars: $('bars'), context: $('topk-context'), unknown: $('topk-unknown'), error: $('topk-error'),
+    sample: $('sample'), generate: $('generate'), clear: $('clear-generated'), generated: $('generated'),
+    announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
+  };
+  const samplerRadios = [...document.querySelectorAll('input[name="sampler"]')];
+
+  const cache = new Map();
+  let cacheOwner = null;
+  let cacheVersion = -1;
+  let sampleCount = 0; // draw number of the next Sample press
+  let lastDraw = null; // { index, context, settings } of the last drawn character
+  let generated = ''; // characters appended by Generate
+  let generating = false;
+
+  const settingsKey = () => `${state.sampler}|${state.k}|${state.top_p}|${state.temperature}|${state.seed}`;
+  const context = () => state.prompt + generated;
+
+  /**
+   * Next-character logits after `text`, from the cache when this model version has seen it:
+   * moving k or the temperature never re-runs the model.
+   * @param {string} text
+   * @returns {Float32Array}
+   */
+  function logitsFor(text) {
+    const model = app.active;
+    if (cacheOwner !== model || cacheVersion !== model.version) {
+      cache.clear();
+      cacheOwner = model;
+      cacheVersion = model.version;
+    }
+    let logits = cache.get(text);
+    if (!logits) {
+      logits = model.demo.logits(text);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(text, logits);
+    }
+    return logits;
+  }
+
+  function syncControls() {
+    const vocabSize = app.active.vocab.length;
+    els.k.max = String(vocabSize);
+    if (state.k > vocabSize) setSetting('k', vocabSize);
+    els.k.value = String(state.k);
+    els.kValue.value = String(state.k);
+    els.k.setAttribute('aria-valuetext', `k = ${state.k}`);
+    els.temperature.value = String(state.temperature);
+    els.temperatureValue.value = state.temperature.toFixed(2);
+    els.temperature.setAttribute('aria-valuetext', `T = ${state.temperature.toFixed(2)}`);
+    els.top_p.value = String(state.top_p);
+    els.topPValue.value = state.top_p.toFixed(2);
+    els.top_p.setAttribute('aria-valuetext', `p = ${state.top_p.toFixed(2)}`);
+    els.k.disabled = state.sampler !== 'top_k';
+    els.top_p.disabled = state.sampler !== 'top_p';
+    for (const radio of samplerRadios) radio.checked = radio.value === state.sampler;
+    els.vocabSize.textContent = String(vocabSize);
+    els.model.textContent = app.active.label;
+  }
+
+  function draw() {
+    syncControls();
+    // While generating, the bars show the distribution the latest character was drawn from.
+    const text = generating && lastDraw ? lastDraw.context : context();
+    const shown = text.length > 40 ? `…${text.slice(-40)}` : text;
+    els.context.textContent = `Next character after “${shown}”`;
+    const unknown = app.active.demo.unknownCharacters(state.prompt);
+    els.unknown.textContent = unknown
+      ? `Left out of the prompt (not in this model's vocabulary): ${[...unknown].map(tokenLabel).join(' ')}`
+      : '';
+    let logits;
+    try {
+      logits = logitsFor(text);
+    } catch (err) {
+      els.error.textContent = errorMessage(err);
+      els.error.hidden = false;
+      els.bars.replaceChildren();
+      els.sample.disabled = true;
+      return;
+    }
+    els.error.hidden = true;
+    els.sample.disabled = false;
+    const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
+    const { rows, kept, keptMass } = barRows(app, logits, MIN_BARS, sampled);
+    renderBars(els.bars, rows, cutDescription(kept, keptMass));
+  }
+
+  const redraw = () => requestDraw('topk', draw);
+
+  function renderGenerated() {
+    const promptSpan = document.createElement('span');
+    promptSpan.className = 'prompt-text';
+    promptSpan.textContent = state.prompt;
+    els.generated.replaceChildren(promptSpan);
+  }
+
+  function appendGenerated(ch, last) {
+    els.generated.querySelector('.latest')?.classList.remove('latest');
+    const span = document.createElement('span');
+    span.className = last ? 'gen latest' : 'gen';
+    span.textContent = ch;
+    els.generated.append(span);
+  }
+
+  function drawOne(number) {
+    const text = context();
+    const logits = logitsFor(text);
+    applySampling(app.active.demo);
+    const index = app.active.demo.sample(logits, number);
+    lastDraw = { index, context: text, settings: settingsKey() };
+    return { index, ch: app.active.vocab[index], prob: app.active.demo.distribution(logits)[index] };
+  }
+
+  function stopGenerating(message) {
+    if (!generating) return;
+    generating = false;
+    removeAnimation(tick);
+    els.generate.textContent = 'Generate';
+    els.generate.setAttribute('aria-pressed', 'false');
+    if (message) els.announce.textContent = message;
+  }
+
+  function tick() {
+    if (!generating) return false;
+    try {
+      const { ch } = drawOne(generated.length);
+      generated += ch;
+      appendGenerated(ch, true);
+      redraw();
+    } catch (err) {
+      stopGenerating();
+      app.showError(err);
+      return false;
+    }
+    if (generated.length >= GENERATE_LENGTH) {
+      stopGenerating(`Generated ${generated.length} characters: ${generated}`);
+      redraw();
+      return false;
+    }
+    return true;
+  }
+
+  function resetDraws() {
+    sampleCount = 0;
+    lastDraw = null;
+  }
+
+  // Input handlers only change state and ask for one redraw in the next frame.
+  els.prompt.addEventListener('input', () => {
+    stopGenerating();
+    setSetting('prompt', els.prompt.value);
+    generated = '';
+    resetDraws();
+    renderGenerated();
+    redraw();
+  });
+  for (const name of ['k', 'temperature', 'top_p']) {
+    els[name].addEventListener('input', () => {
+      setSetting(name, Number(els[name].value));
+      redraw();
+    });
+  }
+  for (const radio of samplerRadios) {
+    radio.addEventListener('change', () => {
+      if (radio.checked) setSetting('sampler', radio.value);
+      redraw();
+    });
+  }
+  els.seed.addEventListener('change', () => {
+    els.seed.value = String(setSetting('seed', els.seed.value));
+    resetDraws();
+    redraw();
+  });
+  els.sample.addEventListener('click', () => {
+    try {
+      const number = sampleCount++;
+      const { ch, prob } = drawOne(number);
+      els.announce.textContent = `Drew “${tokenLabel(ch)}” (${percent(prob)}), draw number ${number} with seed ${state.seed}.`;
+      redraw();
+    } catch (err) {
+      app.showError(err);
+    }
+  });
+  els.generate.addEventListener('click', () => {
+    if (generating) {
+      stopGenerating(`Stopped after ${generated.length} characters.`);
+      redraw();
+      return;
+    }
+    generated = '';
+    renderGenerated();
+    generating = true;
+    els.generate.textContent = 'Stop';
+    els.generate.setAttribute('aria-pressed', 'true');
+    els.announce.textContent = 'Generating…';
+    addAnimation(tick);
+  });
+  els.clear.addEventListener('click', () => {
+    stopGenerating();
+    generated = '';
+    resetDraws();
+    renderGenerated();
+    els.announce.textContent = 'Cleared.';
+    redraw();
+  });
+
+  els.prompt.value = state.prompt;
+  els.seed.value = String(state.seed);
+  renderGenerated();
+
+  return {
+    redraw,
+    logitsFor,
+    modelChanged() {
+      stopGenerating();
+      generated = '';
+      resetDraws();
+      renderGenerated();
+      // A model that knows none of the prompt's characters cannot continue it: start from its text.
+      const unknown = [...app.active.demo.unknownCharacters(state.prompt)].length;
+      if (unknown === new Set(state.prompt).size && app.active.sampleText) {
+        setSetting('prompt', app.active.sampleText);
+        els.prompt.value = state.prompt;
+        renderGenerated();
+      }
+      redraw();
+    },
+  };
+}
