@@ -68,7 +68,11 @@ impl Vocab {
 
     /// A vocabulary of exactly these characters, in this order.
     pub fn from_chars(chars: Vec<char>) -> Self {
-        let index = chars.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+        let index = chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u32))
+            .collect();
         Vocab { chars, index }
     }
 
@@ -131,16 +135,24 @@ impl Corpus {
         let n = text.chars().count();
         let needed = MIN_CHARS.max(((min_window as f64) / VALID_FRACTION).ceil() as usize);
         if n < needed {
-            return Err(Error::Corpus(format!("it has {n} characters; at least {needed} are needed")));
+            return Err(Error::Corpus(format!(
+                "it has {n} characters; at least {needed} are needed"
+            )));
         }
         let vocab = Vocab::from_text(&text);
         if vocab.len() < 2 {
-            return Err(Error::Corpus("it uses only one distinct character; at least two are needed".into()));
+            return Err(Error::Corpus(
+                "it uses only one distinct character; at least two are needed".into(),
+            ));
         }
         let tokens = vocab.encode(&text).tokens;
         let split = ((tokens.len() as f64) * (1.0 - VALID_FRACTION)).round() as usize;
         let valid = tokens[split..].to_vec();
         let train = tokens[..split].to_vec();
-        Ok(Corpus { vocab, train, valid })
+        Ok(Corpus {
+            vocab,
+            train,
+            valid,
+        })
     }
 }

@@ -44,7 +44,11 @@ pub fn keep_scale(p: f32) -> f32 {
 /// Applies a mask: dropped units become 0, kept ones x / (1 - p).
 pub fn apply_mask(values: &[f32], mask: &[u8], p: f32) -> Vec<f32> {
     let scale = keep_scale(p);
-    values.iter().zip(mask).map(|(&x, &m)| if m == 1 { x * scale } else { 0.0 }).collect()
+    values
+        .iter()
+        .zip(mask)
+        .map(|(&x, &m)| if m == 1 { x * scale } else { 0.0 })
+        .collect()
 }
 
 /// Training or evaluation: dropout only acts while training.

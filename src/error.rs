@@ -22,14 +22,22 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn invalid(name: &'static str, value: impl fmt::Display, allowed: &'static str) -> Self {
-        Error::InvalidArgument { name, value: value.to_string(), allowed, }
+        Error::InvalidArgument {
+            name,
+            value: value.to_string(),
+            allowed,
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidArgument { name, value, allowed } => {
+            Error::InvalidArgument {
+                name,
+                value,
+                allowed,
+            } => {
                 write!(f, "invalid {name} = {value}: {name} must be {allowed}")
             }
             Error::Corpus(msg) => write!(f, "text cannot be trained on: {msg}"),

@@ -6,7 +6,9 @@
 //! either does nothing (evaluation) or draws a seeded mask, applies it and, when asked, keeps the
 //! mask and the activations before and after for one example of the batch.
 use burn::module::{Module, ModuleMapper, Param};
-use burn::nn::{Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::nn::{
+    Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
+};
 use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
@@ -86,13 +88,23 @@ pub struct Dropout {
 impl Dropout {
     /// No dropout: evaluation mode, the identity everywhere.
     pub fn off() -> Self {
-        Dropout { p: None, rng: Rng::new(0), observe: false, sites: Vec::new() }
+        Dropout {
+            p: None,
+            rng: Rng::new(0),
+            observe: false,
+            sites: Vec::new(),
+        }
     }
 
     /// Dropout at rate p with masks drawn from `seed`; with `observe`, every site is recorded.
     /// p must already be checked to lie in [0, 1].
     pub fn on(p: f32, seed: u64, observe: bool) -> Self {
-        Dropout { p: Some(p), rng: Rng::new(seed), observe, sites: Vec::new() }
+        Dropout {
+            p: Some(p),
+            rng: Rng::new(seed),
+            observe,
+            sites: Vec::new(),
+        }
     }
 
     /// The sites recorded so far, in forward order.
@@ -102,21 +114,38 @@ impl Dropout {
 
     /// Applies dropout to `x` (`[batch, ...]`): one uniform draw per unit, kept when draw >= p,
     /// kept units scaled by 1 / (1 - p), all zeros at p = 1.
-    fn apply<const D: usize>(&mut self, x: Tensor<D>, kind: SiteKind, block: Option<usize>) -> Tensor<D> {
+    fn apply<const D: usize>(
+        &mut self,
+        x: Tensor<D>,
+        kind: SiteKind,
+        block: Option<usize>,
+    ) -> Tensor<D> {
         let Some(p) = self.p else { return x };
         let dims = x.dims();
         let units: usize = dims.iter().product();
         let draws = self.rng.uniforms(units);
         let scale = keep_scale(p);
         // One tensor holds the mask already multiplied by the scale: a single multiply applies both.
-        let factors: Vec<f32> = draws.iter().map(|&u| if u >= p { scale } else { 0.0 }).collect();
-        let factor_tensor = Tensor::<D>::from_data(TensorData::new(factors.clone(), dims), &x.device());
+        let factors: Vec<f32> = draws
+            .iter()
+            .map(|&u| if u >= p { scale } else { 0.0 })
+            .collect();
+        let factor_tensor =
+            Tensor::<D>::from_data(TensorData::new(factors.clone(), dims), &x.device());
         let y = x.clone() * factor_tensor;
         if self.observe {
             let per_example = units / dims[0];
             let first = |t: Tensor<D>| -> Vec<f32> {
-                let ranges: Vec<_> = dims.iter().enumerate().map(|(i, &d)| if i == 0 { 0..1 } else { 0..d }).collect();
-                t.slice(ranges.as_slice()).into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
+                let ranges: Vec<_> = dims
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| if i == 0 { 0..1 } else { 0..d })
+                    .collect();
+                t.slice(ranges.as_slice())
+                    .into_data()
+                    .convert::<f32>()
+                    .try_to_vec::<f32>()
+                    .unwrap_or_default()
             };
             self.sites.push(Site {
                 kind,
@@ -124,7 +153,10 @@ impl Dropout {
                 shape: dims[1..].to_vec(),
                 p,
                 draws: draws[..per_example].to_vec(),
-                mask: draws[..per_example].iter().map(|&u| u8::from(u >= p)).collect(),
+                mask: draws[..per_example]
+                    .iter()
+                    .map(|&u| u8::from(u >= p))
+                    .collect(),
                 before: first(x),
                 after: first(y.clone()),
             });
@@ -150,28 +182,59 @@ impl Block {
     /// # Shapes
     /// - x: `[batch, seq, d_model]`, causal: `[seq, seq]` (true where attention is not allowed)
     /// - output: `[batch, seq, d_model]`
-    fn forward(&self, x: Tensor<3>, causal: Tensor<2, Bool>, dropout: &mut Dropout, index: usize) -> Tensor<3> {
+    fn forward(
+        &self,
+        x: Tensor<3>,
+        causal: Tensor<2, Bool>,
+        dropout: &mut Dropout,
+        index: usize,
+    ) -> Tensor<3> {
         let [batch, seq, d_model] = x.dims();
         let d_head = d_model / self.n_heads;
         let block = Some(index);
 
         // 1. Queries, keys, values, split into heads.
         let qkv = self.qkv.forward(self.norm_attention.forward(x.clone())); // [batch, seq, 3 * d_model]
-        let qkv = qkv.reshape([batch, seq, 3, self.n_heads, d_head]).permute([2, 0, 3, 1, 4]); // [3, batch, heads, seq, d_head]
-        let [q, k, v] = [0, 1, 2].map(|i| qkv.clone().slice([i..i + 1]).squeeze_dim::<4>(0)); // [batch, heads, seq, d_head]
+        let qkv = qkv
+            .reshape([batch, seq, 3, self.n_heads, d_head])
+            .permute([2, 0, 3, 1, 4]); // [3, batch, heads, seq, d_head]
+        let mut parts = qkv.chunk(3, 0).into_iter().map(|t| t.squeeze_dim::<4>(0)); // [batch, heads, seq, d_head]
+        let (q, k, v) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
         // 2. Scaled dot-product scores, future positions masked out.
-        let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d_head as f32).sqrt()); // [batch, heads, seq, seq]
-        let causal = causal.reshape([1, 1, seq, seq]).expand([batch, self.n_heads, seq, seq]);
+        let scores = q
+            .matmul(k.swap_dims(2, 3))
+            .div_scalar((d_head as f32).sqrt()); // [batch, heads, seq, seq]
+        let causal = causal
+            .reshape([1, 1, seq, seq])
+            .expand([batch, self.n_heads, seq, seq]);
         let scores = scores.mask_fill(causal, -1.0e9);
         // 3. Attention weights, with dropout on the weights themselves.
         let weights = dropout.apply(softmax(scores, 3), SiteKind::AttentionWeights, block);
         // 4. Mix the values, merge the heads, project, dropout, residual add.
-        let mixed = weights.matmul(v).swap_dims(1, 2).reshape([batch, seq, d_model]); // [batch, seq, d_model]
-        let attention = dropout.apply(self.projection.forward(mixed), SiteKind::AttentionOutput, block);
+        let mixed = weights
+            .matmul(v)
+            .swap_dims(1, 2)
+            .reshape([batch, seq, d_model]); // [batch, seq, d_model]
+        let attention = dropout.apply(
+            self.projection.forward(mixed),
+            SiteKind::AttentionOutput,
+            block,
+        );
         let x = x + attention;
         // 5. Feed-forward, dropout, residual add.
-        let hidden = gelu(self.feed_forward_in.forward(self.norm_feed_forward.forward(x.clone()))); // [batch, seq, d_ff]
-        let feed_forward = dropout.apply(self.feed_forward_out.forward(hidden), SiteKind::FeedForwardOutput, block);
+        let hidden = gelu(
+            self.feed_forward_in
+                .forward(self.norm_feed_forward.forward(x.clone())),
+        ); // [batch, seq, d_ff]
+        let feed_forward = dropout.apply(
+            self.feed_forward_out.forward(hidden),
+            SiteKind::FeedForwardOutput,
+            block,
+        );
         x + feed_forward
     }
 }
@@ -192,10 +255,21 @@ impl ModelConfig {
     /// weights come from the core's own generator, so a seed gives the same model on every
     /// backend and platform.
     pub fn init(&self, device: &Device, seed: u64) -> Model {
-        assert!(self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads");
+        assert!(
+            self.d_model.is_multiple_of(self.n_heads),
+            "d_model must be a multiple of n_heads"
+        );
         // Zeros first (no backend randomness), then every matrix is overwritten from the seed.
-        let linear = |i, o| LinearConfig::new(i, o).with_initializer(Initializer::Zeros).init(device);
-        let embedding = |n, d| EmbeddingConfig::new(n, d).with_initializer(Initializer::Zeros).init(device);
+        let linear = |i, o| {
+            LinearConfig::new(i, o)
+                .with_initializer(Initializer::Zeros)
+                .init(device)
+        };
+        let embedding = |n, d| {
+            EmbeddingConfig::new(n, d)
+                .with_initializer(Initializer::Zeros)
+                .init(device)
+        };
         let model = Model {
             token_embedding: embedding(self.vocab_size, self.d_model),
             position_embedding: embedding(self.context, self.d_model),
@@ -214,7 +288,9 @@ impl ModelConfig {
             head: linear(self.d_model, self.vocab_size),
             context: self.context,
         };
-        model.map(&mut NormalMatrices { rng: Rng::new(seed) })
+        model.map(&mut NormalMatrices {
+            rng: Rng::new(seed),
+        })
     }
 }
 
@@ -231,9 +307,15 @@ impl ModuleMapper for NormalMatrices {
         param.map(|tensor| {
             let shape = tensor.shape();
             let device = tensor.device();
-            let values: Vec<f32> = (0..shape.num_elements()).map(|_| (self.normal() * INIT_STD) as f32).collect();
+            let values: Vec<f32> = (0..shape.num_elements())
+                .map(|_| (self.normal() * INIT_STD) as f32)
+                .collect();
             let fresh = Tensor::<D>::from_data(TensorData::new(values, shape), &device);
-            if device.is_autodiff() { fresh.require_grad() } else { fresh }
+            if device.is_autodiff() {
+                fresh.require_grad()
+            } else {
+                fresh
+            }
         })
     }
 }

@@ -19,7 +19,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { temperature: 1.0, top_k: None, top_p: None }
+        Settings {
+            temperature: 1.0,
+            top_k: None,
+            top_p: None,
+        }
     }
 }
 
@@ -28,7 +32,11 @@ pub fn check_temperature(temperature: f32) -> Result<f32> {
     if temperature.is_finite() && temperature > 0.0 {
         Ok(temperature)
     } else {
-        Err(Error::invalid("temperature", temperature, "a finite number > 0"))
+        Err(Error::invalid(
+            "temperature",
+            temperature,
+            "a finite number > 0",
+        ))
     }
 }
 
@@ -55,11 +63,23 @@ pub fn check_logits(logits: &[f32]) -> Result<()> {
     if logits.is_empty() {
         return Err(Error::invalid("logits", "[] (empty)", "a non-empty array"));
     }
-    if let Some((i, x)) = logits.iter().enumerate().find(|(_, x)| x.is_nan() || **x == f32::INFINITY) {
-        return Err(Error::invalid("logits", format!("{x} at index {i}"), "finite numbers or -Infinity"));
+    if let Some((i, x)) = logits
+        .iter()
+        .enumerate()
+        .find(|(_, x)| x.is_nan() || **x == f32::INFINITY)
+    {
+        return Err(Error::invalid(
+            "logits",
+            format!("{x} at index {i}"),
+            "finite numbers or -Infinity",
+        ));
     }
     if logits.iter().all(|x| *x == f32::NEG_INFINITY) {
-        return Err(Error::invalid("logits", "all -Infinity", "an array with at least one finite number"));
+        return Err(Error::invalid(
+            "logits",
+            "all -Infinity",
+            "an array with at least one finite number",
+        ));
     }
     Ok(())
 }
@@ -75,7 +95,9 @@ fn softmax_f64(scores: &[f64]) -> Vec<f32> {
 /// Plain softmax of logits; -inf entries get probability 0.
 pub fn softmax(logits: &[f32]) -> Result<Vec<f32>> {
     check_logits(logits)?;
-    Ok(softmax_f64(&logits.iter().map(|&x| x as f64).collect::<Vec<_>>()))
+    Ok(softmax_f64(
+        &logits.iter().map(|&x| x as f64).collect::<Vec<_>>(),
+    ))
 }
 
 /// Which tokens top-k keeps: every logit >= the k-th largest (ties at the boundary all stay).
@@ -164,6 +186,13 @@ pub fn draw(probs: &[f32], seed: u64) -> usize {
 
 /// Scales by temperature, crops to top-k and draws one token index, reproducibly for a seed.
 pub fn sample_top_k(logits: &[f32], k: usize, temperature: f32, seed: u64) -> Result<usize> {
-    let probs = distribution(logits, &Settings { temperature, top_k: Some(k), top_p: None })?;
+    let probs = distribution(
+        logits,
+        &Settings {
+            temperature,
+            top_k: Some(k),
+            top_p: None,
+        },
+    )?;
     Ok(draw(&probs, seed))
 }

@@ -56,7 +56,11 @@ impl Session {
             corpus,
             trainer,
             dropout_p: 0.1,
-            sampling: Settings { temperature: 1.0, top_k: Some(5), top_p: None },
+            sampling: Settings {
+                temperature: 1.0,
+                top_k: Some(5),
+                top_p: None,
+            },
             seed,
             last_sites: Vec::new(),
         }
@@ -75,13 +79,17 @@ impl Session {
     /// Keeps only the first `chars` characters' worth of training tokens (the overfitting view
     /// trains on a small slice so the gap to validation opens quickly).
     pub fn limit_training_tokens(&mut self, tokens: usize) {
-        let keep = tokens.max(self.trainer.config().context + 1).min(self.corpus.train.len());
+        let keep = tokens
+            .max(self.trainer.config().context + 1)
+            .min(self.corpus.train.len());
         self.corpus.train.truncate(keep);
     }
 
     /// One training step at the session's dropout rate; keeps the sites when `observe`.
     pub fn train_step(&mut self, observe: bool) -> Result<StepReport> {
-        let report = self.trainer.train_step(&self.corpus.train, self.dropout_p, observe)?;
+        let report = self
+            .trainer
+            .train_step(&self.corpus.train, self.dropout_p, observe)?;
         if observe {
             self.last_sites = report.sites.clone();
         }
@@ -107,13 +115,17 @@ impl Session {
     pub fn logits(&mut self, prompt: &str) -> Result<PromptLogits> {
         let encoded = self.corpus.vocab.encode(prompt);
         let logits = self.trainer.next_token_logits(&encoded.tokens)?;
-        Ok(PromptLogits { logits, unknown: encoded.unknown })
+        Ok(PromptLogits {
+            logits,
+            unknown: encoded.unknown,
+        })
     }
 
     /// Next-token logits after `prompt` with dropout left on (Monte Carlo dropout), draw `draw`.
     pub fn mc_dropout_logits(&mut self, prompt: &str, draw: u64) -> Result<Vec<f32>> {
         let tokens = self.corpus.vocab.encode(prompt).tokens;
-        self.trainer.mc_dropout_logits(&tokens, self.dropout_p, derive_seed(self.seed, draw))
+        self.trainer
+            .mc_dropout_logits(&tokens, self.dropout_p, derive_seed(self.seed, draw))
     }
 
     /// The sampling distribution of `logits` under the current settings.

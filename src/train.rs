@@ -24,7 +24,11 @@ impl Backend {
         match name {
             "ndarray" => Ok(Backend::NdArray),
             "flex" => Ok(Backend::Flex),
-            other => Err(Error::invalid("backend", format!("{other:?}"), "\"ndarray\" or \"flex\"")),
+            other => Err(Error::invalid(
+                "backend",
+                format!("{other:?}"),
+                "\"ndarray\" or \"flex\"",
+            )),
         }
     }
 
@@ -91,21 +95,42 @@ pub fn derive_seed(seed: u64, counter: u64) -> u64 {
 
 impl Trainer {
     /// A fresh model with weights drawn from `seed`.
-    pub fn new(config: ModelConfig, train_config: TrainConfig, backend: Backend, seed: u64) -> Self {
+    pub fn new(
+        config: ModelConfig,
+        train_config: TrainConfig,
+        backend: Backend,
+        seed: u64,
+    ) -> Self {
         let device = backend.device().autodiff();
         let model = config.init(&device, seed);
         Self::with_model(config, train_config, backend, model, seed)
     }
 
     /// A model with weights from a burnpack file's bytes (as written by [`Trainer::weights`]).
-    pub fn from_weights(config: ModelConfig, train_config: TrainConfig, backend: Backend, bytes: &[u8], seed: u64) -> crate::Result<Self> {
+    pub fn from_weights(
+        config: ModelConfig,
+        train_config: TrainConfig,
+        backend: Backend,
+        bytes: &[u8],
+        seed: u64,
+    ) -> crate::Result<Self> {
         let device = backend.device().autodiff();
-        let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| Error::Weights(e.to_string()))?;
-        let model = config.init(&device, seed).try_load_record(record).map_err(|e| Error::Weights(e.to_string()))?;
+        let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec()))
+            .map_err(|e| Error::Weights(e.to_string()))?;
+        let model = config
+            .init(&device, seed)
+            .try_load_record(record)
+            .map_err(|e| Error::Weights(e.to_string()))?;
         Ok(Self::with_model(config, train_config, backend, model, seed))
     }
 
-    fn with_model(config: ModelConfig, train_config: TrainConfig, backend: Backend, model: Model, seed: u64) -> Self {
+    fn with_model(
+        config: ModelConfig,
+        train_config: TrainConfig,
+        backend: Backend,
+        model: Model,
+        seed: u64,
+    ) -> Self {
         Trainer {
             config,
             train_config,
@@ -141,14 +166,24 @@ impl Trainer {
 
     /// The weights as burnpack bytes (Burn's own record format).
     pub fn weights(&self) -> crate::Result<Vec<u8>> {
-        let bytes = self.model.valid().into_record().into_bytes().map_err(|e| Error::Weights(e.to_string()))?;
+        let bytes = self
+            .model
+            .valid()
+            .into_record()
+            .into_bytes()
+            .map_err(|e| Error::Weights(e.to_string()))?;
         Ok(bytes.to_vec())
     }
 
     /// One training step on random windows of `tokens`: dropout at rate p (masks from this step's
     /// seed), cross-entropy, backward, an Adam update. With `observe`, the report carries every
     /// dropout site's mask and activations for the first window of the batch.
-    pub fn train_step(&mut self, tokens: &[u32], p: f32, observe: bool) -> crate::Result<StepReport> {
+    pub fn train_step(
+        &mut self,
+        tokens: &[u32],
+        p: f32,
+        observe: bool,
+    ) -> crate::Result<StepReport> {
         let p = crate::dropout::check_p(p)?;
         self.step_with(tokens, Some(p), observe)
     }
@@ -159,16 +194,26 @@ impl Trainer {
         self.step_with(tokens, None, false)
     }
 
-    fn step_with(&mut self, tokens: &[u32], p: Option<f32>, observe: bool) -> crate::Result<StepReport> {
+    fn step_with(
+        &mut self,
+        tokens: &[u32],
+        p: Option<f32>,
+        observe: bool,
+    ) -> crate::Result<StepReport> {
         let window = self.config.context + 1;
         if tokens.len() < window {
-            return Err(Error::Corpus(format!("training needs at least {window} characters, it has {}", tokens.len())));
+            return Err(Error::Corpus(format!(
+                "training needs at least {window} characters, it has {}",
+                tokens.len()
+            )));
         }
         self.step += 1;
         let step_seed = derive_seed(self.seed, self.step as u64);
         // 1. A batch of random windows: inputs are a window's first `context` tokens, targets the next.
         let mut rng = Rng::new(step_seed);
-        let starts: Vec<usize> = (0..self.train_config.batch_size).map(|_| (rng.next_u64() % (tokens.len() - window + 1) as u64) as usize).collect();
+        let starts: Vec<usize> = (0..self.train_config.batch_size)
+            .map(|_| (rng.next_u64() % (tokens.len() - window + 1) as u64) as usize)
+            .collect();
         let (inputs, targets) = self.batch(tokens, &starts, &self.device);
         // 2. Forward with dropout; the masks come from their own stream of the step's seed.
         let mut dropout = match p {
@@ -181,9 +226,16 @@ impl Trainer {
         // 3. Backward and update.
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let grad_norm = gradient_norm(&self.model, &grads);
-        self.model = self.optimizer.step(self.train_config.learning_rate, self.model.clone(), grads);
+        self.model =
+            self.optimizer
+                .step(self.train_config.learning_rate, self.model.clone(), grads);
         self.inference = None;
-        Ok(StepReport { step: self.step, loss: loss_value, grad_norm, sites: dropout.into_sites() })
+        Ok(StepReport {
+            step: self.step,
+            loss: loss_value,
+            grad_norm,
+            sites: dropout.into_sites(),
+        })
     }
 
     /// Mean cross-entropy over evenly spaced windows of `tokens` (at most `max_windows`), with
@@ -195,7 +247,9 @@ impl Trainer {
         }
         let room = tokens.len() - window;
         let n = max_windows.min(room + 1);
-        let starts: Vec<usize> = (0..n).map(|i| if n == 1 { 0 } else { i * room / (n - 1) }).collect();
+        let starts: Vec<usize> = (0..n)
+            .map(|i| if n == 1 { 0 } else { i * room / (n - 1) })
+            .collect();
         let device = self.backend.device();
         let (inputs, targets) = self.batch(tokens, &starts, &device);
         let logits = self.inference().forward(inputs, &mut Dropout::off());
@@ -210,19 +264,32 @@ impl Trainer {
 
     /// Next-token logits with dropout left on at inference (Monte Carlo dropout): each seed gives
     /// a different distribution from the same weights.
-    pub fn mc_dropout_logits(&mut self, context: &[u32], p: f32, seed: u64) -> crate::Result<Vec<f32>> {
+    pub fn mc_dropout_logits(
+        &mut self,
+        context: &[u32],
+        p: f32,
+        seed: u64,
+    ) -> crate::Result<Vec<f32>> {
         let p = crate::dropout::check_p(p)?;
         self.logits_with(context, &mut Dropout::on(p, seed, false))
     }
 
     /// Next-token logits with the forward pass's dropout sites recorded (for tests and the page).
-    pub fn observed_logits(&mut self, context: &[u32], dropout: &mut Dropout) -> crate::Result<Vec<f32>> {
+    pub fn observed_logits(
+        &mut self,
+        context: &[u32],
+        dropout: &mut Dropout,
+    ) -> crate::Result<Vec<f32>> {
         self.logits_with(context, dropout)
     }
 
     fn logits_with(&mut self, context: &[u32], dropout: &mut Dropout) -> crate::Result<Vec<f32>> {
         if context.is_empty() {
-            return Err(Error::invalid("prompt", "\"\"", "at least one character the model knows"));
+            return Err(Error::invalid(
+                "prompt",
+                "\"\"",
+                "at least one character the model knows",
+            ));
         }
         let vocab = self.config.vocab_size as u32;
         if let Some(bad) = context.iter().find(|&&t| t >= vocab) {
@@ -234,8 +301,14 @@ impl Trainer {
         let data: Vec<i64> = context.iter().map(|&t| t as i64).collect();
         let tokens = Tensor::<2, Int>::from_data(TensorData::new(data, [1, seq]), &device);
         let logits = self.inference().forward(tokens, dropout); // [1, seq, vocab]
-        let last = logits.slice([0..1, seq - 1..seq]).reshape([self.config.vocab_size]);
-        Ok(last.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default())
+        let last = logits
+            .slice([0..1, seq - 1..seq])
+            .reshape([self.config.vocab_size]);
+        Ok(last
+            .into_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .unwrap_or_default())
     }
 
     fn inference(&mut self) -> &Model {
@@ -243,7 +316,12 @@ impl Trainer {
     }
 
     /// Inputs `[batch, context]` and targets `[batch, context]` for windows starting at `starts`.
-    fn batch(&self, tokens: &[u32], starts: &[usize], device: &Device) -> (Tensor<2, Int>, Tensor<2, Int>) {
+    fn batch(
+        &self,
+        tokens: &[u32],
+        starts: &[usize],
+        device: &Device,
+    ) -> (Tensor<2, Int>, Tensor<2, Int>) {
         let context = self.config.context;
         let mut inputs = Vec::with_capacity(starts.len() * context);
         let mut targets = Vec::with_capacity(starts.len() * context);
@@ -268,7 +346,11 @@ fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
 }
 
 fn scalar(t: Tensor<1>) -> f32 {
-    t.into_data().convert::<f32>().try_to_vec::<f32>().map(|v| v[0]).unwrap_or(f32::NAN)
+    t.into_data()
+        .convert::<f32>()
+        .try_to_vec::<f32>()
+        .map(|v| v[0])
+        .unwrap_or(f32::NAN)
 }
 
 /// The L2 norm of all gradients, summed on the device and read once.

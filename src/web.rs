@@ -19,7 +19,12 @@ fn js_error(err: Error) -> JsError {
 }
 
 /// A JS number that must be an integer in [0, max] (seeds, lengths).
-fn whole_number(name: &'static str, value: f64, max: f64, allowed: &'static str) -> Result<u64, JsError> {
+fn whole_number(
+    name: &'static str,
+    value: f64,
+    max: f64,
+    allowed: &'static str,
+) -> Result<u64, JsError> {
     if value.is_finite() && value >= 0.0 && value <= max && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
@@ -28,7 +33,12 @@ fn whole_number(name: &'static str, value: f64, max: f64, allowed: &'static str)
 }
 
 fn seed(value: f64) -> Result<u64, JsError> {
-    whole_number("seed", value, u32::MAX as f64, "an integer in [0, 4294967295]")
+    whole_number(
+        "seed",
+        value,
+        u32::MAX as f64,
+        "an integer in [0, 4294967295]",
+    )
 }
 
 /// The largest mask `dropoutMask` draws (16,777,216 units, 16 MiB).
@@ -38,14 +48,22 @@ const MAX_MASK_LENGTH: f64 = (1u64 << 24) as f64;
 #[wasm_bindgen(js_name = topKDistribution)]
 pub fn top_k_distribution(logits: &[f32], k: f64, temperature: f32) -> Result<Vec<f32>, JsError> {
     let top_k = sampling::check_top_k(k).map_err(js_error)?;
-    let settings = Settings { temperature, top_k: Some(top_k), top_p: None };
+    let settings = Settings {
+        temperature,
+        top_k: Some(top_k),
+        top_p: None,
+    };
     sampling::distribution(logits, &settings).map_err(js_error)
 }
 
 /// Probabilities over the whole vocabulary after temperature and top-p (0 for removed tokens).
 #[wasm_bindgen(js_name = topPDistribution)]
 pub fn top_p_distribution(logits: &[f32], p: f32, temperature: f32) -> Result<Vec<f32>, JsError> {
-    let settings = Settings { temperature, top_k: None, top_p: Some(p) };
+    let settings = Settings {
+        temperature,
+        top_k: None,
+        top_p: Some(p),
+    };
     sampling::distribution(logits, &settings).map_err(js_error)
 }
 
@@ -61,7 +79,12 @@ pub fn sample_top_k(logits: &[f32], k: f64, temperature: f32, seed: f64) -> Resu
 /// The dropout mask of `length` units at rate p: 1 kept, 0 dropped; nested in p for a seed.
 #[wasm_bindgen(js_name = dropoutMask)]
 pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsError> {
-    let length = whole_number("length", length, MAX_MASK_LENGTH, "an integer in [0, 16777216]")?;
+    let length = whole_number(
+        "length",
+        length,
+        MAX_MASK_LENGTH,
+        "an integer in [0, 16777216]",
+    )?;
     dropout::mask(length as usize, p, self::seed(seed)?).map_err(js_error)
 }
 
@@ -109,7 +132,9 @@ impl Demo {
     #[wasm_bindgen(js_name = withWeights)]
     pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsError> {
         let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
-        let session = crate::session::Session::english_with_weights(weights, backend, self::seed(seed)?).map_err(js_error)?;
+        let session =
+            crate::session::Session::english_with_weights(weights, backend, self::seed(seed)?)
+                .map_err(js_error)?;
         Ok(Demo { session })
     }
 
@@ -117,13 +142,20 @@ impl Demo {
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str, backend: &str, seed: f64) -> Result<Demo, JsError> {
         let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
-        let session = crate::session::Session::from_text(text, backend, self::seed(seed)?).map_err(js_error)?;
+        let session = crate::session::Session::from_text(text, backend, self::seed(seed)?)
+            .map_err(js_error)?;
         Ok(Demo { session })
     }
 
     /// The vocabulary: one string per token id.
     pub fn vocab(&self) -> Vec<String> {
-        self.session.corpus().vocab.chars().iter().map(|c| c.to_string()).collect()
+        self.session
+            .corpus()
+            .vocab
+            .chars()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
     }
 
     /// Sets the dropout rate of training steps and Monte Carlo dropout (0 to 1).
@@ -152,7 +184,8 @@ impl Demo {
     /// Sets the sampling temperature (finite, > 0).
     #[wasm_bindgen(js_name = setTemperature)]
     pub fn set_temperature(&mut self, temperature: f32) -> Result<(), JsError> {
-        self.session.sampling.temperature = sampling::check_temperature(temperature).map_err(js_error)?;
+        self.session.sampling.temperature =
+            sampling::check_temperature(temperature).map_err(js_error)?;
         Ok(())
     }
 
@@ -168,7 +201,11 @@ impl Demo {
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, observe: bool) -> Result<JsValue, JsError> {
         let report = self.session.train_step(observe).map_err(js_error)?;
-        to_js(&StepSummary { step: report.step, loss: report.loss, grad_norm: report.grad_norm })
+        to_js(&StepSummary {
+            step: report.step,
+            loss: report.loss,
+            grad_norm: report.grad_norm,
+        })
     }
 
     /// Steps taken so far.
@@ -202,7 +239,9 @@ impl Demo {
 
     fn site(&self, index: usize) -> Result<&crate::model::Site, JsError> {
         let sites = self.session.last_sites();
-        sites.get(index).ok_or_else(|| js_error(Error::invalid("site", index, "below siteCount()")))
+        sites
+            .get(index)
+            .ok_or_else(|| js_error(Error::invalid("site", index, "below siteCount()")))
     }
 
     /// `{ kind, block, shape, p, units, dropped }` of site `index` of the last observed step.
@@ -253,14 +292,27 @@ impl Demo {
     /// The characters of `prompt` that the vocabulary lacks, in order, each once.
     #[wasm_bindgen(js_name = unknownCharacters)]
     pub fn unknown_characters(&self, prompt: &str) -> String {
-        self.session.corpus().vocab.encode(prompt).unknown.into_iter().collect()
+        self.session
+            .corpus()
+            .vocab
+            .encode(prompt)
+            .unknown
+            .into_iter()
+            .collect()
     }
 
     /// Next-token logits with dropout left on at inference; draw number `draw` fixes the masks.
     #[wasm_bindgen(js_name = mcDropoutLogits)]
     pub fn mc_dropout_logits(&mut self, prompt: &str, draw: f64) -> Result<Vec<f32>, JsError> {
-        let draw = whole_number("draw", draw, u32::MAX as f64, "an integer in [0, 4294967295]")?;
-        self.session.mc_dropout_logits(prompt, draw).map_err(js_error)
+        let draw = whole_number(
+            "draw",
+            draw,
+            u32::MAX as f64,
+            "an integer in [0, 4294967295]",
+        )?;
+        self.session
+            .mc_dropout_logits(prompt, draw)
+            .map_err(js_error)
     }
 
     /// The distribution of `logits` under the current top-k (or top-p) and temperature.
@@ -270,7 +322,12 @@ impl Demo {
 
     /// Draws token number `draw` from `logits` under the current settings, reproducibly.
     pub fn sample(&self, logits: &[f32], draw: f64) -> Result<u32, JsError> {
-        let draw = whole_number("draw", draw, u32::MAX as f64, "an integer in [0, 4294967295]")?;
+        let draw = whole_number(
+            "draw",
+            draw,
+            u32::MAX as f64,
+            "an integer in [0, 4294967295]",
+        )?;
         self.session.sample(logits, draw).map_err(js_error)
     }
 

@@ -6,14 +6,19 @@
 use dropout_topk::{dropout, sampling};
 use serde_json::{json, Value};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/api_vectors.json");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/api_vectors.json"
+);
 
 fn logits_fixture() -> Vec<Vec<f32>> {
     vec![
         (0..10).map(|i| i as f32).collect(),
         vec![10.0, 11.0, 12.0, 13.0, 14.0, 5.0, 6.0, 7.0, 8.0, 9.0],
         vec![1.0, 3.0, 2.0, 3.0, 2.0, 0.5],
-        vec![0.3, -1.2, 2.5, 0.0, 1.7, -0.4, 0.9, 2.5, -3.0, 0.1, 1.1, -0.7],
+        vec![
+            0.3, -1.2, 2.5, 0.0, 1.7, -0.4, 0.9, 2.5, -3.0, 0.1, 1.1, -0.7,
+        ],
     ]
 }
 
@@ -23,18 +28,31 @@ fn vectors() -> Value {
     let mut samples = vec![];
     for logits in logits_fixture() {
         for (k, temperature) in [(1.0, 1.0), (3.0, 0.7), (5.0, 1.5), (100.0, 1.0)] {
-            let settings = sampling::Settings { temperature, top_k: Some(k as usize), top_p: None };
+            let settings = sampling::Settings {
+                temperature,
+                top_k: Some(k as usize),
+                top_p: None,
+            };
             let probs = sampling::distribution(&logits, &settings).unwrap();
-            top_k.push(json!({ "logits": logits, "k": k, "temperature": temperature, "probs": probs }));
+            top_k.push(
+                json!({ "logits": logits, "k": k, "temperature": temperature, "probs": probs }),
+            );
             for seed in [0u32, 1, 7, 12345, 4294967295] {
-                let index = sampling::sample_top_k(&logits, k as usize, temperature, seed as u64).unwrap();
+                let index =
+                    sampling::sample_top_k(&logits, k as usize, temperature, seed as u64).unwrap();
                 samples.push(json!({ "logits": logits, "k": k, "temperature": temperature, "seed": seed, "index": index }));
             }
         }
         for (p, temperature) in [(0.0, 1.0), (0.5, 1.0), (0.9, 0.5), (1.0, 2.0)] {
-            let settings = sampling::Settings { temperature, top_k: None, top_p: Some(p) };
+            let settings = sampling::Settings {
+                temperature,
+                top_k: None,
+                top_p: Some(p),
+            };
             let probs = sampling::distribution(&logits, &settings).unwrap();
-            top_p.push(json!({ "logits": logits, "p": p, "temperature": temperature, "probs": probs }));
+            top_p.push(
+                json!({ "logits": logits, "p": p, "temperature": temperature, "probs": probs }),
+            );
         }
     }
     let mut masks = vec![];
@@ -53,10 +71,19 @@ fn vectors() -> Value {
 
 #[test]
 fn the_fixture_holds_what_the_native_core_computes() {
-    let now = vectors();
+    // Through text and back, as the browser tests read it (f32s are written in their shortest form).
+    let now: Value =
+        serde_json::from_str(&serde_json::to_string_pretty(&vectors()).unwrap()).unwrap();
     if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::write(FIXTURE, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+        std::fs::write(
+            FIXTURE,
+            serde_json::to_string_pretty(&vectors()).unwrap() + "\n",
+        )
+        .unwrap();
     }
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
-    assert_eq!(stored, now, "tests/fixtures/api_vectors.json is stale: rerun with UPDATE_VECTORS=1");
+    assert_eq!(
+        stored, now,
+        "tests/fixtures/api_vectors.json is stale: rerun with UPDATE_VECTORS=1"
+    );
 }

@@ -8,7 +8,11 @@ fn the_bundled_corpora_are_large_enough_and_split_nine_to_one() {
     let c = Corpus::from_text(corpus::ENGLISH, 33).unwrap();
     let total = c.train.len() + c.valid.len();
     assert!((c.valid.len() as f64 / total as f64 - 0.1).abs() < 0.01);
-    assert!(c.vocab.len() < 80, "English stays a small vocabulary: {}", c.vocab.len());
+    assert!(
+        c.vocab.len() < 80,
+        "English stays a small vocabulary: {}",
+        c.vocab.len()
+    );
     assert!(Corpus::from_text(corpus::JAPANESE, 33).is_ok());
 }
 
@@ -36,7 +40,10 @@ fn a_text_too_short_or_of_one_character_is_refused() {
 
 #[test]
 fn a_huge_alphabet_keeps_the_most_frequent_characters() {
-    let text: String = (0..2000u32).filter_map(|i| char::from_u32(0x4E00 + i % 600)).collect::<String>() + &"e".repeat(100);
+    let text: String = (0..2000u32)
+        .filter_map(|i| char::from_u32(0x4E00 + i % 600))
+        .collect::<String>()
+        + &"e".repeat(100);
     let vocab = Vocab::from_text(&text);
     assert_eq!(vocab.len(), MAX_VOCAB);
     assert!(vocab.chars().contains(&'e'));

@@ -16,9 +16,16 @@ fn kept_fraction_is_within_binomial_bounds_of_one_minus_p() {
     let n = 10_000;
     for p in [0.1, 0.25, 0.5, 0.75, 0.9] {
         for seed in [1, 2, 3] {
-            let kept = mask(n, p, seed).unwrap().iter().filter(|&&m| m == 1).count() as f64;
+            let kept = mask(n, p, seed)
+                .unwrap()
+                .iter()
+                .filter(|&&m| m == 1)
+                .count() as f64;
             let (lo, hi) = binomial_bounds(n, 1.0 - p as f64);
-            assert!(lo <= kept && kept <= hi, "p = {p}, seed = {seed}: {kept} kept, bounds [{lo}, {hi}]");
+            assert!(
+                lo <= kept && kept <= hi,
+                "p = {p}, seed = {seed}: {kept} kept, bounds [{lo}, {hi}]"
+            );
         }
     }
 }
@@ -85,7 +92,12 @@ fn masks_are_nested_in_p() {
             let low = mask(2000, pair[0], seed).unwrap();
             let high = mask(2000, pair[1], seed).unwrap();
             for (a, b) in low.iter().zip(&high) {
-                assert!(b <= a, "raising p from {} to {} revived a unit", pair[0], pair[1]);
+                assert!(
+                    b <= a,
+                    "raising p from {} to {} revived a unit",
+                    pair[0],
+                    pair[1]
+                );
             }
         }
     }
@@ -105,7 +117,10 @@ fn a_mask_is_the_draws_thresholded_at_p() {
 fn p_outside_zero_to_one_is_an_error_naming_p() {
     for p in [-0.01f32, 1.01, f32::NAN, f32::INFINITY] {
         let err = mask(3, p, 0).unwrap_err();
-        assert!(matches!(err, Error::InvalidArgument { name: "p", .. }), "{err}");
+        assert!(
+            matches!(err, Error::InvalidArgument { name: "p", .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("[0, 1]"));
     }
 }

@@ -1,8 +1,8 @@
 //! The transformer: shapes, causality, observable dropout, evaluation, training and weights.
+use burn::tensor::{Int, Tensor, TensorData};
 use dropout_topk::corpus::{self, Corpus};
 use dropout_topk::model::{Dropout, ModelConfig, SiteKind};
 use dropout_topk::train::{Backend, TrainConfig, Trainer};
-use burn::tensor::{Int, Tensor, TensorData};
 
 const SEED: u64 = 17;
 
@@ -12,7 +12,12 @@ fn english() -> Corpus {
 
 fn trainer(backend: Backend) -> (Corpus, Trainer) {
     let corpus = english();
-    let trainer = Trainer::new(ModelConfig::new(corpus.vocab.len()), TrainConfig::new(), backend, SEED);
+    let trainer = Trainer::new(
+        ModelConfig::new(corpus.vocab.len()),
+        TrainConfig::new(),
+        backend,
+        SEED,
+    );
     (corpus, trainer)
 }
 
@@ -23,7 +28,10 @@ fn tokens(values: &[u32], backend: Backend) -> Tensor<2, Int> {
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -31,7 +39,8 @@ fn shapes_flow_through_the_model() {
     let config = ModelConfig::new(30);
     let model = config.init(&Backend::Flex.device(), SEED);
     let batch: Vec<i64> = (0..2 * 20).map(|i| i % 30).collect();
-    let input = Tensor::<2, Int>::from_data(TensorData::new(batch, [2, 20]), &Backend::Flex.device());
+    let input =
+        Tensor::<2, Int>::from_data(TensorData::new(batch, [2, 20]), &Backend::Flex.device());
     let mut dropout = Dropout::on(0.5, 1, true);
     let logits = model.forward(input, &mut dropout);
     assert_eq!(logits.dims(), [2, 20, 30]);
@@ -55,8 +64,16 @@ fn a_prediction_does_not_see_later_characters() {
     let mut b = a;
     b[5] = 20;
     b[7] = 0;
-    let la = model.forward(tokens(&a, Backend::Flex), &mut Dropout::off()).into_data().try_to_vec::<f32>().unwrap();
-    let lb = model.forward(tokens(&b, Backend::Flex), &mut Dropout::off()).into_data().try_to_vec::<f32>().unwrap();
+    let la = model
+        .forward(tokens(&a, Backend::Flex), &mut Dropout::off())
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
+    let lb = model
+        .forward(tokens(&b, Backend::Flex), &mut Dropout::off())
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
     // Positions 0..5 saw identical prefixes: identical logits. Position 5 saw the change.
     assert_eq!(la[..5 * 30], lb[..5 * 30]);
     assert!(max_abs_diff(&la[5 * 30..6 * 30], &lb[5 * 30..6 * 30]) > 1e-6);
@@ -78,14 +95,27 @@ fn the_masks_returned_are_the_masks_applied() {
                     assert_eq!(site.after[i], 0.0, "{:?} unit {i}", site.kind);
                 } else {
                     let want = site.before[i] / (1.0 - p);
-                    assert!((site.after[i] - want).abs() <= 1e-5 * want.abs().max(1e-3), "{:?} unit {i}: {} vs {want}", site.kind, site.after[i]);
+                    assert!(
+                        (site.after[i] - want).abs() <= 1e-5 * want.abs().max(1e-3),
+                        "{:?} unit {i}: {} vs {want}",
+                        site.kind,
+                        site.after[i]
+                    );
                 }
-                assert_eq!(site.mask[i] == 1, site.draws[i] >= p, "the mask is the draws thresholded at p");
+                assert_eq!(
+                    site.mask[i] == 1,
+                    site.draws[i] >= p,
+                    "the mask is the draws thresholded at p"
+                );
             }
             let dropped = site.mask.iter().filter(|&&m| m == 0).count() as f64;
             let n = units as f64;
             let sd = (n * p as f64 * (1.0 - p as f64)).sqrt();
-            assert!((dropped - n * p as f64).abs() <= 5.0 * sd + 1.0, "{:?}: {dropped} of {n} dropped at p = {p}", site.kind);
+            assert!(
+                (dropped - n * p as f64).abs() <= 5.0 * sd + 1.0,
+                "{:?}: {dropped} of {n} dropped at p = {p}",
+                site.kind
+            );
         }
     }
 }
@@ -112,7 +142,10 @@ fn evaluation_is_deterministic_and_carries_no_mask() {
     let mut dropout = Dropout::off();
     let third = trainer.observed_logits(&context, &mut dropout).unwrap();
     assert_eq!(first, third);
-    assert!(dropout.into_sites().is_empty(), "evaluation records no mask");
+    assert!(
+        dropout.into_sites().is_empty(),
+        "evaluation records no mask"
+    );
 }
 
 #[test]
@@ -124,7 +157,10 @@ fn dropout_left_on_at_inference_varies_by_draw() {
     let a_again = trainer.mc_dropout_logits(&context, 0.3, 1).unwrap();
     assert_eq!(a, a_again);
     assert!(max_abs_diff(&a, &b) > 1e-4);
-    assert_eq!(trainer.mc_dropout_logits(&context, 0.0, 5).unwrap(), trainer.next_token_logits(&context).unwrap());
+    assert_eq!(
+        trainer.mc_dropout_logits(&context, 0.0, 5).unwrap(),
+        trainer.next_token_logits(&context).unwrap()
+    );
 }
 
 #[test]
@@ -138,7 +174,10 @@ fn a_step_at_p_zero_matches_a_step_without_dropout() {
         assert_eq!(a.grad_norm, b.grad_norm);
     }
     let context = corpus.vocab.encode("In the").tokens;
-    assert_eq!(with_zero.next_token_logits(&context).unwrap(), without.next_token_logits(&context).unwrap());
+    assert_eq!(
+        with_zero.next_token_logits(&context).unwrap(),
+        without.next_token_logits(&context).unwrap()
+    );
 }
 
 #[test]
@@ -146,12 +185,18 @@ fn training_lowers_the_loss() {
     let (corpus, mut trainer) = trainer(Backend::Flex);
     let before = trainer.eval_loss(&corpus.valid, 32).unwrap();
     let chance = (corpus.vocab.len() as f32).ln();
-    assert!((before - chance).abs() < 0.3, "an untrained model is near chance: {before} vs ln(V) {chance}");
+    assert!(
+        (before - chance).abs() < 0.3,
+        "an untrained model is near chance: {before} vs ln(V) {chance}"
+    );
     for _ in 0..80 {
         trainer.train_step(&corpus.train, 0.1, false).unwrap();
     }
     let after = trainer.eval_loss(&corpus.valid, 32).unwrap();
-    assert!(after < before - 0.5, "validation loss went from {before} to {after}");
+    assert!(
+        after < before - 0.5,
+        "validation loss went from {before} to {after}"
+    );
 }
 
 #[test]
@@ -159,7 +204,10 @@ fn the_same_seed_gives_the_same_losses() {
     let (corpus, mut a) = trainer(Backend::Flex);
     let (_, mut b) = trainer(Backend::Flex);
     for _ in 0..3 {
-        assert_eq!(a.train_step(&corpus.train, 0.2, false).unwrap().loss, b.train_step(&corpus.train, 0.2, false).unwrap().loss);
+        assert_eq!(
+            a.train_step(&corpus.train, 0.2, false).unwrap().loss,
+            b.train_step(&corpus.train, 0.2, false).unwrap().loss
+        );
     }
 }
 
@@ -171,28 +219,49 @@ fn weights_round_trip() {
     }
     let bytes = trained.weights().unwrap();
     let config = ModelConfig::new(corpus.vocab.len());
-    let mut loaded = Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 99).unwrap();
+    let mut loaded =
+        Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 99).unwrap();
     let context = corpus.vocab.encode("The lighthouse").tokens;
-    assert_eq!(trained.next_token_logits(&context).unwrap(), loaded.next_token_logits(&context).unwrap());
+    assert_eq!(
+        trained.next_token_logits(&context).unwrap(),
+        loaded.next_token_logits(&context).unwrap()
+    );
 }
 
 #[test]
 fn bad_weights_are_an_error_not_a_panic() {
     let config = ModelConfig::new(english().vocab.len());
-    assert!(Trainer::from_weights(config.clone(), TrainConfig::new(), Backend::Flex, b"not a model", 1).is_err());
-    let other = Trainer::new(ModelConfig::new(10), TrainConfig::new(), Backend::Flex, 1).weights().unwrap();
-    assert!(Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &other, 1).is_err(), "a record of other sizes is refused");
+    assert!(Trainer::from_weights(
+        config.clone(),
+        TrainConfig::new(),
+        Backend::Flex,
+        b"not a model",
+        1
+    )
+    .is_err());
+    let other = Trainer::new(ModelConfig::new(10), TrainConfig::new(), Backend::Flex, 1)
+        .weights()
+        .unwrap();
+    assert!(
+        Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &other, 1).is_err(),
+        "a record of other sizes is refused"
+    );
 }
 
 #[test]
 fn the_shipped_weights_load_and_beat_chance() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk")).expect("www/model.bpk: run cargo run --release --bin train");
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk"))
+        .expect("www/model.bpk: run cargo run --release --bin train");
     let corpus = english();
     let config = ModelConfig::new(corpus.vocab.len());
-    let mut shipped = Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 1).unwrap();
+    let mut shipped =
+        Trainer::from_weights(config, TrainConfig::new(), Backend::Flex, &bytes, 1).unwrap();
     let valid = shipped.eval_loss(&corpus.valid, 64).unwrap();
     let chance = (corpus.vocab.len() as f32).ln();
-    assert!(valid < 0.6 * chance, "validation loss {valid} vs chance {chance}");
+    assert!(
+        valid < 0.6 * chance,
+        "validation loss {valid} vs chance {chance}"
+    );
 }
 
 /// ndarray and flex run the same model from the same weights and masks; their float kernels
@@ -207,6 +276,9 @@ fn ndarray_and_flex_agree() {
         assert!((a - b).abs() <= 1e-4 * a.abs(), "flex {a} vs ndarray {b}");
     }
     let context = corpus.vocab.encode("The sea").tokens;
-    let diff = max_abs_diff(&flex.next_token_logits(&context).unwrap(), &ndarray.next_token_logits(&context).unwrap());
+    let diff = max_abs_diff(
+        &flex.next_token_logits(&context).unwrap(),
+        &ndarray.next_token_logits(&context).unwrap(),
+    );
     assert!(diff < 1e-3, "logits differ by {diff}");
 }

@@ -10,19 +10,34 @@ fn ramp() -> Vec<f32> {
 
 /// The same ramp with the first five raised by 10: [10, 11, 12, 13, 14, 5, 6, 7, 8, 9].
 fn raised_ramp() -> Vec<f32> {
-    (0..10).map(|i| if i < 5 { i as f32 + 10.0 } else { i as f32 }).collect()
+    (0..10)
+        .map(|i| if i < 5 { i as f32 + 10.0 } else { i as f32 })
+        .collect()
 }
 
 fn top_k(k: usize, temperature: f32) -> Settings {
-    Settings { temperature, top_k: Some(k), top_p: None }
+    Settings {
+        temperature,
+        top_k: Some(k),
+        top_p: None,
+    }
 }
 
 fn top_p(p: f32, temperature: f32) -> Settings {
-    Settings { temperature, top_k: None, top_p: Some(p) }
+    Settings {
+        temperature,
+        top_k: None,
+        top_p: Some(p),
+    }
 }
 
 fn kept(probs: &[f32]) -> Vec<usize> {
-    probs.iter().enumerate().filter(|(_, p)| **p > 0.0).map(|(i, _)| i).collect()
+    probs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| **p > 0.0)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn assert_sums_to_one(probs: &[f32]) {
@@ -48,8 +63,8 @@ fn top_k_kept_probabilities_are_the_renormalised_softmax() {
     let probs = distribution(&ramp(), &top_k(3, 1.0)).unwrap();
     // softmax over [7, 8, 9] alone.
     let z: f64 = (7..10).map(|i| (i as f64).exp()).sum();
-    for i in 7..10 {
-        assert!((probs[i] as f64 - (i as f64).exp() / z).abs() < 1e-6);
+    for (i, p) in probs.iter().enumerate().skip(7) {
+        assert!((*p as f64 - (i as f64).exp() / z).abs() < 1e-6);
     }
 }
 
@@ -57,11 +72,17 @@ fn top_k_kept_probabilities_are_the_renormalised_softmax() {
 fn top_k_keeps_ties_at_the_boundary() {
     let logits = [1.0, 3.0, 2.0, 3.0, 2.0, 0.5];
     // The 2nd largest is 3.0 (tied with the 1st): k = 2 keeps both 3s.
-    assert_eq!(kept(&distribution(&logits, &top_k(2, 1.0)).unwrap()), vec![1, 3]);
+    assert_eq!(
+        kept(&distribution(&logits, &top_k(2, 1.0)).unwrap()),
+        vec![1, 3]
+    );
     // The 3rd largest is 2.0, tied with the 4th: k = 3 keeps four tokens.
     let probs = distribution(&logits, &top_k(3, 1.0)).unwrap();
     assert_eq!(kept(&probs), vec![1, 2, 3, 4]);
-    assert!((probs[2] - probs[4]).abs() < 1e-7, "tied tokens get equal probability");
+    assert!(
+        (probs[2] - probs[4]).abs() < 1e-7,
+        "tied tokens get equal probability"
+    );
 }
 
 #[test]
@@ -89,7 +110,11 @@ fn top_k_of_the_vocabulary_size_or_more_keeps_everything() {
 #[test]
 fn temperature_never_changes_the_kept_set_of_top_k() {
     for t in [0.05, 0.5, 1.0, 2.0, 50.0] {
-        assert_eq!(kept(&distribution(&raised_ramp(), &top_k(3, t)).unwrap()), vec![2, 3, 4], "T = {t}");
+        assert_eq!(
+            kept(&distribution(&raised_ramp(), &top_k(3, t)).unwrap()),
+            vec![2, 3, 4],
+            "T = {t}"
+        );
     }
 }
 
@@ -118,10 +143,19 @@ fn top_p_keeps_the_token_that_crosses_p() {
     // Probabilities 0.5, 0.3, 0.2 (logits are their logs).
     let logits: Vec<f32> = [0.5f32, 0.3, 0.2].iter().map(|p| p.ln()).collect();
     // 0.5 < 0.6, so the 0.3 token crosses 0.6 and stays.
-    assert_eq!(kept(&distribution(&logits, &top_p(0.6, 1.0)).unwrap()), vec![0, 1]);
+    assert_eq!(
+        kept(&distribution(&logits, &top_p(0.6, 1.0)).unwrap()),
+        vec![0, 1]
+    );
     // 0.5 reaches 0.5 exactly (within rounding of 0.8 too: 0.5 + 0.3 >= 0.8).
-    assert_eq!(kept(&distribution(&logits, &top_p(0.45, 1.0)).unwrap()), vec![0]);
-    assert_eq!(kept(&distribution(&logits, &top_p(0.81, 1.0)).unwrap()), vec![0, 1, 2]);
+    assert_eq!(
+        kept(&distribution(&logits, &top_p(0.45, 1.0)).unwrap()),
+        vec![0]
+    );
+    assert_eq!(
+        kept(&distribution(&logits, &top_p(0.81, 1.0)).unwrap()),
+        vec![0, 1, 2]
+    );
     let probs = distribution(&logits, &top_p(0.6, 1.0)).unwrap();
     assert!((probs[0] - 0.625).abs() < 1e-6 && (probs[1] - 0.375).abs() < 1e-6);
 }
@@ -135,7 +169,11 @@ fn top_p_of_one_keeps_everything() {
 #[test]
 fn top_p_always_keeps_at_least_one_token() {
     for p in [0.0, 1e-9, 0.01] {
-        assert_eq!(kept(&distribution(&ramp(), &top_p(p, 1.0)).unwrap()), vec![9], "p = {p}");
+        assert_eq!(
+            kept(&distribution(&ramp(), &top_p(p, 1.0)).unwrap()),
+            vec![9],
+            "p = {p}"
+        );
     }
 }
 
@@ -161,10 +199,18 @@ fn a_draw_never_returns_a_removed_token() {
 fn the_same_seed_draws_the_same_token() {
     let logits = ramp();
     for seed in 0..100 {
-        assert_eq!(sample_top_k(&logits, 5, 1.0, seed).unwrap(), sample_top_k(&logits, 5, 1.0, seed).unwrap());
+        assert_eq!(
+            sample_top_k(&logits, 5, 1.0, seed).unwrap(),
+            sample_top_k(&logits, 5, 1.0, seed).unwrap()
+        );
     }
-    let draws: Vec<usize> = (0..100).map(|s| sample_top_k(&logits, 5, 1.0, s).unwrap()).collect();
-    assert!(draws.iter().any(|&d| d != draws[0]), "different seeds must not all agree");
+    let draws: Vec<usize> = (0..100)
+        .map(|s| sample_top_k(&logits, 5, 1.0, s).unwrap())
+        .collect();
+    assert!(
+        draws.iter().any(|&d| d != draws[0]),
+        "different seeds must not all agree"
+    );
 }
 
 /// Pearson's chi-square over 20,000 seeded draws from a top-k distribution of 5 tokens
@@ -186,28 +232,60 @@ fn empirical_frequencies_match_the_distribution() {
             (counts[i] as f64 - expected).powi(2) / expected
         })
         .sum();
-    assert!(chi2 < 18.47, "chi-square {chi2} with counts {counts:?} and probs {probs:?}");
+    assert!(
+        chi2 < 18.47,
+        "chi-square {chi2} with counts {counts:?} and probs {probs:?}"
+    );
 }
 
 #[test]
 fn invalid_arguments_name_the_argument_value_and_range() {
     let err = distribution(&ramp(), &top_k(1, 0.0)).unwrap_err();
     assert_eq!(err, Error::invalid("temperature", 0, "a finite number > 0"));
-    assert_eq!(err.to_string(), "invalid temperature = 0: temperature must be a finite number > 0");
+    assert_eq!(
+        err.to_string(),
+        "invalid temperature = 0: temperature must be a finite number > 0"
+    );
     for t in [-1.0, f32::NAN, f32::INFINITY] {
-        assert!(matches!(distribution(&ramp(), &top_k(1, t)), Err(Error::InvalidArgument { name: "temperature", .. })));
+        assert!(matches!(
+            distribution(&ramp(), &top_k(1, t)),
+            Err(Error::InvalidArgument {
+                name: "temperature",
+                ..
+            })
+        ));
     }
-    assert!(matches!(distribution(&ramp(), &top_k(0, 1.0)), Err(Error::InvalidArgument { name: "k", .. })));
+    assert!(matches!(
+        distribution(&ramp(), &top_k(0, 1.0)),
+        Err(Error::InvalidArgument { name: "k", .. })
+    ));
     for k in [0.0, -3.0, 2.5, f64::NAN, f64::INFINITY] {
-        assert!(matches!(sampling::check_top_k(k), Err(Error::InvalidArgument { name: "k", .. })), "k = {k}");
+        assert!(
+            matches!(
+                sampling::check_top_k(k),
+                Err(Error::InvalidArgument { name: "k", .. })
+            ),
+            "k = {k}"
+        );
     }
     assert_eq!(sampling::check_top_k(1e12).unwrap(), 1_000_000_000_000);
     for p in [-0.1, 1.5, f32::NAN] {
-        assert!(matches!(distribution(&ramp(), &top_p(p, 1.0)), Err(Error::InvalidArgument { name: "p", .. })));
+        assert!(matches!(
+            distribution(&ramp(), &top_p(p, 1.0)),
+            Err(Error::InvalidArgument { name: "p", .. })
+        ));
     }
-    for bad in [vec![], vec![1.0, f32::NAN], vec![f32::INFINITY], vec![f32::NEG_INFINITY; 3]] {
+    for bad in [
+        vec![],
+        vec![1.0, f32::NAN],
+        vec![f32::INFINITY],
+        vec![f32::NEG_INFINITY; 3],
+    ] {
         let err = distribution(&bad, &Settings::default()).unwrap_err();
-        assert!(matches!(err, Error::InvalidArgument { name: "logits", .. }), "{bad:?}: {err}");
+        assert!(
+            matches!(err, Error::InvalidArgument { name: "logits", .. }),
+            "{bad:?}: {err}"
+        );
     }
 }
 
@@ -221,5 +299,9 @@ fn extreme_logits_give_no_nan() {
         assert_eq!(probs[3], 0.0, "-inf is never kept");
     }
     let flat = distribution(&[0.25; 7], &top_k(2, 1.0)).unwrap();
-    assert_eq!(kept(&flat).len(), 7, "all-equal logits are all tied at the k-th");
+    assert_eq!(
+        kept(&flat).len(),
+        7,
+        "all-equal logits are all tied at the k-th"
+    );
 }

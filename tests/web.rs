@@ -13,7 +13,11 @@ fn fixture() -> Value {
 }
 
 fn floats(v: &Value) -> Vec<f32> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
 }
 
 fn num(v: &Value) -> f64 {
@@ -31,8 +35,12 @@ fn assert_close(got: &[f32], want: &[f32]) {
 #[wasm_bindgen_test]
 fn top_k_distribution_matches_native() {
     for case in fixture()["topKDistribution"].as_array().unwrap() {
-        let probs = web::top_k_distribution(&floats(&case["logits"]), num(&case["k"]), num(&case["temperature"]) as f32)
-            .unwrap_or_else(|_| panic!("{case}"));
+        let probs = web::top_k_distribution(
+            &floats(&case["logits"]),
+            num(&case["k"]),
+            num(&case["temperature"]) as f32,
+        )
+        .unwrap_or_else(|_| panic!("{case}"));
         assert_close(&probs, &floats(&case["probs"]));
     }
 }
@@ -40,8 +48,12 @@ fn top_k_distribution_matches_native() {
 #[wasm_bindgen_test]
 fn top_p_distribution_matches_native() {
     for case in fixture()["topPDistribution"].as_array().unwrap() {
-        let probs = web::top_p_distribution(&floats(&case["logits"]), num(&case["p"]) as f32, num(&case["temperature"]) as f32)
-            .unwrap_or_else(|_| panic!("{case}"));
+        let probs = web::top_p_distribution(
+            &floats(&case["logits"]),
+            num(&case["p"]) as f32,
+            num(&case["temperature"]) as f32,
+        )
+        .unwrap_or_else(|_| panic!("{case}"));
         assert_close(&probs, &floats(&case["probs"]));
     }
 }
@@ -49,8 +61,13 @@ fn top_p_distribution_matches_native() {
 #[wasm_bindgen_test]
 fn sample_top_k_draws_the_native_indices() {
     for case in fixture()["sampleTopK"].as_array().unwrap() {
-        let index = web::sample_top_k(&floats(&case["logits"]), num(&case["k"]), num(&case["temperature"]) as f32, num(&case["seed"]))
-            .unwrap_or_else(|_| panic!("{case}"));
+        let index = web::sample_top_k(
+            &floats(&case["logits"]),
+            num(&case["k"]),
+            num(&case["temperature"]) as f32,
+            num(&case["seed"]),
+        )
+        .unwrap_or_else(|_| panic!("{case}"));
         assert_eq!(index as f64, num(&case["index"]), "{case}");
     }
 }
@@ -59,12 +76,27 @@ fn sample_top_k_draws_the_native_indices() {
 fn dropout_masks_and_outputs_match_native() {
     let fixture = fixture();
     for case in fixture["dropoutMask"].as_array().unwrap() {
-        let mask = web::dropout_mask(num(&case["length"]), num(&case["p"]) as f32, num(&case["seed"])).unwrap_or_else(|_| panic!("{case}"));
-        let want: Vec<u8> = case["mask"].as_array().unwrap().iter().map(|m| m.as_u64().unwrap() as u8).collect();
+        let mask = web::dropout_mask(
+            num(&case["length"]),
+            num(&case["p"]) as f32,
+            num(&case["seed"]),
+        )
+        .unwrap_or_else(|_| panic!("{case}"));
+        let want: Vec<u8> = case["mask"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_u64().unwrap() as u8)
+            .collect();
         assert_eq!(mask, want, "{case}");
     }
     for case in fixture["applyDropout"].as_array().unwrap() {
-        let out = web::apply_dropout(&floats(&case["values"]), num(&case["p"]) as f32, num(&case["seed"])).unwrap_or_else(|_| panic!("{case}"));
+        let out = web::apply_dropout(
+            &floats(&case["values"]),
+            num(&case["p"]) as f32,
+            num(&case["seed"]),
+        )
+        .unwrap_or_else(|_| panic!("{case}"));
         assert_eq!(out, floats(&case["out"]), "{case}");
     }
 }

@@ -19,18 +19,33 @@ const BATCH_SIZE: usize = 32;
 const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let steps: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(STEPS);
+    let steps: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(STEPS);
     let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, SEED)?;
     let vocab = session.corpus().vocab.len();
-    println!("vocabulary {vocab} characters, chance level ln(V) = {:.3} nats", (vocab as f64).ln());
-    println!("training {} characters, validation {}", session.corpus().train.len(), session.corpus().valid.len());
+    println!(
+        "vocabulary {vocab} characters, chance level ln(V) = {:.3} nats",
+        (vocab as f64).ln()
+    );
+    println!(
+        "training {} characters, validation {}",
+        session.corpus().train.len(),
+        session.corpus().valid.len()
+    );
     session.dropout_p = 0.1;
     let start = Instant::now();
     for step in 1..=steps {
         // Step size decays linearly to a tenth over the run.
         let progress = step as f64 / steps as f64;
         let learning_rate = 3e-3 * (1.0 - 0.9 * progress);
-        session.trainer().set_train_config(TrainConfig::new().with_learning_rate(learning_rate).with_batch_size(BATCH_SIZE));
+        session.trainer().set_train_config(
+            TrainConfig::new()
+                .with_learning_rate(learning_rate)
+                .with_batch_size(BATCH_SIZE),
+        );
         let report = session.train_step(false)?;
         if step % 500 == 0 || step == steps {
             let train = session.training_loss().unwrap_or(f32::NAN);
@@ -46,7 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("wrote {OUT}");
 
     let prompt = "The harbour";
-    session.sampling = sampling::Settings { temperature: 0.8, top_k: Some(5), top_p: None };
+    session.sampling = sampling::Settings {
+        temperature: 0.8,
+        top_k: Some(5),
+        top_p: None,
+    };
     let mut text = prompt.to_string();
     for draw in 0..200 {
         let logits = session.logits(&text)?.logits;
