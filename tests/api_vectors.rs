@@ -3,7 +3,9 @@
 //! The browser tests (tests/web.rs in wasm, tests/e2e through the JS package) check that wasm in
 //! Chromium gives the same answers. This test proves the file is what the native code produces
 //! now; `UPDATE_VECTORS=1 cargo test --release --test api_vectors` rewrites it after a change.
-use dropout_topk::{dropout, sampling};
+use dropout_topk::session::Session;
+use dropout_topk::train::Backend;
+use dropout_topk::{corpus, dropout, sampling};
 use serde_json::{json, Value};
 
 const FIXTURE: &str = concat!(
@@ -65,7 +67,11 @@ fn vectors() -> Value {
             dropped.push(json!({ "values": values, "p": p, "seed": seed, "out": out }));
         }
     }
-    json!({ "topKDistribution": top_k, "topPDistribution": top_p, "sampleTopK": samples,
+    // Three training steps of a fresh English model (seed 17, p = 0.1 by default).
+    let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, 17).unwrap();
+    let losses: Vec<f32> = (0..3).map(|_| session.train_step(false).unwrap().loss).collect();
+    let training = json!({ "seed": 17, "p": session.dropout_p, "losses": losses });
+    json!({ "training": training, "topKDistribution": top_k, "topPDistribution": top_p, "sampleTopK": samples,
             "dropoutMask": masks, "applyDropout": dropped })
 }
 

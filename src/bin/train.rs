@@ -12,7 +12,7 @@ use dropout_topk::train::{Backend, TrainConfig};
 /// The seed the shipped weights were trained from.
 const SEED: u64 = 2024;
 /// Default number of steps.
-const STEPS: usize = 6000;
+const STEPS: usize = 2500;
 /// Larger batches than the page's live training: the shipped model should be as good as it gets.
 const BATCH_SIZE: usize = 32;
 /// Where the page loads the weights from.
