@@ -69,7 +69,9 @@ fn vectors() -> Value {
     }
     // Three training steps of a fresh English model (seed 17, p = 0.1 by default).
     let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, 17).unwrap();
-    let losses: Vec<f32> = (0..3).map(|_| session.train_step(false).unwrap().loss).collect();
+    let losses: Vec<f32> = (0..3)
+        .map(|_| session.train_step(false).unwrap().loss)
+        .collect();
     let training = json!({ "seed": 17, "p": session.dropout_p, "losses": losses });
     json!({ "training": training, "topKDistribution": top_k, "topPDistribution": top_p, "sampleTopK": samples,
             "dropoutMask": masks, "applyDropout": dropped })

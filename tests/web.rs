@@ -120,7 +120,10 @@ fn bad_arguments_are_errors_not_panics() {
 
 /// A training step reads a loss from a JS object the binding built.
 fn loss_of(summary: wasm_bindgen::JsValue) -> f64 {
-    js_sys::Reflect::get(&summary, &"loss".into()).unwrap().as_f64().unwrap()
+    js_sys::Reflect::get(&summary, &"loss".into())
+        .unwrap()
+        .as_f64()
+        .unwrap()
 }
 
 /// The same seed and steps give the native losses in wasm, on both backends. Native and wasm
@@ -130,12 +133,23 @@ fn training_in_wasm_gives_the_native_losses() {
     let fixture = fixture();
     let want = floats(&fixture["training"]["losses"]);
     for backend in ["flex", "ndarray"] {
-        let mut demo = web::Demo::from_text(dropout_topk::corpus::ENGLISH, backend, num(&fixture["training"]["seed"]))
-            .unwrap_or_else(|_| panic!("{backend}"));
-        demo.set_dropout(num(&fixture["training"]["p"]) as f32).unwrap_or_else(|_| panic!());
+        let mut demo = web::Demo::from_text(
+            dropout_topk::corpus::ENGLISH,
+            backend,
+            num(&fixture["training"]["seed"]),
+        )
+        .unwrap_or_else(|_| panic!("{backend}"));
+        demo.set_dropout(num(&fixture["training"]["p"]) as f32)
+            .unwrap_or_else(|_| panic!());
         for (step, w) in want.iter().enumerate() {
-            let got = loss_of(demo.train_step(true).unwrap_or_else(|_| panic!("{backend} step {step}")));
-            assert!((got - *w as f64).abs() <= 1e-4 * (*w as f64), "{backend} step {step}: {got} vs native {w}");
+            let got = loss_of(
+                demo.train_step(true)
+                    .unwrap_or_else(|_| panic!("{backend} step {step}")),
+            );
+            assert!(
+                (got - *w as f64).abs() <= 1e-4 * (*w as f64),
+                "{backend} step {step}: {got} vs native {w}"
+            );
         }
         assert_eq!(demo.site_count(), 7);
     }
@@ -145,10 +159,14 @@ fn training_in_wasm_gives_the_native_losses() {
 fn the_demo_refuses_bad_settings_without_panicking() {
     assert!(web::Demo::from_text("too short", "flex", 1.0).is_err());
     assert!(web::Demo::from_text(dropout_topk::corpus::ENGLISH, "gpu", 1.0).is_err());
-    let mut demo = web::Demo::from_text(dropout_topk::corpus::ENGLISH, "flex", 1.0).unwrap_or_else(|_| panic!());
+    let mut demo = web::Demo::from_text(dropout_topk::corpus::ENGLISH, "flex", 1.0)
+        .unwrap_or_else(|_| panic!());
     assert!(demo.set_dropout(1.5).is_err());
     assert!(demo.set_top_k(0.0).is_err());
     assert!(demo.set_temperature(0.0).is_err());
-    assert!(demo.logits("☃☃").is_err(), "a prompt with no known character is an error");
+    assert!(
+        demo.logits("☃☃").is_err(),
+        "a prompt with no known character is an error"
+    );
     assert!(demo.site_mask(0).is_err(), "no step observed yet");
 }

@@ -1,0 +1,43 @@
+//! Native timings of the default model: a training step (batch 8, dropout 0.1, observed) and a
+//! next-token evaluation, on both backends. Prints medians; `cargo run --release --bin bench`.
+use std::time::Instant;
+
+use dropout_topk::corpus;
+use dropout_topk::session::Session;
+use dropout_topk::train::Backend;
+
+/// Runs `f` `n` times and returns the median time in milliseconds.
+fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[n / 2]
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk"))?;
+    println!(
+        "{:<8} {:>16} {:>24} {:>16}",
+        "backend", "train step (ms)", "observed train step (ms)", "evaluation (ms)"
+    );
+    for backend in [Backend::NdArray, Backend::Flex] {
+        let mut session = Session::english_with_weights(&weights, backend, 1)?;
+        for _ in 0..5 {
+            session.train_step(true)?; // warm-up
+        }
+        let step = median_ms(40, || drop(session.train_step(false)));
+        let observed = median_ms(40, || drop(session.train_step(true)));
+        let prompt = &corpus::ENGLISH[..64];
+        let eval = median_ms(40, || drop(session.logits(prompt)));
+        println!(
+            "{:<8} {step:>16.2} {observed:>24.2} {eval:>16.2}",
+            backend.name()
+        );
+    }
+    Ok(())
+}
