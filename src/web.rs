@@ -41,6 +41,16 @@ fn seed(value: f64) -> Result<u64, JsError> {
     )
 }
 
+/// A draw number (which sample or Monte Carlo pass): an integer in [0, 2^32).
+fn draw_number(value: f64) -> Result<u64, JsError> {
+    whole_number(
+        "draw",
+        value,
+        u32::MAX as f64,
+        "an integer in [0, 4294967295]",
+    )
+}
+
 /// The largest mask `dropoutMask` draws (16,777,216 units, 16 MiB).
 const MAX_MASK_LENGTH: f64 = (1u64 << 24) as f64;
 
@@ -304,12 +314,7 @@ impl Demo {
     /// Next-token logits with dropout left on at inference; draw number `draw` fixes the masks.
     #[wasm_bindgen(js_name = mcDropoutLogits)]
     pub fn mc_dropout_logits(&mut self, prompt: &str, draw: f64) -> Result<Vec<f32>, JsError> {
-        let draw = whole_number(
-            "draw",
-            draw,
-            u32::MAX as f64,
-            "an integer in [0, 4294967295]",
-        )?;
+        let draw = draw_number(draw)?;
         self.session
             .mc_dropout_logits(prompt, draw)
             .map_err(js_error)
@@ -322,12 +327,7 @@ impl Demo {
 
     /// Draws token number `draw` from `logits` under the current settings, reproducibly.
     pub fn sample(&self, logits: &[f32], draw: f64) -> Result<u32, JsError> {
-        let draw = whole_number(
-            "draw",
-            draw,
-            u32::MAX as f64,
-            "an integer in [0, 4294967295]",
-        )?;
+        let draw = draw_number(draw)?;
         self.session.sample(logits, draw).map_err(js_error)
     }
 
