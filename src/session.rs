@@ -96,6 +96,18 @@ impl Session {
         Ok(report)
     }
 
+    /// Replaces the model's weights with `weights` (burnpack bytes of a model with this
+    /// vocabulary), keeping the corpus and settings; the optimiser starts afresh. The page uses
+    /// it to copy a model that trains elsewhere into the one it samples from.
+    pub fn load_weights(&mut self, weights: &[u8]) -> Result<()> {
+        let config = self.trainer.config().clone();
+        let train_config = self.trainer.train_config().clone();
+        let backend = self.trainer.backend();
+        self.trainer = Trainer::from_weights(config, train_config, backend, weights, self.seed)?;
+        self.last_sites.clear();
+        Ok(())
+    }
+
     /// The dropout sites of the last observed training step.
     pub fn last_sites(&self) -> &[Site] {
         &self.last_sites

@@ -149,6 +149,11 @@ impl Trainer {
         &self.config
     }
 
+    /// How it trains (learning rate, batch).
+    pub fn train_config(&self) -> &TrainConfig {
+        &self.train_config
+    }
+
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend

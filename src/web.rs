@@ -331,6 +331,13 @@ impl Demo {
         self.session.sample(logits, draw).map_err(js_error)
     }
 
+    /// Replaces the model's weights (burnpack bytes of a model with the same vocabulary), so a
+    /// copy of a model that trains in a worker can be sampled here.
+    #[wasm_bindgen(js_name = loadWeights)]
+    pub fn load_weights(&mut self, weights: &[u8]) -> Result<(), JsError> {
+        self.session.load_weights(weights).map_err(js_error)
+    }
+
     /// The model's weights as burnpack bytes.
     pub fn weights(&mut self) -> Result<Vec<u8>, JsError> {
         self.session.trainer().weights().map_err(js_error)

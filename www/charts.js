@@ -26,7 +26,7 @@ const HEAD_GAP = 2; // cells between the heads of an attention mask
  */
 export function prepareCanvas(canvas, cssHeight) {
   const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(1, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+  const width = Math.max(1, cssWidth(canvas));
   canvas.style.height = `${cssHeight}px`;
   const w = Math.round(width * dpr);
   const h = Math.round(cssHeight * dpr);
@@ -36,6 +36,36 @@ export function prepareCanvas(canvas, cssHeight) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, cssHeight);
   return { ctx, width, height: cssHeight };
+}
+
+// Canvas widths as the last layout left them. Reading clientWidth right after a text change
+// forces a layout of the whole page; with seven mask grids redrawn per training step that was
+// most of a frame, so widths come from a ResizeObserver instead (the page redraws on resize).
+const widths = new WeakMap();
+let widthChanges = 0;
+const widthObserver = new ResizeObserver((entries) => {
+  for (const entry of entries) widths.set(entry.target, entry.contentRect.width);
+  widthChanges += 1;
+});
+
+/** @returns {number} a count that grows whenever an observed canvas changes width */
+export function canvasWidthVersion() {
+  return widthChanges;
+}
+
+/**
+ * A canvas's CSS width: the observed one, or (the first time) read from the layout.
+ * @param {HTMLCanvasElement} canvas
+ * @returns {number}
+ */
+function cssWidth(canvas) {
+  let width = widths.get(canvas);
+  if (width === undefined) {
+    width = canvas.clientWidth;
+    widths.set(canvas, width);
+    widthObserver.observe(canvas);
+  }
+  return width || canvas.parentElement?.clientWidth || 300;
 }
 
 /**
@@ -125,7 +155,7 @@ function formatShort(p) {
 export function drawMask(canvas, mask, shape, stepMask = null) {
   const [panels, rows, cols] = shape.length === 3 ? shape : [1, shape[0], shape[1]];
   const totalCols = panels * cols + (panels - 1) * HEAD_GAP;
-  const avail = Math.max(1, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+  const avail = Math.max(1, cssWidth(canvas));
   const cell = Math.min(MAX_CELL, avail / totalCols);
   const labelH = panels > 1 ? 14 : 0;
   const { ctx } = prepareCanvas(canvas, Math.ceil(rows * cell + labelH));
@@ -138,15 +168,20 @@ export function drawMask(canvas, mask, shape, stepMask = null) {
       ctx.fillStyle = COLORS.axis;
       ctx.fillText(`head ${h + 1}`, x0, 0);
     }
+    // One path per colour (kept, dropped, dropped only at the slider's p): three fills, not
+    // one per unit.
+    const paths = [new Path2D(), new Path2D(), new Path2D()];
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const i = (h * rows + r) * cols + c;
-        let color = COLORS.faint;
-        if (mask[i] === 0) color = stepMask && stepMask[i] === 1 ? COLORS.vermillion : COLORS.dark;
-        ctx.fillStyle = color;
-        ctx.fillRect(x0 + c * cell, labelH + r * cell, cell - gap, cell - gap);
+        const which = mask[i] !== 0 ? 0 : stepMask && stepMask[i] === 1 ? 2 : 1;
+        paths[which].rect(x0 + c * cell, labelH + r * cell, cell - gap, cell - gap);
       }
     }
+    [COLORS.faint, COLORS.dark, COLORS.vermillion].forEach((color, which) => {
+      ctx.fillStyle = color;
+      ctx.fill(paths[which]);
+    });
   }
 }
 

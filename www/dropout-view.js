@@ -1,15 +1,16 @@
-// The dropout view: real training steps of a model in the page, the mask each dropout site
-// applied, activations before and after, re-thresholding the same draws at another p, the
-// train / eval switch, and the loss curves.
+// The dropout view: real training steps of a model (in the training worker), the mask each
+// dropout site applied, activations before and after, re-thresholding the same draws at another
+// p, the train / eval switch, and the loss curves.
 import { state, setSetting } from './state.js';
-import { COLORS, drawMask, drawActivations, drawLossChart } from './charts.js';
-import { requestDraw, addTrainingJob, removeTrainingJob, timeStep, stepTiming } from './loop.js';
+import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
+import { requestDraw, stepTiming } from './loop.js';
 import { tokenLabel, percent, lossText, fixed, errorMessage } from './format.js';
 
-/** Steps between two loss measurements with dropout off. */
-export const EVAL_EVERY = 10;
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
+/** While playing, the grids show a new step's masks at most this often (ms): drawing 14 canvases
+ * per step would spend the frames the page needs for input. A pressed Step always shows its own. */
+const MASK_INTERVAL_MS = 200;
 /** Units shown as before / after bars per site. */
 const UNITS_SHOWN = 24;
 
@@ -66,11 +67,17 @@ export function createDropoutView(app) {
   };
   const modeRadios = [...document.querySelectorAll('input[name="mode"]')];
 
-  let demo = null;
+  const model = app.trainer.model();
+  let ready = false; // the model exists in the worker
+  let steps = 0; // steps taken, as last reported
+  let vocab = [];
   let sites = []; // the last observed step's sites: { info, mask, draws, before, after }
+  let sitesStep = 0; // which step those are from
+  let sitesDrawn = true; // the page has drawn them (the worker may send the next step's)
+  let sitesKey = ''; // what the grids show now (see draw)
+  let sitesVersion = 0; // grows whenever sites change
   let history = { batch: [], train: [], valid: [] };
   let playing = false;
-  let evalDue = false;
   let runs = []; // presses of the fixed-prompt button: { number, mode, step, text }
   let mcDraw = 0;
   const cards = [];
@@ -82,64 +89,51 @@ export function createDropoutView(app) {
     if (sitesOnScreen) redraw();
   }).observe(els.sites);
 
-  function measure() {
-    const step = demo.steps();
-    history.train.push([step, demo.trainingLoss()]);
-    history.valid.push([step, demo.validationLoss()]);
+  function measured(m) {
+    history.train.push([m.step, m.train]);
+    history.valid.push([m.step, m.valid]);
   }
 
-  function create() {
+  /** A fresh model on the English text, or a copy of the shipped weights, in the worker. */
+  async function create() {
+    pause();
+    ready = false;
     const fresh = els.origin.value !== 'shipped' || !app.weights;
-    const next = fresh
-      ? app.wasm.Demo.fromText(app.englishText, app.backend, state.seed)
-      : app.wasm.Demo.withWeights(app.weights, app.backend, state.seed);
-    demo?.free();
-    demo = next;
-    demo.setDropout(state.dropout_p);
+    const source = fresh ? { text: app.englishText } : { weights: app.weights };
     sites = [];
+    sitesStep = 0;
+    sitesVersion += 1;
+    steps = 0;
     history = { batch: [], train: [], valid: [] };
     runs = [];
     mcDraw = 0;
-    evalDue = false;
-    measure();
+    const created = await model.create({ ...source, seed: state.seed, dropout_p: state.dropout_p, observe: true });
+    vocab = created.vocab;
+    measured(created.measured);
+    ready = true;
   }
 
-  function readSites() {
-    sites = [];
-    for (let i = 0; i < demo.siteCount(); i++) {
-      sites.push({ info: demo.siteInfo(i), mask: demo.siteMask(i), draws: demo.siteDraws(i),
-        before: demo.siteBefore(i), after: demo.siteAfter(i) });
-    }
-  }
-
-  /** One training step at the slider's rate, its sites read back for drawing. */
-  function step() {
-    demo.setDropout(state.dropout_p);
-    const report = timeStep(() => demo.trainStep(true));
+  /** Every step of this model, played or pressed, reports here. */
+  model.onReport = (report) => {
+    steps = report.step;
     history.batch.push([report.step, report.loss]);
-    readSites();
-    if (report.step % EVAL_EVERY === 0) evalDue = true;
-  }
-
-  /** One unit of work per frame while playing: a step, or the loss measurement that is due. */
-  function job() {
-    try {
-      if (evalDue) {
-        evalDue = false;
-        measure();
-      } else {
-        step();
-      }
-    } catch (err) {
-      pause();
-      app.showError(err);
+    if (report.measured) measured(report.measured);
+    if (report.sites) {
+      sites = report.sites;
+      sitesStep = report.step;
+      sitesVersion += 1;
+      sitesDrawn = false;
     }
     redraw();
-  }
+  };
+  model.onError = (err) => {
+    pause();
+    app.showError(err);
+  };
 
   function pause() {
+    if (playing) model.play(false);
     playing = false;
-    removeTrainingJob(job);
     els.play.textContent = 'Play';
     els.play.setAttribute('aria-pressed', 'false');
   }
@@ -208,10 +202,11 @@ export function createDropoutView(app) {
       const summary = `${dropped} of ${info.units} units dropped (${percent(dropped / info.units)})`;
       c.summary.textContent = summary;
       c.which.textContent = same
-        ? `The mask this step applied, at p = ${info.p.toFixed(2)}.`
-        : `What this step's draws give at p = ${p.toFixed(2)} (the step used p = ${info.p.toFixed(2)}).`;
+        ? `The mask step ${sitesStep} applied, at p = ${info.p.toFixed(2)}.`
+        : `What step ${sitesStep}'s draws give at p = ${p.toFixed(2)} (the step used p = ${info.p.toFixed(2)}).`;
       c.card.dataset.dropped = String(dropped);
       c.card.dataset.units = String(info.units);
+      c.card.dataset.step = String(sitesStep);
       if (canvases) drawMask(c.mask, mask, info.shape, same ? null : site.mask);
       const shape = info.shape.length === 3 ? `${info.shape.join(' × ')} (heads × queries × keys)` : `${info.shape.join(' × ')} (positions × units)`;
       c.mask.setAttribute('aria-label', `Mask grid ${shape}: ${summary}.`);
@@ -235,7 +230,7 @@ export function createDropoutView(app) {
       { name: 'validation loss', color: COLORS.orange, dash: [6, 4], dots: true, points: history.valid },
     ]);
     const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
-    const text = `Step ${demo.steps()} · last batch ${lossText(last(history.batch))} · training ${lossText(last(history.train))} · validation ${lossText(last(history.valid))} (nats per character)`;
+    const text = `Step ${steps} · last batch ${lossText(last(history.batch))} · training ${lossText(last(history.train))} · validation ${lossText(last(history.valid))} (nats per character)`;
     els.lossText.textContent = text;
     els.chart.setAttribute('aria-label', `Loss curves, ${points} points. ${text}`);
   }
@@ -267,12 +262,22 @@ export function createDropoutView(app) {
     els.modeNote.textContent = evalMode
       ? 'Eval mode: dropout is off, so nothing trains here; the model is used as it is.'
       : 'Train mode: each step draws fresh masks at rate p.';
-    if (!demo) return;
-    els.steps.textContent = `Step ${demo.steps()}`;
+    if (!ready) return;
+    els.steps.textContent = `Step ${steps}`;
     els.stepMs.textContent = Number.isFinite(stepTiming.last)
-      ? `one step took ${fixed(stepTiming.last, 1)} ms (mean ${fixed(stepTiming.mean, 1)} ms over ${stepTiming.count} steps in this page)`
+      ? `one step took ${fixed(stepTiming.last, 1)} ms (mean ${fixed(stepTiming.mean, 1)} ms over ${stepTiming.count} steps in this page, in a background worker)`
       : 'no step yet';
-    drawSites(sitesOnScreen);
+    // The grids change only with a new step, p, the mode, or a width: not with every loss.
+    const key = `${sitesVersion}|${state.dropout_p}|${state.mode}|${sitesOnScreen}|${canvasWidthVersion()}`;
+    if (key !== sitesKey) {
+      sitesKey = key;
+      drawSites(sitesOnScreen);
+    }
+    // Drawn: the worker may send the masks of a later step.
+    if (!sitesDrawn) {
+      sitesDrawn = true;
+      if (playing) setTimeout(() => { if (playing) model.wantSites(); }, MASK_INTERVAL_MS);
+    }
     drawLoss();
     drawFixedRuns();
   }
@@ -281,6 +286,7 @@ export function createDropoutView(app) {
 
   els.p.addEventListener('input', () => {
     setSetting('dropout_p', Number(els.p.value));
+    model.setDropout(state.dropout_p);
     app.dropoutChanged();
     redraw();
   });
@@ -292,31 +298,29 @@ export function createDropoutView(app) {
       redraw();
     });
   }
-  els.step.addEventListener('click', () => {
+  els.step.addEventListener('click', async () => {
+    if (!ready) return;
     try {
-      step();
-      if (evalDue) {
-        evalDue = false;
-        measure();
-      }
+      await model.step(1, true);
     } catch (err) {
       app.showError(err);
     }
-    redraw();
   });
   els.play.addEventListener('click', () => {
     if (playing) {
       pause();
       return;
     }
+    if (!ready) return;
     playing = true;
     els.play.textContent = 'Pause';
     els.play.setAttribute('aria-pressed', 'true');
-    addTrainingJob(job);
+    model.wantSites();
+    model.play(true);
   });
-  const restart = () => {
+  const restart = async () => {
     try {
-      create();
+      await create();
       els.message.textContent = '';
     } catch (err) {
       els.message.textContent = errorMessage(err);
@@ -325,17 +329,16 @@ export function createDropoutView(app) {
   };
   els.restart.addEventListener('click', restart);
   els.origin.addEventListener('change', restart);
-  els.runFixed.addEventListener('click', () => {
+  els.runFixed.addEventListener('click', async () => {
+    if (!ready) return;
+    const evalMode = state.mode === 'eval';
     try {
-      const evalMode = state.mode === 'eval';
-      demo.setDropout(state.dropout_p);
       // Eval: the deterministic forward pass. Train: dropout on, a fresh mask per press.
-      const logits = evalMode ? demo.logits(FIXED_PROMPT) : demo.mcDropoutLogits(FIXED_PROMPT, mcDraw++);
-      const vocab = demo.vocab();
+      const logits = await model.logits(FIXED_PROMPT, evalMode ? null : mcDraw++);
       const probs = app.wasm.topKDistribution(logits, vocab.length, 1);
       const top = Array.from(vocab.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 4);
       const text = top.map((i) => `${tokenLabel(vocab[i])} ${(probs[i] * 100).toFixed(2)}%`).join(' · ');
-      runs.push({ number: runs.length + 1, mode: evalMode ? 'eval' : `train, p = ${state.dropout_p.toFixed(2)}`, step: demo.steps(), text });
+      runs.push({ number: runs.length + 1, mode: evalMode ? 'eval' : `train, p = ${state.dropout_p.toFixed(2)}`, step: steps, text });
     } catch (err) {
       app.showError(err);
     }
@@ -345,8 +348,6 @@ export function createDropoutView(app) {
 
   return {
     redraw,
-    start() {
-      restart();
-    },
+    start: restart,
   };
 }

@@ -1,27 +1,25 @@
-// The page's one animation-frame loop: redraws are coalesced, and training runs at most one
-// step per frame, whichever views are playing.
+// The page's one animation-frame loop: redraws are coalesced, so many input events cost one
+// redraw, and cheap per-frame animations (inference draws) take their turn.
 //
 // Input handlers only change state and call requestDraw; nothing heavy runs inside an event, so
-// dragging a slider never queues work. Playing views register a training job; each frame runs
-// one unit of work (a step, or a loss measurement) of one job, taking turns, then the redraws.
-
-/** A step slower than this (ms) already uses most of a 60 Hz frame: still one step per frame. */
-export const FRAME_BUDGET_MS = 12;
+// dragging a slider never queues work. Training does not run here at all: it runs in the
+// training worker (train-worker.js), whose reports only ask for a redraw.
 
 const draws = new Map();
 const animations = new Set();
-const jobs = [];
-let turn = 0;
 let frameRequested = false;
 
-/** Step timings of the page, for display: the last and a running mean (ms). */
-export const stepTiming = { last: NaN, mean: NaN, count: 0, overBudget: 0 };
+/** Training-step timings in the worker, for display: the last and a running mean (ms). */
+export const stepTiming = { last: NaN, mean: NaN, count: 0 };
+
+/** Time (ms) of each kind of redraw: the last and the longest, for measuring. */
+export const drawTiming = {};
 
 /** @type {(err: unknown) => void} */
 let onError = (err) => { console.warn(err); };
 
 /**
- * Sets what happens to an error thrown by a draw, an animation or a job.
+ * Sets what happens to an error thrown by a draw or an animation.
  * @param {(err: unknown) => void} handler
  */
 export function setErrorHandler(handler) {
@@ -62,36 +60,13 @@ export function removeAnimation(tick) {
 }
 
 /**
- * Registers a playing training job: `job()` does one unit of work (one training step or one
- * loss measurement). Jobs take turns, one unit per frame in all.
- * @param {() => void} job
+ * Records the time of one training step (measured in the worker around trainStep).
+ * @param {number} ms
  */
-export function addTrainingJob(job) {
-  if (!jobs.includes(job)) jobs.push(job);
-  schedule();
-}
-
-/** @param {() => void} job */
-export function removeTrainingJob(job) {
-  const i = jobs.indexOf(job);
-  if (i >= 0) jobs.splice(i, 1);
-}
-
-/**
- * Times one call to `trainStep` (performance.now around it) and records it.
- * @template T
- * @param {() => T} step
- * @returns {T}
- */
-export function timeStep(step) {
-  const t0 = performance.now();
-  const result = step();
-  const ms = performance.now() - t0;
+export function recordStep(ms) {
   stepTiming.last = ms;
   stepTiming.count += 1;
   stepTiming.mean = stepTiming.count === 1 ? ms : stepTiming.mean + (ms - stepTiming.mean) / stepTiming.count;
-  if (ms > FRAME_BUDGET_MS) stepTiming.overBudget += 1;
-  return result;
 }
 
 function frame() {
@@ -104,24 +79,20 @@ function frame() {
       onError(err);
     }
   }
-  if (jobs.length > 0) {
-    turn = (turn + 1) % jobs.length;
-    const job = jobs[turn];
-    try {
-      job();
-    } catch (err) {
-      removeTrainingJob(job);
-      onError(err);
-    }
-  }
-  const pending = [...draws.values()];
+  const pending = [...draws.entries()];
   draws.clear();
-  for (const draw of pending) {
+  for (const [key, draw] of pending) {
+    const t0 = performance.now();
     try {
       draw();
     } catch (err) {
       onError(err);
     }
+    const ms = performance.now() - t0;
+    const timing = drawTiming[key] ?? (drawTiming[key] = { last: 0, max: 0, count: 0 });
+    timing.last = ms;
+    timing.max = Math.max(timing.max, ms);
+    timing.count += 1;
   }
-  if (animations.size > 0 || jobs.length > 0 || draws.size > 0) schedule();
+  if (animations.size > 0 || draws.size > 0) schedule();
 }

@@ -1,7 +1,9 @@
-// The page's wiring: loads the wasm package, the English text and the shipped weights, creates
-// the five views, and reports every error in a visible message area.
+// The page's wiring: loads the wasm package (compiled once, shared with the training worker), the
+// English text and the shipped weights, creates the five views, and reports every error in a
+// visible message area.
 import { state, setSetting } from './state.js';
-import { requestDraw, setErrorHandler, stepTiming } from './loop.js';
+import { requestDraw, setErrorHandler, stepTiming, drawTiming } from './loop.js';
+import { startTrainer } from './trainer.js';
 import { errorMessage } from './format.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
@@ -66,9 +68,14 @@ async function main() {
 
   setStatus('Loading the WebAssembly module…');
   let wasm;
+  let trainer;
   try {
     wasm = await import('./pkg/dropout_topk.js');
-    await wasm.default();
+    // Compiled here once; the training worker instantiates the same module.
+    const module = await WebAssembly.compile(await (await fetchOk('pkg/dropout_topk_bg.wasm')).arrayBuffer());
+    await wasm.default({ module_or_path: module });
+    trainer = await startTrainer(module, BACKEND);
+    trainer.onError = showError;
   } catch (err) {
     setStatus('Could not start.');
     showMessage(`The WebAssembly package (pkg/dropout_topk.js) could not be loaded: ${errorMessage(err)}. ` +
@@ -96,6 +103,7 @@ async function main() {
   const shipped = { demo: shippedDemo, vocab: shippedDemo.vocab(), label, version: 0, sampleText: 'The harbour is' };
   const app = {
     wasm,
+    trainer,
     backend: BACKEND,
     englishText,
     weights,
@@ -119,6 +127,7 @@ async function main() {
     /** The dropout rate changed: the contrast view's Monte Carlo dropout uses it. */
     dropoutChanged() {
       views.contrast.redraw();
+      views.owntext.dropoutChanged();
     },
   };
 
@@ -127,10 +136,9 @@ async function main() {
   views.dropout = createDropoutView(app);
   views.overfit = createOverfitView(app);
   views.owntext = createOwnTextView(app);
-  views.dropout.start();
-  views.overfit.start();
   const redrawAll = () => Object.values(views).forEach((view) => view.redraw());
   redrawAll();
+  await Promise.all([views.dropout.start(), views.overfit.start()]);
 
   // Canvases follow the page's width: redraw when it changes (once per frame at most).
   let width = document.documentElement.clientWidth;
@@ -143,7 +151,7 @@ async function main() {
   }).observe(document.documentElement);
 
   // For tests and for measuring: the step timings of this page.
-  window.dropoutTopK = { state, setSetting, stepTiming, app };
+  window.dropoutTopK = { state, setSetting, stepTiming, drawTiming, app };
   setStatus('Ready.');
 }
 

@@ -1,14 +1,13 @@
 // The overfitting view: two copies of a fresh model on the same small slice of text, one
-// without dropout and one with it, trained in turns; their training and validation losses.
+// without dropout and one with it, trained in turns in the training worker; their training and
+// validation losses.
 import { state, setSetting } from './state.js';
 import { COLORS, drawLossChart } from './charts.js';
-import { requestDraw, addTrainingJob, removeTrainingJob, timeStep } from './loop.js';
+import { requestDraw } from './loop.js';
 import { lossText, errorMessage } from './format.js';
 
 /** Training characters each copy keeps: small, so memorising it is easy and the gap opens fast. */
 export const TRAIN_CHARS = 1500;
-/** Steps of a copy between two loss measurements. */
-const EVAL_EVERY = 10;
 
 /**
  * Wires the overfitting view.
@@ -22,61 +21,45 @@ export function createOverfitView(app) {
     restart: $('overfit-restart'), steps: $('overfit-steps'), chart: $('overfit-chart'), table: $('overfit-table'),
     message: $('overfit-message'),
   };
-  /** @type {{name: string, demo: any, p: () => number, train: Array<[number, number]>, valid: Array<[number, number]>}[]} */
-  let copies = [];
-  let turn = 0;
-  let due = []; // copies whose loss measurement is due
+  // Same seed: the same initial weights and the same batches; only the dropout rate differs.
+  const copies = [
+    { name: 'A', model: app.trainer.model(), p: () => 0, steps: 0, train: [], valid: [] },
+    { name: 'B', model: app.trainer.model(), p: () => state.overfit_p, steps: 0, train: [], valid: [] },
+  ];
+  let ready = false;
   let playing = false;
 
-  function measure(copy) {
-    const step = copy.demo.steps();
-    copy.train.push([step, copy.demo.trainingLoss()]);
-    copy.valid.push([step, copy.demo.validationLoss()]);
-  }
-
-  function create() {
-    for (const copy of copies) copy.demo.free();
-    copies = [];
-    // Same seed: the same initial weights and the same batches; only the dropout rate differs.
-    const rates = [() => 0, () => state.overfit_p];
-    for (const [i, name] of ['A', 'B'].entries()) {
-      const demo = app.wasm.Demo.fromText(app.englishText, app.backend, state.seed);
-      demo.limitTrainingText(TRAIN_CHARS);
-      const copy = { name, demo, p: rates[i], train: [], valid: [] };
-      demo.setDropout(copy.p());
-      measure(copy);
-      copies.push(copy);
-    }
-    turn = 0;
-    due = [];
-  }
-
-  /** One unit of work: a due loss measurement, or one step of the copy whose turn it is. */
-  function work() {
-    if (due.length) {
-      measure(due.shift());
-      return;
-    }
-    const copy = copies[turn];
-    turn = (turn + 1) % copies.length;
-    copy.demo.setDropout(copy.p());
-    const report = timeStep(() => copy.demo.trainStep(false));
-    if (report.step % EVAL_EVERY === 0) due.push(copy);
-  }
-
-  function job() {
-    try {
-      work();
-    } catch (err) {
+  for (const copy of copies) {
+    copy.model.onReport = (report) => {
+      copy.steps = report.step;
+      if (report.measured) {
+        copy.train.push([report.measured.step, report.measured.train]);
+        copy.valid.push([report.measured.step, report.measured.valid]);
+      }
+      redraw();
+    };
+    copy.model.onError = (err) => {
       pause();
       app.showError(err);
+    };
+  }
+
+  async function create() {
+    pause();
+    ready = false;
+    for (const copy of copies) {
+      Object.assign(copy, { steps: 0, train: [], valid: [] });
+      const { measured } = await copy.model.create({ text: app.englishText, seed: state.seed, dropout_p: copy.p(),
+        limitChars: TRAIN_CHARS });
+      copy.train.push([measured.step, measured.train]);
+      copy.valid.push([measured.step, measured.valid]);
     }
-    redraw();
+    ready = true;
   }
 
   function pause() {
+    if (playing) for (const copy of copies) copy.model.play(false);
     playing = false;
-    removeTrainingJob(job);
     els.play.textContent = 'Play';
     els.play.setAttribute('aria-pressed', 'false');
   }
@@ -85,10 +68,10 @@ export function createOverfitView(app) {
     els.p.value = String(state.overfit_p);
     els.pValue.value = state.overfit_p.toFixed(2);
     els.p.setAttribute('aria-valuetext', `p = ${state.overfit_p.toFixed(2)}`);
-    if (copies.length < 2) return;
+    if (!ready) return;
     const [a, b] = copies;
-    els.steps.textContent = `Copy A: ${a.demo.steps()} steps · copy B: ${b.demo.steps()} steps`;
-    els.steps.dataset.steps = String(a.demo.steps() + b.demo.steps());
+    els.steps.textContent = `Copy A: ${a.steps} steps · copy B: ${b.steps} steps`;
+    els.steps.dataset.steps = String(a.steps + b.steps);
     const points = drawLossChart(els.chart, [
       { name: 'A training', color: COLORS.blue, points: a.train },
       { name: 'A validation', color: COLORS.blue, dash: [6, 4], points: a.valid },
@@ -118,6 +101,7 @@ export function createOverfitView(app) {
 
   els.p.addEventListener('input', () => {
     setSetting('overfit_p', Number(els.p.value));
+    copies[1].model.setDropout(state.overfit_p);
     redraw();
   });
   els.play.addEventListener('click', () => {
@@ -125,25 +109,24 @@ export function createOverfitView(app) {
       pause();
       return;
     }
+    if (!ready) return;
     playing = true;
     els.play.textContent = 'Pause';
     els.play.setAttribute('aria-pressed', 'true');
-    addTrainingJob(job);
+    for (const copy of copies) copy.model.play(true);
   });
-  els.step.addEventListener('click', () => {
+  els.step.addEventListener('click', async () => {
+    if (!ready) return;
     try {
-      // A pair of steps, one per copy, then any measurement they made due.
-      work();
-      work();
-      while (due.length) work();
+      // A pair of steps, one per copy.
+      await Promise.all(copies.map((copy) => copy.model.step(1)));
     } catch (err) {
       app.showError(err);
     }
-    redraw();
   });
-  const restart = () => {
+  const restart = async () => {
     try {
-      create();
+      await create();
       els.message.textContent = '';
     } catch (err) {
       els.message.textContent = errorMessage(err);

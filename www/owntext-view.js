@@ -1,12 +1,12 @@
-// The own-text view: a fresh model on text the reader pastes, trained live, and handed to the
-// top-k view on request.
+// The own-text view: a fresh model on text the reader pastes, trained live in the training
+// worker, and handed to the top-k view on request (a copy on this thread follows its weights).
 import { state } from './state.js';
 import { COLORS, drawLossChart } from './charts.js';
-import { requestDraw, addTrainingJob, removeTrainingJob, timeStep } from './loop.js';
+import { requestDraw } from './loop.js';
 import { lossText, errorMessage, tokenLabel } from './format.js';
 
-/** Steps between two loss measurements with dropout off. */
-const EVAL_EVERY = 10;
+/** The top-k view's copy follows the training model's weights at most this often (ms). */
+const SYNC_EVERY_MS = 250;
 /** Characters of the English sample the "English sample" button fills in. */
 const SAMPLE_CHARS = 2500;
 
@@ -22,50 +22,62 @@ export function createOwnTextView(app) {
     use: $('own-use'), back: $('own-back'), message: $('own-message'), chart: $('own-chart'), loss: $('own-loss'),
     info: $('own-info'), sampleEn: $('own-sample-en'), sampleJa: $('own-sample-ja'), status: $('own-status'),
   };
-  /** @type {{demo: any, vocab: string[], label: string, version: number, sampleText: string} | null} */
+  // The model that trains (in the worker) and, for the top-k view, a copy here that loads its
+  // weights as they change: sampling on this thread never waits for a training step.
+  const remote = app.trainer.model();
+  /** @type {{demo: any, vocab: string[], label: string, version: number, sampleText: string, steps: number, synced: number} | null} */
   let model = null;
   let history = { batch: [], train: [], valid: [] };
-  let evalDue = false;
   let playing = false;
+  let syncing = false;
+  let lastSync = 0;
 
-  function measure() {
-    const step = model.demo.steps();
-    history.train.push([step, model.demo.trainingLoss()]);
-    history.valid.push([step, model.demo.validationLoss()]);
-  }
+  remote.onReport = (report) => {
+    if (!model) return;
+    model.steps = report.step;
+    model.label = `A fresh model trained on your text (${model.steps} steps so far)`;
+    history.batch.push([report.step, report.loss]);
+    if (report.measured) {
+      history.train.push([report.measured.step, report.measured.train]);
+      history.valid.push([report.measured.step, report.measured.valid]);
+    }
+    if (app.active === model) sync();
+    redraw();
+  };
+  remote.onError = (err) => {
+    pause();
+    showMessage(errorMessage(err));
+    redraw();
+  };
 
-  function trained() {
-    model.version += 1;
-    model.label = `A fresh model trained on your text (${model.demo.steps()} steps so far)`;
-    app.modelTrained(model);
-  }
-
-  function work() {
-    if (evalDue) {
-      evalDue = false;
-      measure();
+  /** Copies the trained weights into the top-k view's model (one copy in flight at a time). */
+  async function sync(force = false) {
+    const target = model;
+    if (!target || syncing || target.synced === target.steps) return;
+    if (!force && performance.now() - lastSync < SYNC_EVERY_MS) {
+      setTimeout(() => sync(), SYNC_EVERY_MS);
       return;
     }
-    model.demo.setDropout(state.dropout_p);
-    const report = timeStep(() => model.demo.trainStep(false));
-    history.batch.push([report.step, report.loss]);
-    if (report.step % EVAL_EVERY === 0) evalDue = true;
-    trained();
-  }
-
-  function job() {
+    syncing = true;
     try {
-      work();
+      const steps = target.steps;
+      const weights = await remote.weights();
+      if (model !== target) return;
+      target.demo.loadWeights(weights);
+      target.synced = steps;
+      target.version += 1;
+      lastSync = performance.now();
+      app.modelTrained(target);
     } catch (err) {
-      pause();
       showMessage(errorMessage(err));
+    } finally {
+      syncing = false;
     }
-    redraw();
   }
 
   function pause() {
+    if (playing) remote.play(false);
     playing = false;
-    removeTrainingJob(job);
     els.play.textContent = 'Play';
     els.play.setAttribute('aria-pressed', 'false');
   }
@@ -75,11 +87,12 @@ export function createOwnTextView(app) {
     els.message.hidden = !text;
   }
 
-  function create() {
+  async function create() {
     pause();
+    const text = els.text.value;
     let demo;
     try {
-      demo = app.wasm.Demo.fromText(els.text.value, app.backend, state.seed);
+      demo = app.wasm.Demo.fromText(text, app.backend, state.seed);
     } catch (err) {
       showMessage(`This text cannot be trained on: ${errorMessage(err)}`);
       redraw();
@@ -88,15 +101,23 @@ export function createOwnTextView(app) {
     showMessage('');
     const old = model;
     const vocab = demo.vocab();
-    const start = els.text.value.replace(/\s+/g, ' ').trim().slice(0, 12);
-    model = { demo, vocab, label: 'A fresh model trained on your text (0 steps so far)', version: 0, sampleText: start };
+    const start = text.replace(/\s+/g, ' ').trim().slice(0, 12);
+    model = { demo, vocab, label: 'A fresh model trained on your text (0 steps so far)', version: 0, sampleText: start,
+      steps: 0, synced: 0 };
     history = { batch: [], train: [], valid: [] };
-    evalDue = false;
-    measure();
     // Hand the new model over before freeing the old one if the top-k view was using it.
     if (old && app.active === old) app.setActive(model);
     old?.demo.free();
-    els.status.textContent = `A fresh model with ${vocab.length} characters in its vocabulary is ready. Press Play to train it.`;
+    redraw();
+    try {
+      // The same text and seed: the worker's model starts from the same weights as the copy here.
+      const { measured } = await remote.create({ text, seed: state.seed, dropout_p: state.dropout_p });
+      history.train.push([measured.step, measured.train]);
+      history.valid.push([measured.step, measured.valid]);
+      els.status.textContent = `A fresh model with ${vocab.length} characters in its vocabulary is ready. Press Play to train it.`;
+    } catch (err) {
+      showMessage(`This text cannot be trained on: ${errorMessage(err)}`);
+    }
     redraw();
   }
 
@@ -116,7 +137,7 @@ export function createOwnTextView(app) {
     }
     const shown = model.vocab.slice(0, 60).map(tokenLabel).join(' ');
     els.info.textContent = `Vocabulary: ${model.vocab.length} characters (${shown}${model.vocab.length > 60 ? ' …' : ''}). ` +
-      `Step ${model.demo.steps()}.${app.active === model ? ' The top-k view is using this model.' : ''}`;
+      `Step ${model.steps}.${app.active === model ? ' The top-k view is using this model.' : ''}`;
     const points = drawLossChart(els.chart, [
       { name: 'batch loss, dropout on', color: COLORS.grey, width: 1, points: history.batch },
       { name: 'training loss, dropout off', color: COLORS.blue, dots: true, points: history.train },
@@ -138,27 +159,30 @@ export function createOwnTextView(app) {
 
   els.text.addEventListener('input', redraw);
   els.create.addEventListener('click', create);
-  els.step.addEventListener('click', () => {
+  els.step.addEventListener('click', async () => {
+    if (!model) return;
     try {
-      work();
-      if (evalDue) work();
+      remote.setDropout(state.dropout_p);
+      await remote.step(1);
     } catch (err) {
       showMessage(errorMessage(err));
     }
-    redraw();
   });
   els.play.addEventListener('click', () => {
     if (playing) {
       pause();
       return;
     }
+    if (!model) return;
     playing = true;
     els.play.textContent = 'Pause';
     els.play.setAttribute('aria-pressed', 'true');
-    addTrainingJob(job);
+    remote.setDropout(state.dropout_p);
+    remote.play(true);
   });
-  els.use.addEventListener('click', () => {
+  els.use.addEventListener('click', async () => {
     if (!model) return;
+    await sync(true);
     app.setActive(model);
     els.status.textContent = 'The top-k view now uses the model trained on your text.';
     redraw();
@@ -184,5 +208,11 @@ export function createOwnTextView(app) {
     redraw();
   });
 
-  return { redraw };
+  return {
+    redraw,
+    /** The dropout rate changed: the next steps of this model use it too. */
+    dropoutChanged() {
+      if (model) remote.setDropout(state.dropout_p);
+    },
+  };
 }
