@@ -1,8 +1,7 @@
 // The contrast view: with dropout off at inference the distribution is fixed and only the draw
 // varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
-import { state, setSetting } from './state.js';
 import { renderBars } from './charts.js';
-import { requestDraw, addAnimation, removeAnimation } from './loop.js';
+import { addAnimation, removeAnimation } from './loop.js';
 import { tokenLabel, percent } from './format.js';
 import { applySampling, barRows, cutDescription } from './topk-view.js';
 
@@ -17,11 +16,10 @@ const BARS = 8;
 /**
  * Wires the contrast view; it uses the top-k view's model, prompt, k and temperature.
  * @param {object} app the page's shared objects
- * @param {{logitsFor: (text: string) => Float32Array}} topk the top-k view (for its logit cache)
  * @returns {{redraw: () => void, modelChanged: () => void}}
  */
-export function createContrastView(app, topk) {
-  const $ = (id) => document.getElementById(id);
+export function createContrastView(app) {
+  const { $, state } = app;
   const els = {
     mc: $('mc_dropout'), draw: $('contrast-draw'), play: $('contrast-play'), bars: $('contrast-bars'),
     history: $('contrast-history'), summary: $('contrast-summary'), caption: $('contrast-caption'),
@@ -35,11 +33,11 @@ export function createContrastView(app, topk) {
     const { demo } = app.active;
     const number = draws.length ? draws[draws.length - 1].number + 1 : 0;
     demo.setDropout(state.dropout_p);
-    applySampling(demo);
+    applySampling(app, demo);
     // Dropout off: the cached deterministic logits. On: a fresh mask for each draw number.
-    const logits = state.mc_dropout ? demo.mcDropoutLogits(state.prompt, number) : topk.logitsFor(state.prompt);
+    const logits = state.mc_dropout ? demo.mcDropoutLogits(state.prompt, number) : app.logitsFor(state.prompt);
     const index = demo.sample(logits, number);
-    const reference = topk.logitsFor(state.prompt);
+    const reference = app.logitsFor(state.prompt);
     let top = 0;
     for (let i = 1; i < reference.length; i++) if (reference[i] > reference[top]) top = i;
     // The probability the draw used, after temperature and the cut (0 if this draw cut it).
@@ -58,7 +56,7 @@ export function createContrastView(app, topk) {
       : 'Dropout off, as at inference: the model gives the same distribution every time.';
     let reference;
     try {
-      reference = topk.logitsFor(state.prompt);
+      reference = app.logitsFor(state.prompt);
     } catch (err) {
       els.bars.replaceChildren();
       els.summary.textContent = `No distribution: ${err instanceof Error ? err.message : String(err)}`;
@@ -70,7 +68,7 @@ export function createContrastView(app, topk) {
     const logits = fresh ? current.logits : reference;
     const sampled = fresh ? current.index : null;
     const { rows, kept, keptMass } = barRows(app, logits, BARS, sampled, order);
-    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(kept, keptMass) : '');
+    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(app, kept, keptMass) : '');
     const recent = draws.slice(-HISTORY);
     els.history.replaceChildren(...recent.map((d) => {
       const li = document.createElement('li');
@@ -93,7 +91,7 @@ export function createContrastView(app, topk) {
     }
   }
 
-  const redraw = () => requestDraw('contrast', draw);
+  const redraw = () => app.requestDraw('contrast', draw);
 
   function tick() {
     if (!playing) return false;
@@ -123,7 +121,7 @@ export function createContrastView(app, topk) {
   }
 
   els.mc.addEventListener('change', () => {
-    setSetting('mc_dropout', els.mc.checked);
+    app.set('mc_dropout', els.mc.checked);
     redraw();
   });
   els.draw.addEventListener('click', () => {

@@ -1,9 +1,8 @@
 // The dropout view: real training steps of a model (in the training worker), the mask each
 // dropout site applied, activations before and after, re-thresholding the same draws at another
 // p, the train / eval switch, and the loss curves.
-import { state, setSetting } from './state.js';
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
-import { requestDraw, stepTiming } from './loop.js';
+import { stepTiming } from './loop.js';
 import { tokenLabel, percent, lossText, fixed, errorMessage } from './format.js';
 
 /** The prompt of the train / eval comparison. */
@@ -58,14 +57,14 @@ function shownUnits(shape) {
  * @returns {{redraw: () => void, start: () => void}}
  */
 export function createDropoutView(app) {
-  const $ = (id) => document.getElementById(id);
+  const { $, state } = app;
   const els = {
     p: $('dropout_p'), pValue: $('dropout_p-value'), step: $('dropout-step'), play: $('dropout-play'),
     restart: $('dropout-restart'), origin: $('dropout-origin'), steps: $('dropout-steps'), stepMs: $('dropout-step-ms'),
     sites: $('sites'), chart: $('dropout-loss'), lossText: $('dropout-loss-text'), message: $('dropout-message'),
     runFixed: $('run-fixed'), fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
   };
-  const modeRadios = [...document.querySelectorAll('input[name="mode"]')];
+  const modeRadios = [...app.root.querySelectorAll('input[name="mode"]')];
 
   const model = app.trainer.model();
   let ready = false; // the model exists in the worker
@@ -107,7 +106,7 @@ export function createDropoutView(app) {
     history = { batch: [], train: [], valid: [] };
     runs = [];
     mcDraw = 0;
-    const created = await model.create({ ...source, seed: state.seed, dropout_p: state.dropout_p, observe: true });
+    const created = await model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
     vocab = created.vocab;
     measured(created.measured);
     ready = true;
@@ -282,10 +281,10 @@ export function createDropoutView(app) {
     drawFixedRuns();
   }
 
-  const redraw = () => requestDraw('dropout', draw);
+  const redraw = () => app.requestDraw('dropout', draw);
 
   els.p.addEventListener('input', () => {
-    setSetting('dropout_p', Number(els.p.value));
+    app.set('dropout_p', Number(els.p.value));
     model.setDropout(state.dropout_p);
     app.dropoutChanged();
     redraw();
@@ -293,7 +292,7 @@ export function createDropoutView(app) {
   for (const radio of modeRadios) {
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
-      setSetting('mode', radio.value);
+      app.set('mode', radio.value);
       if (state.mode === 'eval') pause();
       redraw();
     });

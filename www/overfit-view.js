@@ -1,9 +1,7 @@
 // The overfitting view: two copies of a fresh model on the same small slice of text, one
 // without dropout and one with it, trained in turns in the training worker; their training and
 // validation losses.
-import { state, setSetting } from './state.js';
 import { COLORS, drawLossChart } from './charts.js';
-import { requestDraw } from './loop.js';
 import { lossText, errorMessage } from './format.js';
 
 /** Training characters each copy keeps: small, so memorising it is easy and the gap opens fast. */
@@ -15,7 +13,7 @@ export const TRAIN_CHARS = 1500;
  * @returns {{redraw: () => void, start: () => void}}
  */
 export function createOverfitView(app) {
-  const $ = (id) => document.getElementById(id);
+  const { $, state } = app;
   const els = {
     p: $('overfit_p'), pValue: $('overfit_p-value'), play: $('overfit-play'), step: $('overfit-step'),
     restart: $('overfit-restart'), steps: $('overfit-steps'), chart: $('overfit-chart'), table: $('overfit-table'),
@@ -49,7 +47,7 @@ export function createOverfitView(app) {
     ready = false;
     for (const copy of copies) {
       Object.assign(copy, { steps: 0, train: [], valid: [] });
-      const { measured } = await copy.model.create({ text: app.englishText, seed: state.seed, dropout_p: copy.p(),
+      const { measured } = await copy.model.create({ text: app.englishText, backend: state.backend, seed: state.seed, dropout_p: copy.p(),
         limitChars: TRAIN_CHARS });
       copy.train.push([measured.step, measured.train]);
       copy.valid.push([measured.step, measured.valid]);
@@ -97,10 +95,10 @@ export function createOverfitView(app) {
       copies.map((c) => `Copy ${c.name}: training ${lossText(last(c.train))}, validation ${lossText(last(c.valid))}`).join('; '));
   }
 
-  const redraw = () => requestDraw('overfit', draw);
+  const redraw = () => app.requestDraw('overfit', draw);
 
   els.p.addEventListener('input', () => {
-    setSetting('overfit_p', Number(els.p.value));
+    app.set('overfit_p', Number(els.p.value));
     copies[1].model.setDropout(state.overfit_p);
     redraw();
   });

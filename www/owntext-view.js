@@ -1,8 +1,6 @@
 // The own-text view: a fresh model on text the reader pastes, trained live in the training
 // worker, and handed to the top-k view on request (a copy on this thread follows its weights).
-import { state } from './state.js';
 import { COLORS, drawLossChart } from './charts.js';
-import { requestDraw } from './loop.js';
 import { lossText, errorMessage, tokenLabel } from './format.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
@@ -16,7 +14,7 @@ const SAMPLE_CHARS = 2500;
  * @returns {{redraw: () => void}}
  */
 export function createOwnTextView(app) {
-  const $ = (id) => document.getElementById(id);
+  const { $, state } = app;
   const els = {
     text: $('own-text'), count: $('own-count'), create: $('own-create'), step: $('own-step'), play: $('own-play'),
     use: $('own-use'), back: $('own-back'), message: $('own-message'), chart: $('own-chart'), loss: $('own-loss'),
@@ -35,7 +33,6 @@ export function createOwnTextView(app) {
   remote.onReport = (report) => {
     if (!model) return;
     model.steps = report.step;
-    model.label = `A fresh model trained on your text (${model.steps} steps so far)`;
     history.batch.push([report.step, report.loss]);
     if (report.measured) {
       history.train.push([report.measured.step, report.measured.train]);
@@ -92,7 +89,7 @@ export function createOwnTextView(app) {
     const text = els.text.value;
     let demo;
     try {
-      demo = app.wasm.Demo.fromText(text, app.backend, state.seed);
+      demo = app.wasm.Demo.fromText(text, state.backend, state.seed);
     } catch (err) {
       showMessage(`This text cannot be trained on: ${errorMessage(err)}`);
       redraw();
@@ -102,8 +99,8 @@ export function createOwnTextView(app) {
     const old = model;
     const vocab = demo.vocab();
     const start = text.replace(/\s+/g, ' ').trim().slice(0, 12);
-    model = { demo, vocab, label: 'A fresh model trained on your text (0 steps so far)', version: 0, sampleText: start,
-      steps: 0, synced: 0 };
+    model = { demo, vocab, version: 0, sampleText: start, steps: 0, synced: 0 };
+    model.label = () => `A fresh model trained on your text (${model.steps} steps so far)`;
     history = { batch: [], train: [], valid: [] };
     // Hand the new model over before freeing the old one if the top-k view was using it.
     if (old && app.active === old) app.setActive(model);
@@ -111,7 +108,7 @@ export function createOwnTextView(app) {
     redraw();
     try {
       // The same text and seed: the worker's model starts from the same weights as the copy here.
-      const { measured } = await remote.create({ text, seed: state.seed, dropout_p: state.dropout_p });
+      const { measured } = await remote.create({ text, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p });
       history.train.push([measured.step, measured.train]);
       history.valid.push([measured.step, measured.valid]);
       els.status.textContent = `A fresh model with ${vocab.length} characters in its vocabulary is ready. Press Play to train it.`;
@@ -155,7 +152,7 @@ export function createOwnTextView(app) {
     els.chart.setAttribute('aria-label', `Loss curves of your model, ${points} points. ${text}`);
   }
 
-  const redraw = () => requestDraw('owntext', draw);
+  const redraw = () => app.requestDraw('owntext', draw);
 
   els.text.addEventListener('input', redraw);
   els.create.addEventListener('click', create);

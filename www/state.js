@@ -1,7 +1,16 @@
-// The page's settings: one state object, one name per setting (the same name is the HTML id).
-//
-// A later change will read and write these names in the URL; keeping every setting here, with its
-// range and default, is what makes that a small change.
+// The settings: what each one means, its range and default, and how it is read from and written
+// to a link. One name per setting: the same name is the URL key, the state field, the HTML id of
+// its control and the attribute of the <dropout-topk> element.
+
+/** The views, in page order; `view` names one of them. */
+export const VIEWS = ['topk', 'dropout', 'overfit', 'contrast', 'owntext'];
+
+/** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
+export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',
+  'step', 'restart', 'overfit_p', 'mc_dropout', 'language'];
+
+/** The longest prompt a link may carry (characters); the model reads only its last 32 anyway. */
+export const PROMPT_MAX = 500;
 
 /**
  * What each setting means, its range and its default. Ranges are the semantics of the core
@@ -9,6 +18,8 @@
  * model is loaded), temperature > 0, top_p and dropout_p in [0, 1].
  */
 export const SETTINGS = Object.freeze({
+  /** The view a link points at: the page scrolls to it, an embed shows only it. */
+  view: { default: 'topk', values: VIEWS },
   /** Top-k: how many of the most likely characters stay in the draw (ties at the k-th stay too). */
   k: { default: 3, min: 1, max: 256, step: 1 },
   /** Temperature: logits are divided by it; 1 = unchanged, < 1 sharper, > 1 flatter. */
@@ -24,37 +35,139 @@ export const SETTINGS = Object.freeze({
   /** Seed of draws and of fresh weights: the same seed and draw number give the same character. */
   seed: { default: 42, min: 0, max: 4294967295, step: 1 },
   /** The text the top-k view continues. */
-  prompt: { default: 'The harbour is' },
+  prompt: { default: 'The harbour is', maxLength: PROMPT_MAX },
   /** The dropout view's mode: 'train' (masks applied) or 'eval' (no dropout, no mask). */
   mode: { default: 'train', values: ['train', 'eval'] },
   /** Whether the contrast view leaves dropout on at inference (Monte Carlo dropout). */
   mc_dropout: { default: false, values: [false, true] },
+  /** The Burn backend the models run on (both are pure-Rust CPU backends, compiled to wasm). */
+  backend: { default: 'flex', values: ['flex', 'ndarray'] },
+  /** The page's language; the default follows the browser. */
+  lang: { default: 'en', values: ['en', 'ja'] },
+  /** Controls to hide (classroom mode), a comma-separated list of names from HIDEABLE. */
+  hide: { default: [], list: HIDEABLE },
 });
 
-/** The current value of every setting, keyed by the names of SETTINGS. */
-export const state = Object.seal(Object.fromEntries(
-  Object.entries(SETTINGS).map(([name, spec]) => [name, spec.default])));
+/**
+ * The value a setting takes from text (a URL parameter or an element attribute), or a problem.
+ * @param {string} name
+ * @param {string} text
+ * @returns {{value?: unknown, problem?: string}}
+ */
+export function parseSetting(name, text) {
+  const spec = SETTINGS[name];
+  if (!spec) return { problem: `unknown setting “${clip(name)}”` };
+  if (spec.list) {
+    const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = names.filter((n) => !spec.list.includes(n));
+    const value = [...new Set(names.filter((n) => spec.list.includes(n)))];
+    return bad.length ? { value, problem: `${name}: unknown control ${bad.map((b) => `“${clip(b)}”`).join(', ')} (known: ${spec.list.join(', ')})` } : { value };
+  }
+  if (spec.values) {
+    const value = typeof spec.default === 'boolean'
+      ? ({ true: true, 1: true, false: false, 0: false })[text]
+      : spec.values.find((v) => v === text);
+    return value === undefined
+      ? { problem: `${name} = “${clip(text)}” is not one of ${spec.values.join(', ')}` }
+      : { value };
+  }
+  if (typeof spec.default === 'number') {
+    const n = text.trim() === '' ? NaN : Number(text);
+    const range = spec.step === 1 ? `an integer from ${spec.min} to ${spec.max}` : `a number from ${spec.min} to ${spec.max}`;
+    if (!Number.isFinite(n)) return { problem: `${name} = “${clip(text)}” is not a number: it must be ${range}` };
+    const value = clamp(spec, n);
+    return value === n ? { value } : { value, problem: `${name} = ${clip(text)} is out of range: it must be ${range}; using ${value}` };
+  }
+  if (text.length > spec.maxLength) {
+    return { value: text.slice(0, spec.maxLength), problem: `${name} is longer than ${spec.maxLength} characters; the rest is left out` };
+  }
+  return { value: text };
+}
+
+function clip(text) {
+  const s = String(text);
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+function clamp(spec, n) {
+  const snapped = spec.step === 1 ? Math.round(n) : n;
+  return Math.min(spec.max, Math.max(spec.min, snapped));
+}
 
 /**
- * Cleans a proposed value for a setting: numbers are clamped to the range and snapped to whole
- * numbers where the setting is an integer; choices outside the allowed values keep the old value.
- * @param {keyof typeof SETTINGS} name
- * @param {unknown} value
- * @returns {string|number|boolean} the value stored
+ * Settings from a link's query string; every problem is listed, and a bad value keeps the default.
+ * @param {string} search e.g. location.search
+ * @returns {{values: Record<string, unknown>, problems: string[], present: Set<string>}}
  */
-export function setSetting(name, value) {
-  const spec = SETTINGS[name];
-  if (!spec) throw new Error(`unknown setting ${name}`);
-  let clean;
-  if (spec.values) {
-    clean = spec.values.includes(value) ? value : state[name];
-  } else if (typeof spec.default === 'number') {
-    const n = Number(value);
-    if (!Number.isFinite(n)) return state[name];
-    clean = Math.min(spec.max, Math.max(spec.min, spec.step === 1 ? Math.round(n) : n));
-  } else {
-    clean = String(value);
+export function settingsFromQuery(search) {
+  const values = {};
+  const problems = [];
+  const present = new Set();
+  const params = new URLSearchParams(search);
+  for (const name of new Set(params.keys())) {
+    const all = params.getAll(name);
+    if (all.length > 1) problems.push(`${clip(name)} is given ${all.length} times; the first is used`);
+    const { value, problem } = parseSetting(name, all[0]);
+    if (problem) problems.push(problem);
+    if (value !== undefined) {
+      values[name] = value;
+      present.add(name);
+    }
   }
-  state[name] = clean;
-  return clean;
+  return { values, problems, present };
+}
+
+/**
+ * The query string of `state`: every setting that differs from its default, and those in `keep`
+ * (the ones the opening link named), in the order of SETTINGS.
+ * @param {Record<string, unknown>} state
+ * @param {Set<string>} keep
+ * @returns {string} "?k=1&temperature=0.5" or ""
+ */
+export function queryFromState(state, keep = new Set()) {
+  const params = new URLSearchParams();
+  for (const [name, spec] of Object.entries(SETTINGS)) {
+    const value = state[name];
+    const isDefault = spec.list ? value.length === 0 : value === spec.default;
+    if (isDefault && !keep.has(name)) continue;
+    params.set(name, spec.list ? value.join(',') : String(value));
+  }
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+/**
+ * A fresh set of settings (one per demo on a page) and its setter.
+ * @param {Record<string, unknown>} [initial] values already checked by parseSetting
+ * @param {(name: string) => void} [onChange] called after a setting changes
+ * @returns {{state: Record<string, any>, set: (name: string, value: unknown) => unknown}}
+ */
+export function createState(initial = {}, onChange = () => {}) {
+  const state = Object.seal(Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, spec]) => [name, name in initial ? initial[name] : spec.default])));
+  /**
+   * Cleans a proposed value for a setting: numbers are clamped to the range and snapped to whole
+   * numbers where the setting is an integer; choices outside the allowed values keep the old value.
+   */
+  function set(name, value) {
+    const spec = SETTINGS[name];
+    if (!spec) throw new Error(`unknown setting ${name}`);
+    let clean;
+    if (spec.list) {
+      clean = Array.isArray(value) ? value.filter((v) => spec.list.includes(v)) : state[name];
+    } else if (spec.values) {
+      clean = spec.values.includes(value) ? value : state[name];
+    } else if (typeof spec.default === 'number') {
+      const n = Number(value);
+      if (!Number.isFinite(n)) return state[name];
+      clean = clamp(spec, n);
+    } else {
+      clean = String(value).slice(0, spec.maxLength);
+    }
+    const changed = clean !== state[name];
+    state[name] = clean;
+    if (changed) onChange(name);
+    return clean;
+  }
+  return { state, set };
 }

@@ -1,22 +1,20 @@
 // The top-k view: the active model's next-character distribution, the cut at k (or p), and
 // seeded draws (Sample) and continuations (Generate).
-import { state, setSetting } from './state.js';
 import { renderBars } from './charts.js';
-import { requestDraw, addAnimation, removeAnimation } from './loop.js';
+import { addAnimation, removeAnimation } from './loop.js';
 import { tokenLabel, percent, errorMessage } from './format.js';
 
 /** Bars always shown (more when more are kept, so the cut stays visible). */
 const MIN_BARS = 20;
 /** Characters one press of Generate appends. */
 const GENERATE_LENGTH = 80;
-/** Prompts whose logits are kept per model (cleared when the model trains or changes). */
-const CACHE_LIMIT = 256;
 
 /**
  * Sets the active model's sampling settings from the state (cheap setters in Rust).
+ * @param {{state: object}} app
  * @param {any} demo a Demo
  */
-export function applySampling(demo) {
+export function applySampling({ state }, demo) {
   demo.setTemperature(state.temperature);
   if (state.sampler === 'top_p') demo.setTopP(state.top_p);
   else demo.setTopK(state.k);
@@ -25,11 +23,12 @@ export function applySampling(demo) {
 
 /**
  * The text of the current cut, for the cut line and for announcements.
+ * @param {{state: object}} app
  * @param {number} kept how many characters survived
  * @param {number} keptMass their probability before the cut
  * @returns {string}
  */
-export function cutDescription(kept, keptMass) {
+export function cutDescription({ state }, kept, keptMass) {
   if (state.sampler === 'top_p') {
     return `cut at top-p ${state.top_p.toFixed(2)}: ${kept} kept, ${percent(keptMass)} of the probability before the cut`;
   }
@@ -48,8 +47,9 @@ export function cutDescription(kept, keptMass) {
  * @returns {{rows: import('./charts.js').BarRow[], kept: number, keptMass: number, dist: Float32Array}}
  */
 export function barRows(app, logits, minRows, sampledIndex, order = null) {
+  const { state } = app;
   const { demo, vocab } = app.active;
-  applySampling(demo);
+  applySampling(app, demo);
   const dist = demo.distribution(logits);
   const original = app.wasm.topKDistribution(logits, vocab.length, state.temperature);
   const sorted = order ?? Int32Array.from(vocab.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
@@ -78,10 +78,10 @@ export function barRows(app, logits, minRows, sampledIndex, order = null) {
 /**
  * Wires the top-k view.
  * @param {object} app the page's shared objects
- * @returns {{redraw: () => void, modelChanged: () => void, logitsFor: (text: string) => Float32Array}}
+ * @returns {{redraw: () => void, modelChanged: () => void}}
  */
 export function createTopKView(app) {
-  const $ = (id) => document.getElementById(id);
+  const { $, state } = app;
   const els = {
     prompt: $('prompt'), k: $('k'), temperature: $('temperature'), top_p: $('top_p'), seed: $('seed'),
     kValue: $('k-value'), temperatureValue: $('temperature-value'), topPValue: $('top_p-value'),
@@ -89,11 +89,8 @@ export function createTopKView(app) {
     sample: $('sample'), generate: $('generate'), clear: $('clear-generated'), generated: $('generated'),
     announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
   };
-  const samplerRadios = [...document.querySelectorAll('input[name="sampler"]')];
+  const samplerRadios = [...app.root.querySelectorAll('input[name="sampler"]')];
 
-  const cache = new Map();
-  let cacheOwner = null;
-  let cacheVersion = -1;
   let sampleCount = 0; // draw number of the next Sample press
   let lastDraw = null; // { index, context, settings } of the last drawn character
   let generated = ''; // characters appended by Generate
@@ -102,32 +99,12 @@ export function createTopKView(app) {
   const settingsKey = () => `${state.sampler}|${state.k}|${state.top_p}|${state.temperature}|${state.seed}`;
   const context = () => state.prompt + generated;
 
-  /**
-   * Next-character logits after `text`, from the cache when this model version has seen it:
-   * moving k or the temperature never re-runs the model.
-   * @param {string} text
-   * @returns {Float32Array}
-   */
-  function logitsFor(text) {
-    const model = app.active;
-    if (cacheOwner !== model || cacheVersion !== model.version) {
-      cache.clear();
-      cacheOwner = model;
-      cacheVersion = model.version;
-    }
-    let logits = cache.get(text);
-    if (!logits) {
-      logits = model.demo.logits(text);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(text, logits);
-    }
-    return logits;
-  }
+  const logitsFor = (text) => app.logitsFor(text);
 
   function syncControls() {
     const vocabSize = app.active.vocab.length;
     els.k.max = String(vocabSize);
-    if (state.k > vocabSize) setSetting('k', vocabSize);
+    if (state.k > vocabSize) app.set('k', vocabSize);
     els.k.value = String(state.k);
     els.kValue.value = String(state.k);
     els.k.setAttribute('aria-valuetext', `k = ${state.k}`);
@@ -141,7 +118,7 @@ export function createTopKView(app) {
     els.top_p.disabled = state.sampler !== 'top_p';
     for (const radio of samplerRadios) radio.checked = radio.value === state.sampler;
     els.vocabSize.textContent = String(vocabSize);
-    els.model.textContent = app.active.label;
+    els.model.textContent = app.active.label();
   }
 
   function draw() {
@@ -168,10 +145,10 @@ export function createTopKView(app) {
     els.sample.disabled = false;
     const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
     const { rows, kept, keptMass } = barRows(app, logits, MIN_BARS, sampled);
-    renderBars(els.bars, rows, cutDescription(kept, keptMass));
+    renderBars(els.bars, rows, cutDescription(app, kept, keptMass));
   }
 
-  const redraw = () => requestDraw('topk', draw);
+  const redraw = () => app.requestDraw('topk', draw);
 
   function renderGenerated() {
     const promptSpan = document.createElement('span');
@@ -191,7 +168,7 @@ export function createTopKView(app) {
   function drawOne(number) {
     const text = context();
     const logits = logitsFor(text);
-    applySampling(app.active.demo);
+    applySampling(app, app.active.demo);
     const index = app.active.demo.sample(logits, number);
     lastDraw = { index, context: text, settings: settingsKey() };
     return { index, ch: app.active.vocab[index], prob: app.active.demo.distribution(logits)[index] };
@@ -234,7 +211,7 @@ export function createTopKView(app) {
   // Input handlers only change state and ask for one redraw in the next frame.
   els.prompt.addEventListener('input', () => {
     stopGenerating();
-    setSetting('prompt', els.prompt.value);
+    app.set('prompt', els.prompt.value);
     generated = '';
     resetDraws();
     renderGenerated();
@@ -242,18 +219,18 @@ export function createTopKView(app) {
   });
   for (const name of ['k', 'temperature', 'top_p']) {
     els[name].addEventListener('input', () => {
-      setSetting(name, Number(els[name].value));
+      app.set(name, Number(els[name].value));
       redraw();
     });
   }
   for (const radio of samplerRadios) {
     radio.addEventListener('change', () => {
-      if (radio.checked) setSetting('sampler', radio.value);
+      if (radio.checked) app.set('sampler', radio.value);
       redraw();
     });
   }
   els.seed.addEventListener('change', () => {
-    els.seed.value = String(setSetting('seed', els.seed.value));
+    els.seed.value = String(app.set('seed', els.seed.value));
     resetDraws();
     redraw();
   });
@@ -296,7 +273,6 @@ export function createTopKView(app) {
 
   return {
     redraw,
-    logitsFor,
     modelChanged() {
       stopGenerating();
       generated = '';
@@ -305,7 +281,7 @@ export function createTopKView(app) {
       // A model that knows none of the prompt's characters cannot continue it: start from its text.
       const unknown = [...app.active.demo.unknownCharacters(state.prompt)].length;
       if (unknown === new Set(state.prompt).size && app.active.sampleText) {
-        setSetting('prompt', app.active.sampleText);
+        app.set('prompt', app.active.sampleText);
         els.prompt.value = state.prompt;
         renderGenerated();
       }

@@ -12,12 +12,11 @@ import { recordStep } from './loop.js';
 /**
  * Starts the worker with the page's compiled wasm module.
  * @param {WebAssembly.Module} module
- * @param {string} backend "flex" or "ndarray"
  * @returns {Promise<Trainer>}
  */
-export async function startTrainer(module, backend) {
+export async function startTrainer(module) {
   const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
-  const trainer = new Trainer(worker, backend);
+  const trainer = new Trainer(worker);
   await trainer.request({ type: 'init', module });
   return trainer;
 }
@@ -26,11 +25,9 @@ export async function startTrainer(module, backend) {
 export class Trainer {
   /**
    * @param {Worker} worker
-   * @param {string} backend
    */
-  constructor(worker, backend) {
+  constructor(worker) {
     this.worker = worker;
-    this.backend = backend;
     this.models = new Map();
     this.pending = new Map();
     this.nextRequest = 0;
@@ -110,14 +107,13 @@ export class RemoteModel {
 
   /**
    * (Re)creates the model: fresh weights from `seed` on `text`, or the shipped weights.
-   * @param {{text?: string, weights?: Uint8Array, seed: number, dropout_p: number, limitChars?: number, observe?: boolean}} options
+   * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, dropout_p: number, limitChars?: number, observe?: boolean}} options
    * @returns {Promise<{vocab: string[], measured: {step: number, train: number, valid: number}}>}
    */
   create(options) {
     this.generation += 1;
     const weights = options.weights ? options.weights.slice() : undefined;
-    return this.trainer.request({ type: 'create', id: this.id, generation: this.generation, backend: this.trainer.backend,
-      ...options, weights }, weights ? [weights.buffer] : []);
+    return this.trainer.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights }, weights ? [weights.buffer] : []);
   }
 
   /** @param {number} p the dropout rate of the next steps */

@@ -1,0 +1,244 @@
+// One demo: its settings, its models and the views found under a root (the page, an embed, or the
+// shadow root of a <dropout-topk> element). Every demo on a page shares one runtime: one fetched
+// and compiled wasm module, one training worker, the English text and the shipped weights.
+import { createState } from './state.js';
+import { requestDraw, setErrorHandler, stepTiming, drawTiming } from './loop.js';
+import { startTrainer } from './trainer.js';
+import { errorMessage } from './format.js';
+import { translator, applyTranslations } from './i18n.js';
+import { createTopKView } from './topk-view.js';
+import { createDropoutView } from './dropout-view.js';
+import { createOverfitView } from './overfit-view.js';
+import { createContrastView } from './contrast-view.js';
+import { createOwnTextView } from './owntext-view.js';
+
+/** Files, relative to this module, so the demo works from any folder of any static host. */
+const url = (path) => new URL(path, import.meta.url).href;
+
+/** Used when corpus/en.txt cannot be fetched: a short paragraph, repeated to a trainable length. */
+const FALLBACK_TEXT = ('The town sits at the edge of the sea. The harbour is at the bottom of the hill, ' +
+  'and small boats rest there when the sea is rough. When the sea is calm, the boats go out early. ').repeat(12);
+
+/** The prompt a model falls back to when it knows none of the prompt's characters. */
+const ENGLISH_SAMPLE = 'The harbour is';
+
+/** Logit vectors kept per model (cleared when the model trains or changes). */
+const CACHE_LIMIT = 256;
+
+async function fetchOk(path) {
+  const response = await fetch(url(path));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${response.statusText}`.trim());
+  return response;
+}
+
+let runtime = null;
+
+/**
+ * The shared runtime, loaded once per page. A failure of the wasm rejects; a missing text or
+ * weights file is recorded in `problems` (each demo shows it) and a fallback is used.
+ * @returns {Promise<{wasm: any, trainer: import('./trainer.js').Trainer, englishText: string,
+ *   weights: Uint8Array|null, problems: Array<{key: string, message: string}>}>}
+ */
+export function loadRuntime() {
+  runtime ??= (async () => {
+    const wasm = await import('./pkg/dropout_topk.js');
+    // Compiled here once; the training worker instantiates the same module.
+    const module = await WebAssembly.compile(await (await fetchOk('pkg/dropout_topk_bg.wasm')).arrayBuffer());
+    await wasm.default({ module_or_path: module });
+    const trainer = await startTrainer(module);
+    const problems = [];
+    const [englishText, weights] = await Promise.all([
+      fetchOk('corpus/en.txt').then((r) => r.text()).catch((err) => {
+        problems.push({ key: 'app.textFailed', message: errorMessage(err) });
+        return FALLBACK_TEXT;
+      }),
+      fetchOk('model.bpk').then(async (r) => new Uint8Array(await r.arrayBuffer())).catch((err) => {
+        problems.push({ key: 'app.weightsFailed', message: errorMessage(err) });
+        return null;
+      }),
+    ]);
+    return { wasm, trainer, englishText, weights, problems };
+  })();
+  return runtime;
+}
+
+/**
+ * Starts a demo on the views under `root`.
+ * @param {Document|ShadowRoot} root holds the markup of index.html's sections (all or some)
+ * @param {{initial?: Record<string, unknown>, problems?: string[], onChange?: (state: object, name: string) => void}} [options]
+ *   initial settings (already checked), problems met reading them, and a listener for changes
+ * @returns {Promise<object>} the demo (`app`)
+ */
+export async function mountDemo(root, { initial = {}, problems = [], onChange = () => {} } = {}) {
+  const $ = (id) => root.getElementById(id);
+  const views = {};
+  const { state, set } = createState(initial, (name) => {
+    if (name === 'lang') translate();
+    if (name === 'hide') applyHidden();
+    onChange(state, name);
+  });
+  const app = {
+    root,
+    $,
+    state,
+    set,
+    t: translator(state.lang),
+    id: `demo${Math.random().toString(36).slice(2, 8)}`,
+    /** Asks for `draw` in the next animation frame (keys are this demo's own). */
+    requestDraw(key, draw) {
+      requestDraw(`${app.id}:${key}`, draw);
+    },
+    /** Formats a number for the demo's language. */
+    number(x, digits) {
+      return Number.isFinite(x)
+        ? x.toLocaleString(state.lang, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
+        : '–';
+    },
+    showMessage(text, { reset = true } = {}) {
+      const box = $('message');
+      if (!box) return;
+      $('message-text').textContent = text;
+      $('reset').hidden = !reset;
+      box.hidden = false;
+    },
+    showError(err) {
+      app.showMessage(app.t('app.error', { message: errorMessage(err) }));
+    },
+  };
+
+  function setStatus(key) {
+    const status = $('status');
+    if (status) {
+      status.dataset.i18n = key;
+      status.textContent = app.t(key);
+    }
+  }
+
+  function translate() {
+    app.t = translator(state.lang);
+    if (root.documentElement) root.documentElement.lang = state.lang;
+    applyTranslations(root, app.t);
+    const select = $('lang');
+    if (select) select.value = state.lang;
+    redrawAll();
+  }
+
+  function applyHidden() {
+    for (const element of root.querySelectorAll('[data-control]')) {
+      element.hidden = state.hide.includes(element.dataset.control);
+    }
+  }
+
+  const redrawAll = () => Object.values(views).forEach((view) => view.redraw());
+
+  $('reset')?.addEventListener('click', () => location.reload());
+  $('dismiss')?.addEventListener('click', () => { $('message').hidden = true; });
+  $('lang')?.addEventListener('change', (event) => set('lang', event.target.value));
+  applyHidden();
+  translate();
+  setStatus('app.loadingWasm');
+
+  let rt;
+  try {
+    rt = await loadRuntime();
+  } catch (err) {
+    setStatus('app.cannotStart');
+    app.showMessage(app.t('app.wasmFailed', { message: errorMessage(err) }));
+    return app;
+  }
+  setErrorHandler((err) => app.showError(err));
+  rt.trainer.onError = (err) => app.showError(err);
+  const messages = rt.problems.map(({ key, message }) => app.t(key, { message }));
+  if (problems.length) messages.push(app.t('app.linkProblems', { problems: problems.join('; ') }));
+  if (messages.length) app.showMessage(messages.join(' '));
+
+  try {
+    let shippedDemo;
+    let label = 'model.shipped';
+    try {
+      if (!rt.weights) throw new Error('no weights');
+      shippedDemo = rt.wasm.Demo.withWeights(rt.weights, state.backend, state.seed);
+    } catch (err) {
+      if (rt.weights) app.showMessage(app.t('app.weightsFailed', { message: errorMessage(err) }));
+      shippedDemo = rt.wasm.Demo.fromText(rt.englishText, state.backend, state.seed);
+      label = 'model.untrained';
+    }
+    const shipped = { demo: shippedDemo, vocab: shippedDemo.vocab(), label: () => app.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
+    Object.assign(app, {
+      wasm: rt.wasm,
+      trainer: rt.trainer,
+      englishText: rt.englishText,
+      weights: rt.weights,
+      shipped,
+      active: shipped,
+      /** Makes `model` the one the top-k and contrast views use. */
+      setActive(model) {
+        app.active = model;
+        views.topk?.modelChanged();
+        views.contrast?.modelChanged();
+        views.owntext?.redraw();
+      },
+      /** A model took a training step: views using it must not reuse its cached logits. */
+      modelTrained(model) {
+        if (model === app.active) {
+          views.topk?.redraw();
+          views.contrast?.redraw();
+        }
+      },
+      /** The dropout rate changed: the contrast view's Monte Carlo dropout uses it. */
+      dropoutChanged() {
+        views.contrast?.redraw();
+        views.owntext?.dropoutChanged();
+      },
+    });
+
+    // Next-character logits per prompt, from a cache while the active model is unchanged: moving k
+    // or the temperature never re-runs the model.
+    const cache = new Map();
+    let cacheOwner = null;
+    let cacheVersion = -1;
+    app.logitsFor = (text) => {
+      const model = app.active;
+      if (cacheOwner !== model || cacheVersion !== model.version) {
+        cache.clear();
+        cacheOwner = model;
+        cacheVersion = model.version;
+      }
+      let logits = cache.get(text);
+      if (!logits) {
+        logits = model.demo.logits(text);
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(text, logits);
+      }
+      return logits;
+    };
+
+    if ($('topk-view')) views.topk = createTopKView(app);
+    if ($('contrast-view')) views.contrast = createContrastView(app);
+    if ($('dropout-view')) views.dropout = createDropoutView(app);
+    if ($('overfit-view')) views.overfit = createOverfitView(app);
+    if ($('owntext-view')) views.owntext = createOwnTextView(app);
+    app.views = views;
+    redrawAll();
+    await Promise.all([views.dropout?.start(), views.overfit?.start()]);
+
+    // Canvases follow the demo's width: redraw when it changes (once per frame at most).
+    const host = root.host ?? root.documentElement;
+    let width = host.clientWidth;
+    new ResizeObserver(() => {
+      const now = host.clientWidth;
+      if (now !== width) {
+        width = now;
+        app.requestDraw('all', redrawAll);
+      }
+    }).observe(host);
+  } catch (err) {
+    setStatus('app.cannotStart');
+    app.showError(err);
+    return app;
+  }
+
+  app.timing = { stepTiming, drawTiming };
+  setStatus('app.ready');
+  return app;
+}

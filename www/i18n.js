@@ -1,0 +1,72 @@
+// Languages: every label, message and explanatory text comes from a dictionary here, by key.
+//
+// Markup in the page names its text with data-i18n="key" (the element's content) and
+// data-i18n-attr="attribute:key; ..." (attributes). Texts may use **bold** and *emphasis*; they
+// are built as DOM nodes, never parsed as HTML.
+import en from './locales/en.js';
+import ja from './locales/ja.js';
+
+/** The dictionaries, by language code (the values of the `lang` setting). */
+export const DICTIONARIES = Object.freeze({ en, ja });
+
+/**
+ * The language the reader's browser asks for, if the page has it; English otherwise.
+ * @returns {'en'|'ja'}
+ */
+export function browserLanguage() {
+  const wanted = navigator.languages?.length ? navigator.languages : [navigator.language ?? 'en'];
+  for (const tag of wanted) {
+    const code = String(tag).toLowerCase().split('-')[0];
+    if (code in DICTIONARIES) return code;
+  }
+  return 'en';
+}
+
+/**
+ * A function that gives the text of `key` in `lang`, with {name} placeholders filled from
+ * `params` (a key the language lacks falls back to English, then to the key itself).
+ * @param {string} lang
+ * @returns {(key: string, params?: Record<string, unknown>) => string}
+ */
+export function translator(lang) {
+  const dict = DICTIONARIES[lang] ?? en;
+  return (key, params = {}) => {
+    const text = dict[key] ?? en[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  };
+}
+
+/**
+ * Fills `element` with `text`, turning **bold** and *emphasis* into <strong> and <em> nodes.
+ * @param {Element} element
+ * @param {string} text
+ */
+export function setRichText(element, text) {
+  const nodes = [];
+  const pattern = /\*\*(.+?)\*\*|\*(.+?)\*/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) nodes.push(document.createTextNode(text.slice(last, match.index)));
+    const node = document.createElement(match[1] !== undefined ? 'strong' : 'em');
+    node.textContent = match[1] ?? match[2];
+    nodes.push(node);
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  element.replaceChildren(...nodes);
+}
+
+/**
+ * Writes every data-i18n text and data-i18n-attr attribute under `root` in the language of `t`.
+ * @param {ParentNode} root
+ * @param {(key: string) => string} t
+ */
+export function applyTranslations(root, t) {
+  for (const element of root.querySelectorAll('[data-i18n]')) setRichText(element, t(element.dataset.i18n));
+  for (const element of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of element.dataset.i18nAttr.split(';')) {
+      const [attribute, key] = pair.split(':').map((s) => s.trim());
+      if (attribute && key) element.setAttribute(attribute, t(key));
+    }
+  }
+}
