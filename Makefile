@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` builds and serves, `make test` runs every test layer.
-.PHONY: demo pkg test serve clean
+.PHONY: demo pkg dist test serve clean
 
 demo: pkg
 	scripts/serve.py 8000
@@ -7,6 +7,10 @@ demo: pkg
 pkg:
 	scripts/setup.sh build
 	scripts/build-pkg.sh
+
+# A self-contained folder for any static host (see README, "Embedding").
+dist: pkg
+	scripts/dist.sh
 
 serve:
 	scripts/serve.py 8000
@@ -16,4 +20,4 @@ test:
 	scripts/test.sh
 
 clean:
-	rm -rf pkg target node_modules test-results
+	rm -rf pkg dist target node_modules test-results

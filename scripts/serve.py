@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Serves the demo over http: browsers refuse to instantiate wasm loaded from file:// URLs.
 
-www/ is the site root and the repository's pkg/ appears at /pkg/, so the page imports the
-generated package as ./pkg/dropout_topk.js without copying it.
-Usage: scripts/serve.py [port] [--quiet]
+By default www/ is the site root and the repository's pkg/ appears at /pkg/, so the page imports
+the generated package as ./pkg/dropout_topk.js without copying it.
+
+Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp]
+  --dir FOLDER   serve FOLDER as it is (e.g. dist/, which already holds pkg/)
+  --base PATH    the site lives under PATH, as on a course site or GitHub Pages; other paths 404
+  --csp          send the strict Content-Security-Policy an embedding site may use (see README)
 """
 import http.server
 import os
@@ -12,6 +16,23 @@ from functools import partial
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The policy the demo must work under: nothing but its own files, wasm compilation allowed.
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+
+
+def option(name, default=None):
+    """The value after `name` on the command line, or `default`."""
+    if name in sys.argv:
+        i = sys.argv.index(name)
+        if i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+    return default
+
+
+FOLDER = option("--dir")
+BASE = "/" + option("--base", "/").strip("/")
+BASE = BASE if BASE == "/" else BASE + "/"
+
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -19,13 +40,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         clean = path.split("?", 1)[0].split("#", 1)[0]
-        if clean == "/pkg" or clean.startswith("/pkg/"):
+        if not clean.startswith(BASE) and clean + "/" != BASE:
+            return os.path.join(ROOT, "does-not-exist")
+        clean = "/" + clean[len(BASE):]
+        if FOLDER is None and (clean == "/pkg" or clean.startswith("/pkg/")):
             return os.path.join(ROOT, "pkg", os.path.normpath(clean[len("/pkg"):]).lstrip("/"))
-        return super().translate_path(path)
+        return super().translate_path(clean)
 
     def end_headers(self):
         # Always the files on disk: a rebuilt pkg/ is picked up on reload.
         self.send_header("Cache-Control", "no-cache")
+        if "--csp" in sys.argv:
+            self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
     def log_message(self, *args):
@@ -34,11 +60,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def main():
-    ports = [a for a in sys.argv[1:] if not a.startswith("--")]
+    values = {option(name) for name in ("--dir", "--base")}
+    ports = [a for a in sys.argv[1:] if not a.startswith("--") and a not in values]
     port = int(ports[0]) if ports else 8000
-    handler = partial(Handler, directory=os.path.join(ROOT, "www"))
+    folder = os.path.abspath(FOLDER) if FOLDER else os.path.join(ROOT, "www")
+    handler = partial(Handler, directory=folder)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    print(f"Serving the demo at http://127.0.0.1:{port}/  (Ctrl-C stops)", flush=True)
+    print(f"Serving the demo at http://127.0.0.1:{port}{BASE}  (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -49,6 +49,7 @@ run wasm-chromium cargo test --target wasm32-unknown-unknown --release --test we
 count wasm-chromium
 
 run pkg scripts/build-pkg.sh
+run dist scripts/dist.sh
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
 count playwright
 

@@ -124,6 +124,8 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
   }
 
   function applyHidden() {
+    // The explanatory text is one of the things a link can hide (classroom mode).
+    for (const explain of root.querySelectorAll('.explain')) explain.dataset.control = 'explain';
     for (const element of root.querySelectorAll('[data-control]')) {
       element.hidden = state.hide.includes(element.dataset.control);
     }

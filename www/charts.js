@@ -87,8 +87,9 @@ function cssWidth(canvas) {
  * @param {HTMLOListElement} list
  * @param {BarRow[]} rows sorted from most to least likely
  * @param {string} cutText label of the cut line ('' for none)
+ * @param {(p: number) => string} [formatValue] writes a probability (default: "12.3%")
  */
-export function renderBars(list, rows, cutText) {
+export function renderBars(list, rows, cutText, formatValue = formatShort) {
   const scale = Math.max(1e-9, ...rows.map((r) => Math.max(r.shown, r.original)));
   const items = [];
   let cutDrawn = false;
@@ -127,7 +128,7 @@ export function renderBars(list, rows, cutText) {
     }
     const value = document.createElement('span');
     value.className = 'val';
-    value.textContent = formatShort(row.kept ? row.shown : row.original);
+    value.textContent = formatValue(row.kept ? row.shown : row.original);
     for (const part of [tok, track, value]) part.setAttribute('aria-hidden', 'true');
     const alt = document.createElement('span');
     alt.className = 'sr-only';
@@ -151,8 +152,9 @@ function formatShort(p) {
  * @param {Uint8Array} mask 1 kept, 0 dropped, row-major over `shape`
  * @param {number[]} shape [rows, cols] or [heads, rows, cols]
  * @param {Uint8Array|null} stepMask
+ * @param {(head: number) => string} [headLabel] the label over each head's panel (heads count from 1)
  */
-export function drawMask(canvas, mask, shape, stepMask = null) {
+export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head) => `head ${head}`) {
   const [panels, rows, cols] = shape.length === 3 ? shape : [1, shape[0], shape[1]];
   const totalCols = panels * cols + (panels - 1) * HEAD_GAP;
   const avail = Math.max(1, cssWidth(canvas));
@@ -166,7 +168,7 @@ export function drawMask(canvas, mask, shape, stepMask = null) {
     const x0 = h * (cols + HEAD_GAP) * cell;
     if (panels > 1) {
       ctx.fillStyle = COLORS.axis;
-      ctx.fillText(`head ${h + 1}`, x0, 0);
+      ctx.fillText(headLabel(h + 1), x0, 0);
     }
     // One path per colour (kept, dropped, dropped only at the slider's p): three fills, not
     // one per unit.

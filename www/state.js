@@ -7,7 +7,7 @@ export const VIEWS = ['topk', 'dropout', 'overfit', 'contrast', 'owntext'];
 
 /** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',
-  'step', 'restart', 'overfit_p', 'mc_dropout', 'language'];
+  'step', 'restart', 'overfit_p', 'mc_dropout', 'language', 'explain'];
 
 /** The longest prompt a link may carry (characters); the model reads only its last 32 anyway. */
 export const PROMPT_MAX = 500;

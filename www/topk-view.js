@@ -23,17 +23,18 @@ export function applySampling({ state }, demo) {
 
 /**
  * The text of the current cut, for the cut line and for announcements.
- * @param {{state: object}} app
+ * @param {{state: object, t: Function, number: Function}} app
  * @param {number} kept how many characters survived
  * @param {number} keptMass their probability before the cut
  * @returns {string}
  */
-export function cutDescription({ state }, kept, keptMass) {
+export function cutDescription(app, kept, keptMass) {
+  const { state } = app;
   if (state.sampler === 'top_p') {
-    return `cut at top-p ${state.top_p.toFixed(2)}: ${kept} kept, ${percent(keptMass)} of the probability before the cut`;
+    return app.t('topk.cutTopP', { p: app.number(state.top_p, 2), kept, mass: percent(keptMass, app) });
   }
-  const ties = kept > state.k ? ` (ties at the k-th are kept)` : '';
-  return `cut at k = ${state.k}: ${kept} kept${ties}`;
+  const ties = kept > state.k ? app.t('topk.ties') : '';
+  return app.t('topk.cutTopK', { k: state.k, kept, ties });
 }
 
 /**
@@ -67,10 +68,11 @@ export function barRows(app, logits, minRows, sampledIndex, order = null) {
     const label = tokenLabel(vocab[index]);
     const isKept = dist[index] > 0;
     const description = isKept
-      ? `“${label}”: ${percent(dist[index])}, kept (${percent(original[index])} before the cut)`
-      : `“${label}”: ${percent(original[index])} before the cut, cut`;
+      ? app.t('topk.barKept', { label, p: percent(dist[index], app), before: percent(original[index], app) })
+      : app.t('topk.barCut', { label, before: percent(original[index], app) });
     rows.push({ index, label, original: original[index], shown: dist[index], kept: isKept,
-      sampled: index === sampledIndex, description: index === sampledIndex ? `${description}, drawn` : description });
+      sampled: index === sampledIndex,
+      description: index === sampledIndex ? app.t('topk.barDrawn', { description }) : description });
   }
   return { rows, kept, keptMass, dist };
 }
@@ -90,16 +92,25 @@ export function createTopKView(app) {
     announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
   };
   const samplerRadios = [...app.root.querySelectorAll('input[name="sampler"]')];
+  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  for (const el of [els.model, els.context, els.generate]) el?.removeAttribute('data-i18n');
 
   let sampleCount = 0; // draw number of the next Sample press
   let lastDraw = null; // { index, context, settings } of the last drawn character
   let generated = ''; // characters appended by Generate
   let generating = false;
+  let announcement = () => ''; // the latest announcement, written in the current language
 
   const settingsKey = () => `${state.sampler}|${state.k}|${state.top_p}|${state.temperature}|${state.seed}`;
   const context = () => state.prompt + generated;
 
   const logitsFor = (text) => app.logitsFor(text);
+
+  /** The Generate button says what a press does now: Generate, or Stop while generating. */
+  function syncGenerate() {
+    els.generate.textContent = app.t(generating ? 'topk.stop' : 'topk.generate');
+    els.generate.setAttribute('aria-pressed', String(generating));
+  }
 
   function syncControls() {
     const vocabSize = app.active.vocab.length;
@@ -109,16 +120,20 @@ export function createTopKView(app) {
     els.kValue.value = String(state.k);
     els.k.setAttribute('aria-valuetext', `k = ${state.k}`);
     els.temperature.value = String(state.temperature);
-    els.temperatureValue.value = state.temperature.toFixed(2);
-    els.temperature.setAttribute('aria-valuetext', `T = ${state.temperature.toFixed(2)}`);
+    els.temperatureValue.value = app.number(state.temperature, 2);
+    els.temperature.setAttribute('aria-valuetext', `T = ${app.number(state.temperature, 2)}`);
     els.top_p.value = String(state.top_p);
-    els.topPValue.value = state.top_p.toFixed(2);
-    els.top_p.setAttribute('aria-valuetext', `p = ${state.top_p.toFixed(2)}`);
+    els.topPValue.value = app.number(state.top_p, 2);
+    els.top_p.setAttribute('aria-valuetext', `p = ${app.number(state.top_p, 2)}`);
     els.k.disabled = state.sampler !== 'top_k';
     els.top_p.disabled = state.sampler !== 'top_p';
     for (const radio of samplerRadios) radio.checked = radio.value === state.sampler;
     els.vocabSize.textContent = String(vocabSize);
     els.model.textContent = app.active.label();
+    syncGenerate();
+    // Only a changed text is written: the live region announces each change once.
+    const announce = announcement();
+    if (els.announce.textContent !== announce) els.announce.textContent = announce;
   }
 
   function draw() {
@@ -126,10 +141,10 @@ export function createTopKView(app) {
     // While generating, the bars show the distribution the latest character was drawn from.
     const text = generating && lastDraw ? lastDraw.context : context();
     const shown = text.length > 40 ? `…${text.slice(-40)}` : text;
-    els.context.textContent = `Next character after “${shown}”`;
+    els.context.textContent = app.t('topk.context', { text: shown });
     const unknown = app.active.demo.unknownCharacters(state.prompt);
     els.unknown.textContent = unknown
-      ? `Left out of the prompt (not in this model's vocabulary): ${[...unknown].map(tokenLabel).join(' ')}`
+      ? app.t('topk.unknown', { characters: [...unknown].map(tokenLabel).join(' ') })
       : '';
     let logits;
     try {
@@ -145,7 +160,7 @@ export function createTopKView(app) {
     els.sample.disabled = false;
     const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
     const { rows, kept, keptMass } = barRows(app, logits, MIN_BARS, sampled);
-    renderBars(els.bars, rows, cutDescription(app, kept, keptMass));
+    renderBars(els.bars, rows, cutDescription(app, kept, keptMass), (p) => percent(p, app));
   }
 
   const redraw = () => app.requestDraw('topk', draw);
@@ -174,13 +189,14 @@ export function createTopKView(app) {
     return { index, ch: app.active.vocab[index], prob: app.active.demo.distribution(logits)[index] };
   }
 
+  /** @param {(() => string)|undefined} message the announcement, as a function of the language */
   function stopGenerating(message) {
     if (!generating) return;
     generating = false;
     removeAnimation(tick);
-    els.generate.textContent = 'Generate';
-    els.generate.setAttribute('aria-pressed', 'false');
-    if (message) els.announce.textContent = message;
+    if (message) announcement = message;
+    syncGenerate();
+    redraw();
   }
 
   function tick() {
@@ -196,7 +212,8 @@ export function createTopKView(app) {
       return false;
     }
     if (generated.length >= GENERATE_LENGTH) {
-      stopGenerating(`Generated ${generated.length} characters: ${generated}`);
+      const text = generated;
+      stopGenerating(() => app.t('topk.generated', { n: text.length, text }));
       redraw();
       return false;
     }
@@ -238,7 +255,8 @@ export function createTopKView(app) {
     try {
       const number = sampleCount++;
       const { ch, prob } = drawOne(number);
-      els.announce.textContent = `Drew “${tokenLabel(ch)}” (${percent(prob)}), draw number ${number} with seed ${state.seed}.`;
+      const seed = state.seed;
+      announcement = () => app.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, app), number, seed });
       redraw();
     } catch (err) {
       app.showError(err);
@@ -246,16 +264,17 @@ export function createTopKView(app) {
   });
   els.generate.addEventListener('click', () => {
     if (generating) {
-      stopGenerating(`Stopped after ${generated.length} characters.`);
+      const n = generated.length;
+      stopGenerating(() => app.t('topk.stopped', { n }));
       redraw();
       return;
     }
     generated = '';
     renderGenerated();
     generating = true;
-    els.generate.textContent = 'Stop';
-    els.generate.setAttribute('aria-pressed', 'true');
-    els.announce.textContent = 'Generating…';
+    announcement = () => app.t('topk.generating');
+    syncGenerate();
+    redraw();
     addAnimation(tick);
   });
   els.clear.addEventListener('click', () => {
@@ -263,7 +282,7 @@ export function createTopKView(app) {
     generated = '';
     resetDraws();
     renderGenerated();
-    els.announce.textContent = 'Cleared.';
+    announcement = () => app.t('topk.cleared');
     redraw();
   });
 

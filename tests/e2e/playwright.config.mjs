@@ -2,7 +2,11 @@
 // browser here). The page is served by the same script `make demo` uses, on its own port.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8123; // a port of its own, so a running `make demo` on 8000 does not interfere
+// Ports of their own, so a running `make demo` on 8000 does not interfere: the page, the same
+// page under the strict CSP an embedding site may set, and the dist folder under a sub-path.
+const PORT = Number(process.env.E2E_PORT ?? 8123);
+export const CSP_PORT = PORT + 1;
+export const DIST_PORT = PORT + 2;
 
 export default defineConfig({
   testDir: '.',
@@ -19,10 +23,10 @@ export default defineConfig({
         '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
-  webServer: {
-    command: `python3 scripts/serve.py ${PORT} --quiet`,
-    cwd: '../..',
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: false,
-  },
+  webServer: [
+    { command: `python3 scripts/serve.py ${PORT} --quiet`, cwd: '../..', url: `http://127.0.0.1:${PORT}/`, reuseExistingServer: false },
+    { command: `python3 scripts/serve.py ${CSP_PORT} --quiet --csp`, cwd: '../..', url: `http://127.0.0.1:${CSP_PORT}/`, reuseExistingServer: false },
+    { command: `python3 scripts/serve.py ${DIST_PORT} --quiet --csp --dir dist --base /course/demo/`, cwd: '../..',
+      url: `http://127.0.0.1:${DIST_PORT}/course/demo/`, reuseExistingServer: false },
+  ],
 });

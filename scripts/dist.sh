@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds dist/: the whole demo as one self-contained folder of static files (pages, scripts,
+# styles, the wasm package, the text and the weights). Every URL inside is relative, so the
+# folder works when copied to any static host, at its root or under a sub-path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -f pkg/dropout_topk_bg.wasm ] || scripts/build-pkg.sh
+rm -rf dist
+mkdir -p dist/pkg
+cp -r www/. dist/
+cp pkg/dropout_topk.js pkg/dropout_topk_bg.wasm dist/pkg/
+# Nothing in the folder may point outside it.
+if grep -rEn "(src|href)=\"(/|https?:)" dist --include='*.html'; then
+  echo "dist: absolute URLs found above" >&2
+  exit 1
+fi
+echo "dist: $(find dist -type f | wc -l) files, $(du -sk dist | cut -f1) KB"

@@ -1,0 +1,29 @@
+// The markup of one view for an embed: taken from index.html, the one place the views' markup
+// lives, so the page, the iframe embed and the web component can never drift apart.
+
+let page = null;
+
+/** index.html, parsed once per page (inert: parsing runs no script and loads nothing). */
+function indexDocument() {
+  page ??= fetch(new URL('index.html', import.meta.url)).then(async (response) => {
+    if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
+    return new DOMParser().parseFromString(await response.text(), 'text/html');
+  });
+  return page;
+}
+
+/**
+ * Copies of the message area, the status line and the section of `view`, for `doc`.
+ * @param {string} view one of VIEWS
+ * @param {Document} doc the document the nodes will live in
+ * @returns {Promise<Node[]>}
+ */
+export async function viewMarkup(view, doc = document) {
+  const source = await indexDocument();
+  const ids = ['message', 'status', `${view}-view`];
+  return ids.map((id) => {
+    const node = source.getElementById(id);
+    if (!node) throw new Error(`index.html has no #${id}`);
+    return doc.importNode(node, true);
+  });
+}
