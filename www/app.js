@@ -2,7 +2,7 @@
 // shadow root of a <dropout-topk> element). Every demo on a page shares one runtime: one fetched
 // and compiled wasm module, one training worker, the English text and the shipped weights.
 import { createState } from './state.js';
-import { requestDraw, setErrorHandler, stepTiming, drawTiming } from './loop.js';
+import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame } from './loop.js';
 import { startTrainer } from './trainer.js';
 import { errorMessage } from './format.js';
 import { translator, applyTranslations } from './i18n.js';
@@ -240,7 +240,7 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
     return app;
   }
 
-  app.timing = { stepTiming, drawTiming };
+  app.timing = { stepTiming, drawTiming, onFrame };
   setStatus('app.ready');
   return app;
 }

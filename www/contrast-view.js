@@ -2,7 +2,7 @@
 // varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
 import { renderBars } from './charts.js';
 import { addAnimation, removeAnimation } from './loop.js';
-import { tokenLabel, percent } from './format.js';
+import { tokenLabel, percent, errorText } from './format.js';
 import { applySampling, barRows, cutDescription } from './topk-view.js';
 
 /** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
@@ -28,6 +28,8 @@ export function createContrastView(app) {
   let current = null; // the last draw's logits and index
   let playing = false;
   let frames = 0;
+  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  els.play?.removeAttribute('data-i18n');
 
   function drawOnce() {
     const { demo } = app.active;
@@ -50,16 +52,16 @@ export function createContrastView(app) {
   function draw() {
     els.mc.checked = state.mc_dropout;
     const { vocab } = app.active;
-    const p = state.dropout_p.toFixed(2);
+    syncPlay();
     els.caption.textContent = state.mc_dropout
-      ? `Dropout left on at p = ${p} (the dropout view's slider): each draw runs the model with a new mask.`
-      : 'Dropout off, as at inference: the model gives the same distribution every time.';
+      ? app.t('contrast.captionOn', { p: app.number(state.dropout_p, 2) })
+      : app.t('contrast.captionOff');
     let reference;
     try {
       reference = app.logitsFor(state.prompt);
     } catch (err) {
       els.bars.replaceChildren();
-      els.summary.textContent = `No distribution: ${err instanceof Error ? err.message : String(err)}`;
+      els.summary.textContent = app.t('contrast.noDistribution', { message: errorText(err, app) });
       return;
     }
     // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
@@ -68,27 +70,38 @@ export function createContrastView(app) {
     const logits = fresh ? current.logits : reference;
     const sampled = fresh ? current.index : null;
     const { rows, kept, keptMass } = barRows(app, logits, BARS, sampled, order);
-    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(app, kept, keptMass) : '');
+    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(app, kept, keptMass) : '',
+      (x) => percent(x, app));
     const recent = draws.slice(-HISTORY);
     els.history.replaceChildren(...recent.map((d) => {
       const li = document.createElement('li');
       li.textContent = tokenLabel(vocab[d.index]);
       li.className = d.mc ? 'mc' : 'fixed';
-      li.setAttribute('aria-label', `draw ${d.number}: “${tokenLabel(vocab[d.index])}”${d.mc ? ', dropout on' : ''}`);
+      li.setAttribute('aria-label', app.t('contrast.historyItem',
+        { number: d.number, label: tokenLabel(vocab[d.index]), mc: d.mc ? app.t('contrast.historyMc') : '' }));
       return li;
     }));
+    let summary;
     const same = recent.filter((d) => d.mc === state.mc_dropout && d.top === recent[recent.length - 1]?.top);
     if (same.length >= 2) {
       const probs = same.map((d) => d.topProb);
       const lo = Math.min(...probs);
       const hi = Math.max(...probs);
       const label = tokenLabel(vocab[same[0].top]);
-      els.summary.textContent = hi - lo < 1e-7
-        ? `Over the last ${same.length} draws the probability of “${label}” stayed at ${percent(lo)}: only the drawn character changed.`
-        : `Over the last ${same.length} draws the probability of “${label}” moved between ${percent(lo)} and ${percent(hi)}.`;
+      summary = hi - lo < 1e-7
+        ? app.t('contrast.stayed', { n: same.length, label, p: percent(lo, app) })
+        : app.t('contrast.moved', { n: same.length, label, lo: percent(lo, app), hi: percent(hi, app) });
     } else {
-      els.summary.textContent = 'Press Draw a few times (or Play) to compare draws.';
+      summary = app.t('contrast.pressDraw');
     }
+    // Only a changed text is written: the live region announces each change once.
+    if (els.summary.textContent !== summary) els.summary.textContent = summary;
+  }
+
+  /** The Play button says what a press does now: Play, or Pause while playing. */
+  function syncPlay() {
+    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
+    els.play.setAttribute('aria-pressed', String(playing));
   }
 
   const redraw = () => app.requestDraw('contrast', draw);
@@ -116,8 +129,7 @@ export function createContrastView(app) {
   function stop() {
     playing = false;
     removeAnimation(animate);
-    els.play.textContent = 'Play';
-    els.play.setAttribute('aria-pressed', 'false');
+    syncPlay();
   }
 
   els.mc.addEventListener('change', () => {
@@ -139,8 +151,7 @@ export function createContrastView(app) {
     }
     playing = true;
     frames = 0;
-    els.play.textContent = 'Pause';
-    els.play.setAttribute('aria-pressed', 'true');
+    syncPlay();
     addAnimation(animate);
   });
 

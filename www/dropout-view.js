@@ -3,7 +3,7 @@
 // p, the train / eval switch, and the loss curves.
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
 import { stepTiming } from './loop.js';
-import { tokenLabel, percent, lossText, fixed, errorMessage } from './format.js';
+import { tokenLabel, percent, lossText, fixed, errorText } from './format.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -13,41 +13,39 @@ const MASK_INTERVAL_MS = 200;
 /** Units shown as before / after bars per site. */
 const UNITS_SHOWN = 24;
 
-const SITE_TITLES = {
-  embedding: 'Embedding sum (characters + positions)',
-  attention_weights: 'attention weights (after softmax)',
-  attention_output: 'attention output (before the residual add)',
-  feed_forward_output: 'feed-forward output (before the residual add)',
-};
+/** The kinds of dropout site that have a title in the dictionaries (key dropout.site.<kind>). */
+const SITE_KINDS = ['embedding', 'attention_weights', 'attention_output', 'feed_forward_output'];
 
 /**
  * A site's title: which kind, in which block.
+ * @param {{t: Function}} app
  * @param {{kind: string, block: number|null}} info
  * @returns {string}
  */
-function siteTitle(info) {
-  const title = SITE_TITLES[info.kind] ?? info.kind;
-  return info.block === null || info.block === undefined ? title : `Block ${info.block + 1} · ${title}`;
+function siteTitle(app, info) {
+  const title = SITE_KINDS.includes(info.kind) ? app.t(`dropout.site.${info.kind}`) : info.kind;
+  return info.block === null || info.block === undefined ? title : app.t('dropout.siteInBlock', { block: info.block + 1, title });
 }
 
 /**
  * Which units the before / after bars show: for [seq, d_model] sites, the first units of the
  * last position; for attention weights [heads, seq, seq], head 1's weights from the last query.
+ * @param {{t: Function}} app
  * @param {number[]} shape
  * @returns {{indices: number[], caption: string}}
  */
-function shownUnits(shape) {
+function shownUnits(app, shape) {
   if (shape.length === 3) {
     const [, seq, keys] = shape;
     const start = (seq - 1) * keys;
     return { indices: Array.from({ length: keys }, (_, j) => start + j),
-      caption: `head 1, query position ${seq}: its ${keys} attention weights` };
+      caption: app.t('dropout.unitsAttention', { position: seq, keys }) };
   }
   const [seq, width] = shape;
   const n = Math.min(UNITS_SHOWN, width);
   const start = (seq - 1) * width;
   return { indices: Array.from({ length: n }, (_, j) => start + j),
-    caption: `position ${seq}, units 1–${n} of ${width}` };
+    caption: app.t('dropout.unitsPositions', { position: seq, n, width }) };
 }
 
 /**
@@ -65,6 +63,8 @@ export function createDropoutView(app) {
     runFixed: $('run-fixed'), fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
   };
   const modeRadios = [...app.root.querySelectorAll('input[name="mode"]')];
+  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  for (const el of [els.play, els.steps, els.stepMs]) el?.removeAttribute('data-i18n');
 
   const model = app.trainer.model();
   let ready = false; // the model exists in the worker
@@ -77,7 +77,7 @@ export function createDropoutView(app) {
   let sitesVersion = 0; // grows whenever sites change
   let history = { batch: [], train: [], valid: [] };
   let playing = false;
-  let runs = []; // presses of the fixed-prompt button: { number, mode, step, text }
+  let runs = []; // presses of the fixed-prompt button: { number, p (null in eval), step, text }
   let mcDraw = 0;
   const cards = [];
   // Seven mask grids are the costliest drawing on the page: while they are off screen only their
@@ -133,8 +133,13 @@ export function createDropoutView(app) {
   function pause() {
     if (playing) model.play(false);
     playing = false;
-    els.play.textContent = 'Play';
-    els.play.setAttribute('aria-pressed', 'false');
+    syncPlay();
+  }
+
+  /** The Play button says what a press does now: Play, or Pause while playing. */
+  function syncPlay() {
+    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
+    els.play.setAttribute('aria-pressed', String(playing));
   }
 
   function ensureCards() {
@@ -147,7 +152,6 @@ export function createDropoutView(app) {
       card.dataset.site = String(i);
       card.dataset.testid = `site-${i}`;
       const h = document.createElement('h4');
-      h.textContent = siteTitle(site.info);
       const summary = document.createElement('p');
       summary.className = 'site-summary';
       summary.id = `site-${i}-summary`;
@@ -163,7 +167,7 @@ export function createDropoutView(app) {
       caption.className = 'acts-caption';
       card.append(h, summary, which, mask, acts, caption);
       els.sites.append(card);
-      cards.push({ card, summary, which, mask, acts, caption });
+      cards.push({ card, title: h, summary, which, mask, acts, caption });
     });
   }
 
@@ -174,9 +178,7 @@ export function createDropoutView(app) {
       cards.length = 0;
       const note = document.createElement('p');
       note.className = 'site-empty';
-      note.textContent = evalMode
-        ? 'eval: no dropout, no mask.'
-        : 'Press Step to run one training step; its masks appear here.';
+      note.textContent = app.t(evalMode ? 'dropout.emptyEval' : 'dropout.emptyTrain');
       els.sites.replaceChildren(note);
       return;
     }
@@ -185,12 +187,13 @@ export function createDropoutView(app) {
     sites.forEach((site, i) => {
       const c = cards[i];
       const { info } = site;
+      c.title.textContent = siteTitle(app, info);
       c.mask.hidden = evalMode;
       c.acts.hidden = evalMode;
       c.caption.hidden = evalMode;
       if (evalMode) {
-        c.summary.textContent = 'eval: no dropout, no mask';
-        c.which.textContent = `All ${info.units} units pass through unchanged.`;
+        c.summary.textContent = app.t('dropout.evalSummary');
+        c.which.textContent = app.t('dropout.evalWhich', { units: info.units });
         return;
       }
       // The step's own mask, or the same draws read at the slider's p (kept iff u >= p).
@@ -198,18 +201,18 @@ export function createDropoutView(app) {
       const mask = same ? site.mask : Uint8Array.from(site.draws, (u) => (u >= p ? 1 : 0));
       let dropped = 0;
       for (const m of mask) dropped += m === 0 ? 1 : 0;
-      const summary = `${dropped} of ${info.units} units dropped (${percent(dropped / info.units)})`;
+      const summary = app.t('dropout.summary', { dropped, units: info.units, share: percent(dropped / info.units, app) });
       c.summary.textContent = summary;
       c.which.textContent = same
-        ? `The mask step ${sitesStep} applied, at p = ${info.p.toFixed(2)}.`
-        : `What step ${sitesStep}'s draws give at p = ${p.toFixed(2)} (the step used p = ${info.p.toFixed(2)}).`;
+        ? app.t('dropout.whichSame', { step: sitesStep, p: app.number(info.p, 2) })
+        : app.t('dropout.whichOther', { step: sitesStep, p: app.number(p, 2), stepP: app.number(info.p, 2) });
       c.card.dataset.dropped = String(dropped);
       c.card.dataset.units = String(info.units);
       c.card.dataset.step = String(sitesStep);
-      if (canvases) drawMask(c.mask, mask, info.shape, same ? null : site.mask);
-      const shape = info.shape.length === 3 ? `${info.shape.join(' × ')} (heads × queries × keys)` : `${info.shape.join(' × ')} (positions × units)`;
-      c.mask.setAttribute('aria-label', `Mask grid ${shape}: ${summary}.`);
-      const { indices, caption } = shownUnits(info.shape);
+      if (canvases) drawMask(c.mask, mask, info.shape, same ? null : site.mask, (head) => app.t('dropout.head', { n: head }));
+      const shape = app.t(info.shape.length === 3 ? 'dropout.shapeAttention' : 'dropout.shapePositions', { shape: info.shape.join(' × ') });
+      c.mask.setAttribute('aria-label', app.t('dropout.maskLabel', { shape, summary }));
+      const { indices, caption } = shownUnits(app, info.shape);
       const before = indices.map((j) => site.before[j]);
       const unitMask = indices.map((j) => mask[j]);
       const scale = p < 1 ? 1 / (1 - p) : 0;
@@ -217,8 +220,9 @@ export function createDropoutView(app) {
       const after = same ? indices.map((j) => site.after[j]) : before.map((b, j) => (unitMask[j] ? b * scale : 0));
       if (canvases) drawActivations(c.acts, before, after, unitMask);
       const droppedShown = unitMask.filter((m) => m === 0).length;
-      c.acts.setAttribute('aria-label', `Activations before and after dropout, ${caption}: ${droppedShown} of ${indices.length} set to 0, the others multiplied by ${fixed(scale, 3)}.`);
-      c.caption.textContent = `Before (blue) and after (orange), ${caption}. Survivors × 1/(1 − ${p.toFixed(2)}) = × ${fixed(scale, 3)}; dropped (×) → 0.`;
+      const scaleText = fixed(scale, 3, app);
+      c.acts.setAttribute('aria-label', app.t('dropout.actsLabel', { caption, dropped: droppedShown, n: indices.length, scale: scaleText }));
+      c.caption.textContent = app.t('dropout.actsCaption', { caption, p: app.number(p, 2), scale: scaleText });
     });
   }
 
@@ -229,45 +233,48 @@ export function createDropoutView(app) {
       { name: 'validation loss', color: COLORS.orange, dash: [6, 4], dots: true, points: history.valid },
     ]);
     const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
-    const text = `Step ${steps} · last batch ${lossText(last(history.batch))} · training ${lossText(last(history.train))} · validation ${lossText(last(history.valid))} (nats per character)`;
+    const text = app.t('dropout.lossText', { steps, batch: lossText(last(history.batch), app),
+      train: lossText(last(history.train), app), valid: lossText(last(history.valid), app) });
     els.lossText.textContent = text;
-    els.chart.setAttribute('aria-label', `Loss curves, ${points} points. ${text}`);
+    els.chart.setAttribute('aria-label', app.t('dropout.lossLabel', { points, text }));
   }
 
   function drawFixedRuns() {
     els.fixedRuns.replaceChildren(...runs.slice(-4).map((run) => {
       const li = document.createElement('li');
-      li.textContent = `Press ${run.number} (${run.mode}, after step ${run.step}): ${run.text}`;
+      const mode = run.p === null ? app.t('dropout.runEval') : app.t('dropout.runTrain', { p: app.number(run.p, 2) });
+      li.textContent = app.t('dropout.run', { number: run.number, mode, step: run.step, text: run.text });
       return li;
     }));
-    if (runs.length < 2) {
-      els.fixedCompare.textContent = runs.length ? 'Press again to compare.' : '';
-      return;
+    let compare = '';
+    if (runs.length === 1) compare = app.t('dropout.pressAgain');
+    else if (runs.length >= 2) {
+      const [a, b] = runs.slice(-2);
+      if (a.step !== b.step) compare = app.t('dropout.notComparable');
+      else if (a.text === b.text) compare = app.t('dropout.identical');
+      else compare = app.t('dropout.different');
     }
-    const [a, b] = runs.slice(-2);
-    if (a.step !== b.step) els.fixedCompare.textContent = 'The model trained between these presses, so they are not comparable.';
-    else if (a.text === b.text) els.fixedCompare.textContent = 'Identical to the previous press.';
-    else els.fixedCompare.textContent = 'Different from the previous press: dropout changed the network.';
+    // Only a changed text is written: the live region announces each change once.
+    if (els.fixedCompare.textContent !== compare) els.fixedCompare.textContent = compare;
   }
 
   function draw() {
     els.p.value = String(state.dropout_p);
-    els.pValue.value = state.dropout_p.toFixed(2);
-    els.p.setAttribute('aria-valuetext', `p = ${state.dropout_p.toFixed(2)}`);
+    els.pValue.value = app.number(state.dropout_p, 2);
+    els.p.setAttribute('aria-valuetext', `p = ${app.number(state.dropout_p, 2)}`);
     for (const radio of modeRadios) radio.checked = radio.value === state.mode;
     const evalMode = state.mode === 'eval';
     els.step.disabled = evalMode;
     els.play.disabled = evalMode;
-    els.modeNote.textContent = evalMode
-      ? 'Eval mode: dropout is off, so nothing trains here; the model is used as it is.'
-      : 'Train mode: each step draws fresh masks at rate p.';
-    if (!ready) return;
-    els.steps.textContent = `Step ${steps}`;
+    els.modeNote.textContent = app.t(evalMode ? 'dropout.modeEval' : 'dropout.modeTrain');
+    syncPlay();
+    els.steps.textContent = app.t('dropout.steps', { n: steps });
     els.stepMs.textContent = Number.isFinite(stepTiming.last)
-      ? `one step took ${fixed(stepTiming.last, 1)} ms (mean ${fixed(stepTiming.mean, 1)} ms over ${stepTiming.count} steps in this page, in a background worker)`
-      : 'no step yet';
-    // The grids change only with a new step, p, the mode, or a width: not with every loss.
-    const key = `${sitesVersion}|${state.dropout_p}|${state.mode}|${sitesOnScreen}|${canvasWidthVersion()}`;
+      ? app.t('dropout.stepTime', { last: fixed(stepTiming.last, 1, app), mean: fixed(stepTiming.mean, 1, app), count: stepTiming.count })
+      : app.t('dropout.noStep');
+    if (!ready) return;
+    // The grids change only with a new step, p, the mode, the language or a width: not with every loss.
+    const key = `${sitesVersion}|${state.dropout_p}|${state.mode}|${state.lang}|${sitesOnScreen}|${canvasWidthVersion()}`;
     if (key !== sitesKey) {
       sitesKey = key;
       drawSites(sitesOnScreen);
@@ -312,8 +319,7 @@ export function createDropoutView(app) {
     }
     if (!ready) return;
     playing = true;
-    els.play.textContent = 'Pause';
-    els.play.setAttribute('aria-pressed', 'true');
+    syncPlay();
     model.wantSites();
     model.play(true);
   });
@@ -322,7 +328,7 @@ export function createDropoutView(app) {
       await create();
       els.message.textContent = '';
     } catch (err) {
-      els.message.textContent = errorMessage(err);
+      els.message.textContent = errorText(err, app);
     }
     redraw();
   };
@@ -336,8 +342,8 @@ export function createDropoutView(app) {
       const logits = await model.logits(FIXED_PROMPT, evalMode ? null : mcDraw++);
       const probs = app.wasm.topKDistribution(logits, vocab.length, 1);
       const top = Array.from(vocab.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 4);
-      const text = top.map((i) => `${tokenLabel(vocab[i])} ${(probs[i] * 100).toFixed(2)}%`).join(' · ');
-      runs.push({ number: runs.length + 1, mode: evalMode ? 'eval' : `train, p = ${state.dropout_p.toFixed(2)}`, step: steps, text });
+      const text = top.map((i) => `${tokenLabel(vocab[i])} ${fixed(probs[i] * 100, 2, app)}%`).join(' · ');
+      runs.push({ number: runs.length + 1, p: evalMode ? null : state.dropout_p, step: steps, text });
     } catch (err) {
       app.showError(err);
     }

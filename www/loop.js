@@ -15,6 +15,20 @@ export const stepTiming = { last: NaN, mean: NaN, count: 0 };
 /** Time (ms) of each kind of redraw: the last and the longest, for measuring. */
 export const drawTiming = {};
 
+/** Listeners called at the end of every frame that ran (see onFrame). */
+const frameListeners = new Set();
+
+/**
+ * Calls `listener(now)` at the end of each animation frame this loop runs, after its draws (for
+ * measuring input-to-frame latency; the benchmark uses it).
+ * @param {(now: number) => void} listener
+ * @returns {() => void} removes the listener
+ */
+export function onFrame(listener) {
+  frameListeners.add(listener);
+  return () => frameListeners.delete(listener);
+}
+
 /** @type {(err: unknown) => void} */
 let onError = (err) => { console.warn(err); };
 
@@ -93,6 +107,10 @@ function frame() {
     timing.last = ms;
     timing.max = Math.max(timing.max, ms);
     timing.count += 1;
+  }
+  if (frameListeners.size) {
+    const now = performance.now();
+    for (const listener of frameListeners) listener(now);
   }
   if (animations.size > 0 || draws.size > 0) schedule();
 }

@@ -2,7 +2,7 @@
 // without dropout and one with it, trained in turns in the training worker; their training and
 // validation losses.
 import { COLORS, drawLossChart } from './charts.js';
-import { lossText, errorMessage } from './format.js';
+import { lossText, errorText } from './format.js';
 
 /** Training characters each copy keeps: small, so memorising it is easy and the gap opens fast. */
 export const TRAIN_CHARS = 1500;
@@ -26,6 +26,8 @@ export function createOverfitView(app) {
   ];
   let ready = false;
   let playing = false;
+  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  els.play?.removeAttribute('data-i18n');
 
   for (const copy of copies) {
     copy.model.onReport = (report) => {
@@ -58,30 +60,37 @@ export function createOverfitView(app) {
   function pause() {
     if (playing) for (const copy of copies) copy.model.play(false);
     playing = false;
-    els.play.textContent = 'Play';
-    els.play.setAttribute('aria-pressed', 'false');
+    syncPlay();
+  }
+
+  /** The Play button says what a press does now: Play, or Pause while playing. */
+  function syncPlay() {
+    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
+    els.play.setAttribute('aria-pressed', String(playing));
   }
 
   function draw() {
     els.p.value = String(state.overfit_p);
-    els.pValue.value = state.overfit_p.toFixed(2);
-    els.p.setAttribute('aria-valuetext', `p = ${state.overfit_p.toFixed(2)}`);
+    els.pValue.value = app.number(state.overfit_p, 2);
+    els.p.setAttribute('aria-valuetext', `p = ${app.number(state.overfit_p, 2)}`);
+    syncPlay();
     if (!ready) return;
     const [a, b] = copies;
-    els.steps.textContent = `Copy A: ${a.steps} steps · copy B: ${b.steps} steps`;
+    els.steps.textContent = app.t('overfit.steps', { a: a.steps, b: b.steps });
     els.steps.dataset.steps = String(a.steps + b.steps);
     const points = drawLossChart(els.chart, [
-      { name: 'A training', color: COLORS.blue, points: a.train },
-      { name: 'A validation', color: COLORS.blue, dash: [6, 4], points: a.valid },
-      { name: 'B training', color: COLORS.orange, points: b.train },
-      { name: 'B validation', color: COLORS.orange, dash: [6, 4], points: b.valid },
+      { name: app.t('overfit.aTrain'), color: COLORS.blue, points: a.train },
+      { name: app.t('overfit.aValid'), color: COLORS.blue, dash: [6, 4], points: a.valid },
+      { name: app.t('overfit.bTrain'), color: COLORS.orange, points: b.train },
+      { name: app.t('overfit.bValid'), color: COLORS.orange, dash: [6, 4], points: b.valid },
     ], 220);
     const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
     const rows = copies.map((copy) => {
       const train = last(copy.train);
       const valid = last(copy.valid);
       const tr = document.createElement('tr');
-      const cells = [`${copy.name} (p = ${copy.p().toFixed(2)})`, lossText(train), lossText(valid), lossText(valid - train)];
+      const cells = [app.t('overfit.rowName', { name: copy.name, p: app.number(copy.p(), 2) }),
+        lossText(train, app), lossText(valid, app), lossText(valid - train, app)];
       cells.forEach((text, i) => {
         const cell = document.createElement(i ? 'td' : 'th');
         if (!i) cell.scope = 'row';
@@ -91,8 +100,9 @@ export function createOverfitView(app) {
       return tr;
     });
     els.table.tBodies[0].replaceChildren(...rows);
-    els.chart.setAttribute('aria-label', `Training and validation loss of both copies, ${points} points. ` +
-      copies.map((c) => `Copy ${c.name}: training ${lossText(last(c.train))}, validation ${lossText(last(c.valid))}`).join('; '));
+    const summaries = copies.map((c) => app.t('overfit.chartCopy',
+      { name: c.name, train: lossText(last(c.train), app), valid: lossText(last(c.valid), app) }));
+    els.chart.setAttribute('aria-label', app.t('overfit.chartLabel', { points, copies: summaries.join(app.t('common.listSeparator')) }));
   }
 
   const redraw = () => app.requestDraw('overfit', draw);
@@ -109,8 +119,7 @@ export function createOverfitView(app) {
     }
     if (!ready) return;
     playing = true;
-    els.play.textContent = 'Pause';
-    els.play.setAttribute('aria-pressed', 'true');
+    syncPlay();
     for (const copy of copies) copy.model.play(true);
   });
   els.step.addEventListener('click', async () => {
@@ -127,7 +136,7 @@ export function createOverfitView(app) {
       await create();
       els.message.textContent = '';
     } catch (err) {
-      els.message.textContent = errorMessage(err);
+      els.message.textContent = errorText(err, app);
     }
     redraw();
   };

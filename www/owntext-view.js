@@ -1,7 +1,7 @@
 // The own-text view: a fresh model on text the reader pastes, trained live in the training
 // worker, and handed to the top-k view on request (a copy on this thread follows its weights).
 import { COLORS, drawLossChart } from './charts.js';
-import { lossText, errorMessage, tokenLabel } from './format.js';
+import { lossText, errorText, tokenLabel } from './format.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -23,12 +23,17 @@ export function createOwnTextView(app) {
   // The model that trains (in the worker) and, for the top-k view, a copy here that loads its
   // weights as they change: sampling on this thread never waits for a training step.
   const remote = app.trainer.model();
-  /** @type {{demo: any, vocab: string[], label: string, version: number, sampleText: string, steps: number, synced: number} | null} */
+  /** @type {{demo: any, vocab: string[], label: () => string, version: number, sampleText: string, steps: number, synced: number} | null} */
   let model = null;
   let history = { batch: [], train: [], valid: [] };
   let playing = false;
   let syncing = false;
   let lastSync = 0;
+  // The texts of the message and status lines, as functions of the language (null: none).
+  let message = null;
+  let status = null;
+  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  for (const el of [els.play, els.count]) el?.removeAttribute('data-i18n');
 
   remote.onReport = (report) => {
     if (!model) return;
@@ -43,7 +48,7 @@ export function createOwnTextView(app) {
   };
   remote.onError = (err) => {
     pause();
-    showMessage(errorMessage(err));
+    showMessage(() => errorText(err, app));
     redraw();
   };
 
@@ -66,7 +71,8 @@ export function createOwnTextView(app) {
       lastSync = performance.now();
       app.modelTrained(target);
     } catch (err) {
-      showMessage(errorMessage(err));
+      showMessage(() => errorText(err, app));
+      redraw();
     } finally {
       syncing = false;
     }
@@ -75,13 +81,41 @@ export function createOwnTextView(app) {
   function pause() {
     if (playing) remote.play(false);
     playing = false;
-    els.play.textContent = 'Play';
-    els.play.setAttribute('aria-pressed', 'false');
+    syncPlay();
   }
 
+  /** The Play button says what a press does now: Play, or Pause while playing. */
+  function syncPlay() {
+    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
+    els.play.setAttribute('aria-pressed', String(playing));
+  }
+
+  /**
+   * Shows a message (hidden when null); written now and again by draw, in the current language.
+   * @param {(() => string)|null} text
+   */
   function showMessage(text) {
-    els.message.textContent = text;
+    message = text;
+    writeMessage();
+  }
+
+  function writeMessage() {
+    const text = message ? message() : '';
+    // Only a changed text is written: the alert announces each message once.
+    if (els.message.textContent !== text) els.message.textContent = text;
     els.message.hidden = !text;
+  }
+
+  /** @param {(() => string)|null} text the status line, as a function of the language */
+  function showStatus(text) {
+    status = text;
+    writeStatus();
+  }
+
+  function writeStatus() {
+    const text = status ? status() : '';
+    // Only a changed text is written: the live region announces each change once.
+    if (els.status.textContent !== text) els.status.textContent = text;
   }
 
   async function create() {
@@ -91,16 +125,17 @@ export function createOwnTextView(app) {
     try {
       demo = app.wasm.Demo.fromText(text, state.backend, state.seed);
     } catch (err) {
-      showMessage(`This text cannot be trained on: ${errorMessage(err)}`);
+      showMessage(() => app.t('own.cannotTrain', { message: errorText(err, app) }));
       redraw();
       return;
     }
-    showMessage('');
+    showMessage(null);
     const old = model;
     const vocab = demo.vocab();
     const start = text.replace(/\s+/g, ' ').trim().slice(0, 12);
-    model = { demo, vocab, version: 0, sampleText: start, steps: 0, synced: 0 };
-    model.label = () => `A fresh model trained on your text (${model.steps} steps so far)`;
+    const created = { demo, vocab, version: 0, sampleText: start, steps: 0, synced: 0 };
+    created.label = () => app.t('own.modelLabel', { steps: created.steps });
+    model = created;
     history = { batch: [], train: [], valid: [] };
     // Hand the new model over before freeing the old one if the top-k view was using it.
     if (old && app.active === old) app.setActive(model);
@@ -111,30 +146,34 @@ export function createOwnTextView(app) {
       const { measured } = await remote.create({ text, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p });
       history.train.push([measured.step, measured.train]);
       history.valid.push([measured.step, measured.valid]);
-      els.status.textContent = `A fresh model with ${vocab.length} characters in its vocabulary is ready. Press Play to train it.`;
+      showStatus(() => app.t('own.ready', { n: vocab.length }));
     } catch (err) {
-      showMessage(`This text cannot be trained on: ${errorMessage(err)}`);
+      showMessage(() => app.t('own.cannotTrain', { message: errorText(err, app) }));
     }
     redraw();
   }
 
   function draw() {
     const n = [...els.text.value].length;
-    els.count.textContent = `${n} characters (at least 330 are needed)`;
+    els.count.textContent = app.t('own.count', { n });
+    syncPlay();
+    writeMessage();
+    writeStatus();
     const has = Boolean(model);
     els.step.disabled = !has;
     els.play.disabled = !has;
     els.use.disabled = !has || app.active === model;
     els.back.disabled = app.active === app.shipped || !app.shipped;
     if (!has) {
-      els.info.textContent = 'No model yet.';
+      els.info.textContent = app.t('own.noModel');
       drawLossChart(els.chart, []);
-      els.chart.setAttribute('aria-label', 'Loss curves of your model: no model yet.');
+      els.chart.setAttribute('aria-label', app.t('own.chartEmpty'));
       return;
     }
     const shown = model.vocab.slice(0, 60).map(tokenLabel).join(' ');
-    els.info.textContent = `Vocabulary: ${model.vocab.length} characters (${shown}${model.vocab.length > 60 ? ' …' : ''}). ` +
-      `Step ${model.steps}.${app.active === model ? ' The top-k view is using this model.' : ''}`;
+    els.info.textContent = app.t('own.info', { n: model.vocab.length, characters: shown,
+      more: model.vocab.length > 60 ? app.t('own.infoMore') : '', steps: model.steps,
+      using: app.active === model ? app.t('own.infoUsing') : '' });
     const points = drawLossChart(els.chart, [
       { name: 'batch loss, dropout on', color: COLORS.grey, width: 1, points: history.batch },
       { name: 'training loss, dropout off', color: COLORS.blue, dots: true, points: history.train },
@@ -144,12 +183,13 @@ export function createOwnTextView(app) {
     const first = finite[0];
     const last = finite[finite.length - 1];
     const text = first && last
-      ? `Training loss (dropout off): ${lossText(first[1])} at step ${first[0]} → ${lossText(last[1])} at step ${last[0]}; validation ${lossText(history.valid[history.valid.length - 1][1])}.`
-      : 'Training loss: –';
+      ? app.t('own.loss', { first: lossText(first[1], app), firstStep: first[0], last: lossText(last[1], app), lastStep: last[0],
+        valid: lossText(history.valid[history.valid.length - 1][1], app) })
+      : app.t('own.lossNone');
     els.loss.textContent = text;
     els.loss.dataset.first = first ? String(first[1]) : '';
     els.loss.dataset.last = last ? String(last[1]) : '';
-    els.chart.setAttribute('aria-label', `Loss curves of your model, ${points} points. ${text}`);
+    els.chart.setAttribute('aria-label', app.t('own.chartLabel', { points, text }));
   }
 
   const redraw = () => app.requestDraw('owntext', draw);
@@ -162,7 +202,7 @@ export function createOwnTextView(app) {
       remote.setDropout(state.dropout_p);
       await remote.step(1);
     } catch (err) {
-      showMessage(errorMessage(err));
+      showMessage(() => errorText(err, app));
     }
   });
   els.play.addEventListener('click', () => {
@@ -172,8 +212,7 @@ export function createOwnTextView(app) {
     }
     if (!model) return;
     playing = true;
-    els.play.textContent = 'Pause';
-    els.play.setAttribute('aria-pressed', 'true');
+    syncPlay();
     remote.setDropout(state.dropout_p);
     remote.play(true);
   });
@@ -181,12 +220,12 @@ export function createOwnTextView(app) {
     if (!model) return;
     await sync(true);
     app.setActive(model);
-    els.status.textContent = 'The top-k view now uses the model trained on your text.';
+    showStatus(() => app.t('own.usingNow'));
     redraw();
   });
   els.back.addEventListener('click', () => {
     app.setActive(app.shipped);
-    els.status.textContent = 'The top-k view uses the shipped English model again.';
+    showStatus(() => app.t('own.usingShipped'));
     redraw();
   });
   els.sampleEn.addEventListener('click', () => {
@@ -198,9 +237,9 @@ export function createOwnTextView(app) {
       const response = await fetch('corpus/ja.txt');
       if (!response.ok) throw new Error(`corpus/ja.txt: HTTP ${response.status}`);
       els.text.value = (await response.text()).slice(0, SAMPLE_CHARS);
-      showMessage('');
+      showMessage(null);
     } catch (err) {
-      showMessage(`The Japanese sample could not be loaded: ${errorMessage(err)}`);
+      showMessage(() => app.t('own.jaFailed', { message: errorText(err, app) }));
     }
     redraw();
   });

@@ -12,6 +12,7 @@ const EVAL_EVERY = 10;
 /** @type {Map<number, {demo: Demo, generation: number, playing: boolean, observe: boolean, wantSites: boolean}>} */
 const models = new Map();
 let ready = null;
+let memory = null; // the instance's memory, for the benchmark's growth check
 let turn = 0;
 let scheduled = false;
 // A message to ourselves runs the next step as a new task, after any command already queued.
@@ -125,6 +126,8 @@ function handle(msg) {
         : demo.mcDropoutLogits(msg.prompt, msg.mcDraw);
       return { value: logits, transfer: [logits.buffer] };
     }
+    case 'memory':
+      return { value: memory.buffer.byteLength };
     case 'weights': {
       const bytes = get(msg.id).demo.weights();
       return { value: bytes, transfer: [bytes.buffer] };
@@ -137,7 +140,7 @@ function handle(msg) {
 self.onmessage = async ({ data: msg }) => {
   if (msg.type === 'init') {
     // The page hands over the module it compiled, so the wasm is fetched and compiled once.
-    ready = init({ module_or_path: msg.module });
+    ready = init({ module_or_path: msg.module }).then((exports) => { memory = exports.memory; });
   }
   let reply;
   try {

@@ -85,6 +85,11 @@ export class Trainer {
     }
   }
 
+  /** @returns {Promise<number>} bytes of the worker's wasm memory */
+  memory() {
+    return this.request({ type: 'memory' });
+  }
+
   /** @returns {RemoteModel} a handle for a model that does not exist yet (see RemoteModel.create) */
   model() {
     const model = new RemoteModel(this, this.nextId++);

@@ -1,5 +1,6 @@
 //! Native timings of the default model: a training step (batch 8, dropout 0.1, observed) and a
-//! next-token evaluation, on both backends. Prints medians; `cargo run --release --bin bench`.
+//! next-token evaluation, on both backends. Prints medians; `cargo run --release --bin bench`,
+//! or one JSON line with `-- --json` (scripts/bench.mjs compares it with the same in wasm).
 use std::time::Instant;
 
 use dropout_topk::corpus;
@@ -20,11 +21,15 @@ fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let json = std::env::args().any(|a| a == "--json");
     let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk"))?;
-    println!(
-        "{:<8} {:>16} {:>24} {:>16}",
-        "backend", "train step (ms)", "observed train step (ms)", "evaluation (ms)"
-    );
+    if !json {
+        println!(
+            "{:<8} {:>16} {:>24} {:>16}",
+            "backend", "train step (ms)", "observed train step (ms)", "evaluation (ms)"
+        );
+    }
+    let mut rows = Vec::new();
     for backend in [Backend::NdArray, Backend::Flex] {
         let mut session = Session::english_with_weights(&weights, backend, 1)?;
         for _ in 0..5 {
@@ -34,10 +39,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let observed = median_ms(40, || drop(session.train_step(true)));
         let prompt = &corpus::ENGLISH[..64];
         let eval = median_ms(40, || drop(session.logits(prompt)));
-        println!(
-            "{:<8} {step:>16.2} {observed:>24.2} {eval:>16.2}",
-            backend.name()
-        );
+        if json {
+            rows.push(format!(
+                r#""{}":{{"step":{step:.3},"observed":{observed:.3},"eval":{eval:.3}}}"#,
+                backend.name()
+            ));
+        } else {
+            println!(
+                "{:<8} {step:>16.2} {observed:>24.2} {eval:>16.2}",
+                backend.name()
+            );
+        }
+    }
+    if json {
+        println!("{{{}}}", rows.join(","));
     }
     Ok(())
 }

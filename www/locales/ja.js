@@ -35,9 +35,9 @@ export default {
   'loss.batch': 'バッチ損失（ドロップアウトあり）',
   'loss.train': '学習損失（ドロップアウトなし）',
   'loss.valid': '検証損失',
-  'error.tooShort': 'テキストが {n} 文字しかありません。{needed} 文字以上必要です',
-  'error.oneCharacter': 'テキストに 1 種類の文字しか使われていません。2 種類以上必要です',
-  'error.window': '学習には {needed} 文字以上必要ですが、{n} 文字しかありません',
+  'error.tooShort': 'テキストが {n} 文字しかありません。{needed} 文字以上必要です。',
+  'error.oneCharacter': 'テキストに 1 種類の文字しか使われていません。2 種類以上必要です。',
+  'error.window': '学習には {needed} 文字以上必要ですが、{n} 文字しかありません。',
 
   // 1. Top-k
   'topk.heading': 'Top-k：次の文字を選ぶ',

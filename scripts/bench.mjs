@@ -1,0 +1,343 @@
+// The benchmark suite (`make bench`): the same training step and evaluation natively and in
+// headless Chromium for both backends, slider-to-frame latency, cold start, page weight, wasm
+// memory over a long run, and training throughput in Play mode. Prints a table with the budgets
+// and writes bench-results/bench.json. The machine is shared and noisy: every figure is a median
+// of several runs, and the wasm/native ratios are measured in the same run.
+//
+// Environment: BENCH_RUNS (default 3), BENCH_STEPS (the long run, default 10000),
+// BENCH_PORT (default 8150).
+import { chromium } from '@playwright/test';
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LONG_STEPS = Number(process.env.BENCH_STEPS ?? 10_000);
+const PORT = Number(process.env.BENCH_PORT ?? 8150);
+const BASE = `http://127.0.0.1:${PORT}/`;
+const DRAG_EVENTS = 120; // input events per slider in the latency test
+const PLAY_SECONDS = 10; // length of the Play-mode throughput run
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+const percentile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+
+function log(text) {
+  process.stderr.write(`bench: ${text}\n`);
+}
+
+/** Native timings: `cargo run --release --bin bench -- --json`, median of RUNS runs. */
+function nativeTimings() {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'bench', '--', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    runs.push(JSON.parse(out.trim().split('\n').pop()));
+  }
+  const result = {};
+  for (const backend of ['ndarray', 'flex']) {
+    result[backend] = {};
+    for (const key of ['step', 'observed', 'eval']) result[backend][key] = median(runs.map((r) => r[backend][key]));
+  }
+  return result;
+}
+
+async function openPage(browser, url = BASE) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.i18n === 'app.ready', null, { timeout: 60_000 });
+  return { page, context, errors };
+}
+
+/** The native protocol (bench.rs) in the page's wasm, on its main thread, for one backend. */
+async function wasmTimings(page, backend) {
+  return page.evaluate(async (backend) => {
+    const { app } = window.dropoutTopK;
+    const demo = app.wasm.Demo.withWeights(app.weights, backend, 1);
+    const time = (n, f) => {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        f();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[Math.floor(n / 2)];
+    };
+    for (let i = 0; i < 5; i++) demo.trainStep(true);
+    const step = time(40, () => demo.trainStep(false));
+    const observed = time(40, () => demo.trainStep(true));
+    const prompt = app.englishText.slice(0, 64);
+    const evaluation = time(40, () => demo.logits(prompt));
+    demo.free();
+    return { step, observed, eval: evaluation };
+  }, backend);
+}
+
+/** Input-to-frame latency over a scripted drag: input event time to the end of the frame that drew it. */
+async function sliderLatency(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.evaluate((selector) => {
+    const input = document.querySelector(selector);
+    window.latencies = [];
+    let pending = [];
+    input.addEventListener('input', (event) => pending.push(event.timeStamp), { capture: true });
+    window.stopLatency = window.dropoutTopK.onFrame((now) => {
+      for (const t0 of pending) window.latencies.push(now - t0);
+      pending = [];
+    });
+  }, selector);
+  const box = await page.locator(selector).boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 2, y);
+  await page.mouse.down();
+  // Back and forth across the track: each move that changes the value fires one input event.
+  let moves = 0;
+  while ((await page.evaluate(() => window.latencies.length)) < DRAG_EVENTS && moves < 2000) {
+    const f = (moves % 60) / 59;
+    const x = box.x + 2 + (box.width - 4) * (Math.floor(moves / 60) % 2 ? 1 - f : f);
+    await page.mouse.move(x, y);
+    moves += 1;
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const latencies = await page.evaluate(() => {
+    window.stopLatency();
+    return window.latencies;
+  });
+  return { events: latencies.length, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
+}
+
+/** Navigation to the first drawn distribution, and to the first drawn mask (Step pressed at once). */
+async function coldStart(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.firsts = {};
+    new MutationObserver(() => {
+      if (!window.firsts.distribution && document.querySelector('#bars li')) window.firsts.distribution = performance.now();
+      if (!window.firsts.mask && document.querySelector('#sites canvas.mask')) window.firsts.mask = performance.now();
+      if (!window.firsts.ready && document.getElementById('status')?.dataset.i18n === 'app.ready') {
+        window.firsts.ready = performance.now();
+        document.getElementById('dropout-step').click();
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  await page.goto(BASE);
+  await page.waitForFunction(() => window.firsts.mask, null, { timeout: 60_000 });
+  const result = await page.evaluate(() => ({
+    ...window.firsts,
+    assets: performance.getEntriesByType('resource').map((e) => ({ name: e.name, bytes: e.encodedBodySize })),
+  }));
+  await context.close();
+  return result;
+}
+
+/** Raw and gzip bytes of every file the page fetched, from disk (the server sends them raw). */
+function pageWeight(assets) {
+  const seen = new Map();
+  for (const { name } of [{ name: `${BASE}index.html` }, ...assets]) {
+    const path = new URL(name).pathname;
+    if (seen.has(path) || !path.startsWith('/')) continue;
+    const file = path.startsWith('/pkg/') ? `${ROOT}${path.slice(1)}` : `${ROOT}www${path === '/' ? '/index.html' : path}`;
+    try {
+      const data = readFileSync(file);
+      seen.set(path, { path, raw: data.length, gzip: gzipSync(data, { level: 9 }).length });
+    } catch {
+      // not a file of ours
+    }
+  }
+  const files = [...seen.values()].sort((a, b) => b.gzip - a.gzip);
+  return { files, raw: files.reduce((s, f) => s + f.raw, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) };
+}
+
+/** Steps per second in Play mode, and how the page's thread fared meanwhile. */
+async function playThroughput(page) {
+  await page.locator('#dropout-play').scrollIntoViewIfNeeded();
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    window.frameGaps = [];
+    let last = performance.now();
+    const tick = (now) => {
+      window.frameGaps.push(now - last);
+      last = now;
+      if (!window.stopGaps) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const stepsNow = () => page.evaluate(() => window.dropoutTopK.stepTiming.count);
+  await page.locator('#dropout-play').click();
+  await page.waitForTimeout(1000);
+  const start = await stepsNow();
+  await page.waitForTimeout(PLAY_SECONDS * 1000);
+  const end = await stepsNow();
+  await page.locator('#dropout-play').click();
+  const main = await page.evaluate(() => {
+    window.stopGaps = true;
+    return { longTasks: window.longTasks, frameGaps: window.frameGaps };
+  });
+  return {
+    stepsPerSecond: (end - start) / PLAY_SECONDS,
+    longTasks: main.longTasks.length,
+    longestTask: Math.max(0, ...main.longTasks),
+    frameGapP95: percentile(main.frameGaps, 0.95),
+  };
+}
+
+/** wasm memory of the training worker after warm-up, at 1,000 steps and at LONG_STEPS. */
+async function memoryGrowth(page) {
+  return page.evaluate(async (longSteps) => {
+    const { app } = window.dropoutTopK;
+    const model = app.trainer.model();
+    await model.create({ text: app.englishText, backend: app.state.backend, seed: 3, dropout_p: 0.1 });
+    let losses = [];
+    model.onReport = (r) => losses.push(r.loss);
+    await model.step(10);
+    const warm = await app.trainer.memory();
+    await model.step(990);
+    const at1000 = await app.trainer.memory();
+    const t0 = performance.now();
+    for (let done = 1000; done < longSteps; done += 1000) await model.step(Math.min(1000, longSteps - done));
+    const atEnd = await app.trainer.memory();
+    const finite = losses.every(Number.isFinite);
+    const last = losses[losses.length - 1];
+    losses = null;
+    model.free();
+    return { warm, at1000, atEnd, steps: longSteps, finite, lastLoss: last, msPerStep: (performance.now() - t0) / (longSteps - 1000) };
+  }, LONG_STEPS);
+}
+
+function startServer() {
+  const server = spawn('python3', ['scripts/serve.py', String(PORT), '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+  return server;
+}
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+async function main() {
+  log(`native timings (${RUNS} runs)…`);
+  const native = nativeTimings();
+  const server = startServer();
+  try {
+    await waitForServer();
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const version = browser.version();
+    const wasmRuns = { ndarray: [], flex: [] };
+    const latencyRuns = { k: [], temperature: [], dropout_p: [] };
+    const coldRuns = [];
+    const playRuns = [];
+    let weight = null;
+    for (let run = 0; run < RUNS; run++) {
+      log(`browser run ${run + 1} of ${RUNS}…`);
+      const cold = await coldStart(browser);
+      coldRuns.push(cold);
+      weight ??= pageWeight(cold.assets);
+      const { page, context, errors } = await openPage(browser);
+      for (const backend of ['ndarray', 'flex']) wasmRuns[backend].push(await wasmTimings(page, backend));
+      for (const name of Object.keys(latencyRuns)) latencyRuns[name].push(await sliderLatency(page, `#${name}`));
+      playRuns.push(await playThroughput(page));
+      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+      await context.close();
+    }
+    log(`wasm memory over ${LONG_STEPS} training steps…`);
+    const { page, context } = await openPage(browser);
+    const backend = await page.evaluate(() => window.dropoutTopK.state.backend); // the default
+    const memory = await memoryGrowth(page);
+    await context.close();
+    await browser.close();
+
+    const wasm = {};
+    for (const backend of ['ndarray', 'flex']) {
+      wasm[backend] = {};
+      for (const key of ['step', 'observed', 'eval']) wasm[backend][key] = median(wasmRuns[backend].map((r) => r[key]));
+    }
+    const latency = {};
+    for (const [name, runs] of Object.entries(latencyRuns)) {
+      latency[name] = { events: runs.reduce((s, r) => s + r.events, 0), p50: median(runs.map((r) => r.p50)), p95: median(runs.map((r) => r.p95)) };
+    }
+    const cold = { distribution: median(coldRuns.map((r) => r.distribution)), mask: median(coldRuns.map((r) => r.mask)) };
+    const play = {
+      stepsPerSecond: median(playRuns.map((r) => r.stepsPerSecond)),
+      longTasks: median(playRuns.map((r) => r.longTasks)),
+      longestTask: median(playRuns.map((r) => r.longestTask)),
+      frameGapP95: median(playRuns.map((r) => r.frameGapP95)),
+    };
+    const growth = (memory.atEnd - memory.at1000) / memory.at1000;
+    const ratio = (b) => wasm[b].step / native[b].step;
+    const budgets = [
+      ['slider-to-frame p95 <= 16 ms', Math.max(...Object.values(latency).map((l) => l.p95)), (v) => v <= 16, 'ms'],
+      ['cold start to first distribution < 1 s', cold.distribution, (v) => v < 1000, 'ms'],
+      ['page weight < 1 MB gzipped', weight.gzip / 1e6, (v) => v < 1, 'MB'],
+      ['>= 30 training steps/s in Play', play.stepsPerSecond, (v) => v >= 30, 'steps/s'],
+      [`wasm <= 2x native (${backend} step)`, ratio(backend), (v) => v <= 2, 'x'],
+      [`wasm memory growth 1,000 -> ${LONG_STEPS} steps < 5%`, growth * 100, (v) => v < 5, '%'],
+    ].map(([name, value, ok, unit]) => ({ name, value, unit, pass: ok(value) }));
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), chromium: version },
+      runs: RUNS, defaultBackend: backend, native, wasm, latency, cold, weight, play, memory: { ...memory, growth }, budgets,
+    };
+    mkdirSync(`${ROOT}bench-results`, { recursive: true });
+    writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    if (budgets.some((b) => !b.pass)) process.exitCode = 0; // budgets are reported, not enforced here
+  } finally {
+    server.kill();
+  }
+}
+
+function printReport(r) {
+  const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  const lines = [];
+  lines.push(`Benchmark, ${r.date.slice(0, 10)}: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGiB} GiB, Chromium ${r.machine.chromium}; medians of ${r.runs} runs`);
+  lines.push('');
+  lines.push('| backend | native step | wasm step | wasm/native | native observed | wasm observed | native eval | wasm eval |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const b of ['ndarray', 'flex']) {
+    const n = r.native[b];
+    const w = r.wasm[b];
+    lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.step / n.step, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
+  }
+  lines.push('');
+  lines.push('| slider | input events | p50 | p95 |');
+  lines.push('|---|---|---|---|');
+  for (const [name, l] of Object.entries(r.latency)) lines.push(`| ${name} | ${l.events} | ${f(l.p50)} ms | ${f(l.p95)} ms |`);
+  lines.push('');
+  lines.push(`Cold start: first distribution ${f(r.cold.distribution, 0)} ms, first mask ${f(r.cold.mask, 0)} ms after navigation.`);
+  lines.push(`Page weight: ${f(r.weight.raw / 1e3, 0)} KB raw, ${f(r.weight.gzip / 1e3, 0)} KB gzipped, ${r.weight.files.length} files; largest: ` +
+    r.weight.files.slice(0, 4).map((x) => `${x.path} ${f(x.raw / 1e3, 0)} KB (${f(x.gzip / 1e3, 0)} KB gz)`).join(', '));
+  lines.push(`Play: ${f(r.play.stepsPerSecond)} steps/s; main-thread tasks over 50 ms: ${r.play.longTasks} (longest ${f(r.play.longestTask, 0)} ms); frame gap p95 ${f(r.play.frameGapP95)} ms.`);
+  lines.push(`wasm memory (training worker): ${f(r.memory.warm / 2 ** 20)} MiB after warm-up, ${f(r.memory.at1000 / 2 ** 20)} MiB at step 1,000, ` +
+    `${f(r.memory.atEnd / 2 ** 20)} MiB at step ${r.memory.steps} (${f(r.memory.growth * 100)}% growth); losses finite: ${r.memory.finite}, last ${f(r.memory.lastLoss, 3)}.`);
+  lines.push('');
+  lines.push('| budget | measured | |');
+  lines.push('|---|---|---|');
+  for (const b of r.budgets) lines.push(`| ${b.name} | ${f(b.value, 2)} ${b.unit} | ${b.pass ? 'holds' : 'MISSED'} |`);
+  console.log(lines.join('\n'));
+}
+
+await main();
