@@ -45,7 +45,8 @@ export function loadRuntime() {
     // Compiled here once; the training worker instantiates the same module.
     const module = await WebAssembly.compile(await (await fetchOk('pkg/dropout_topk_bg.wasm')).arrayBuffer());
     await wasm.default({ module_or_path: module });
-    const trainer = await startTrainer(module);
+    // Not awaited: the worker starts while the text and weights load, and queues commands.
+    const trainer = startTrainer(module);
     const problems = [];
     const [englishText, weights] = await Promise.all([
       fetchOk('corpus/en.txt').then((r) => r.text()).catch((err) => {

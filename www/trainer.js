@@ -12,12 +12,13 @@ import { recordStep } from './loop.js';
 /**
  * Starts the worker with the page's compiled wasm module.
  * @param {WebAssembly.Module} module
- * @returns {Promise<Trainer>}
+ * @returns {Trainer}
  */
-export async function startTrainer(module) {
+export function startTrainer(module) {
   const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
   const trainer = new Trainer(worker);
-  await trainer.request({ type: 'init', module });
+  // The first message: the worker instantiates the module, then runs what follows in order.
+  trainer.request({ type: 'init', module }).catch((err) => trainer.onError(err));
   return trainer;
 }
 

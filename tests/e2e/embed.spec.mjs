@@ -217,3 +217,58 @@ test('the dist folder works from a sub-path, with no request leaving the page\'s
   await el.locator('#dropout-step').click();
   await expect(el.locator('#dropout-steps')).toHaveText('Step 1');
 });
+
+/** Words of Latin letters a Japanese page may keep: names, the library and the model's own text. */
+const NAMES = new Set(['Transformer', 'Rust', 'Burn', 'WebAssembly', 'DropConnect', 'minGPT', 'nanoGPT', 'BERT', 'Hinton',
+  'Top', 'Srivastava', 'Vaswani', 'Fan', 'Lewis', 'Dauphin', 'Holtzman', 'et', 'al', 'top', 'English', 'The', 'harbour', 'is',
+  'softmax', 'ReLU', 'GELU', 'Adam', 'nats', 'ms', 'MiB', 'KB', 'flex', 'ndarray', 'Monte', 'Carlo']);
+
+/** Latin words of 3+ letters in the visible text and text alternatives under `root`. */
+async function latinWords(locator) {
+  const texts = await locator.evaluate((root) => {
+    const out = [];
+    const skip = (el) => el.closest('#generated, #prompt, #own-text, #own-info, .tok, .history, #fixed-runs, #message, select, canvas');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const el = node.parentElement;
+      if (!el || skip(el) || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+      if (el.closest('.sr-only') === null && el.closest('[hidden]')) continue;
+      out.push(node.textContent);
+    }
+    for (const el of root.querySelectorAll('[aria-label], [aria-valuetext], [placeholder], [title]')) {
+      if (skip(el) || el.closest('li[data-index]')) continue;
+      for (const a of ['aria-label', 'aria-valuetext', 'placeholder', 'title']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+    }
+    return out;
+  });
+  const words = new Set();
+  for (const text of texts) for (const word of text.match(/[A-Za-z]{3,}/g) ?? []) if (!NAMES.has(word)) words.add(word);
+  return [...words];
+}
+
+test('lang=ja shows Japanese throughout, and the language switches without a reload', async ({ page }) => {
+  const errors = watch(page);
+  await page.goto('/?lang=ja');
+  await ready(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await page.locator('#sample').click();
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#sites article.site')).toHaveCount(7);
+  await page.locator('#overfit-step').click();
+  await page.locator('#contrast-draw').click();
+  await page.locator('#own-sample-ja').click();
+  await page.locator('#own-create').click();
+  await expect(page.locator('#own-step')).toBeEnabled();
+  expect(await latinWords(page.locator('body'))).toEqual([]);
+  // Switch to English in place: the same elements now read English.
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.locator('#lang').selectOption('en');
+  await expect(page.locator('#topk-h')).toContainText('Top-k: choosing the next character');
+  await expect(page.locator('#status')).toHaveText('Ready.');
+  expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+  expect(await page.evaluate(() => window.sameDocument)).toBe(true); // no reload
+  await page.locator('#lang').selectOption('ja');
+  expect(await latinWords(page.locator('body'))).toEqual([]);
+  expect(errors).toEqual([]);
+});
