@@ -14,6 +14,13 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Panics on purpose, so tests can check what the page does when the Rust side fails: the hook
+/// prints the message, the call throws, and the page shows an error with a way to reset.
+#[wasm_bindgen(js_name = panicForTesting)]
+pub fn panic_for_testing() {
+    panic!("a deliberate panic, to test how the page reports one");
+}
+
 fn js_error(err: Error) -> JsError {
     JsError::new(&err.to_string())
 }

@@ -44,7 +44,7 @@ export function loadRuntime() {
     const wasm = await import('./pkg/dropout_topk.js');
     // Compiled here once; the training worker instantiates the same module.
     const module = await WebAssembly.compile(await (await fetchOk('pkg/dropout_topk_bg.wasm')).arrayBuffer());
-    await wasm.default({ module_or_path: module });
+    const { memory } = await wasm.default({ module_or_path: module });
     // Not awaited: the worker starts while the text and weights load, and queues commands.
     const trainer = startTrainer(module);
     const problems = [];
@@ -58,7 +58,7 @@ export function loadRuntime() {
         return null;
       }),
     ]);
-    return { wasm, trainer, englishText, weights, problems };
+    return { wasm, memory, trainer, englishText, weights, problems };
   })();
   return runtime;
 }
@@ -242,6 +242,8 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
   }
 
   app.timing = { stepTiming, drawTiming, onFrame };
+  /** Bytes of this page's wasm memory (the training worker has its own: trainer.memory()). */
+  app.memoryBytes = () => rt.memory.buffer.byteLength;
   setStatus('app.ready');
   return app;
 }

@@ -31,4 +31,7 @@ const app = await mountDemo(document, {
     if (query !== location.search) history.replaceState(history.state, '', `${location.pathname}${query}`);
   },
 });
+// Anything thrown later, in Rust (a panic surfaces as an exception) or in the page, is shown.
+window.addEventListener('error', (event) => app.showError(event.error ?? event.message));
+window.addEventListener('unhandledrejection', (event) => app.showError(event.reason));
 window.dropoutTopK = { app, state: app.state, setSetting: app.set, ...app.timing };

@@ -18,4 +18,7 @@ const app = await mountDemo(document, {
 if (present.has('view') && !location.hash) document.getElementById(`${app.state.view}-view`)?.scrollIntoView();
 
 // For tests and for measuring: this page's demo, its settings and timings.
+// Anything thrown later, in Rust (a panic surfaces as an exception) or in the page, is shown.
+window.addEventListener('error', (event) => app.showError(event.error ?? event.message));
+window.addEventListener('unhandledrejection', (event) => app.showError(event.reason));
 window.dropoutTopK = { app, state: app.state, setSetting: app.set, ...app.timing };
