@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` builds and serves, `make test` runs every test layer.
-.PHONY: demo pkg dist test serve clean
+.PHONY: demo pkg dist test soak bench serve clean
 
 demo: pkg
 	scripts/serve.py 8000
@@ -19,5 +19,15 @@ test:
 	scripts/setup.sh test
 	scripts/test.sh
 
+# The full soak: 10,000 training steps at p = 0.9 and 10,000 samples in the page.
+soak: dist
+	scripts/setup.sh test
+	SOAK_STEPS=10000 SOAK_SAMPLES=10000 npx playwright test --config tests/e2e/playwright.config.mjs soak --reporter=list
+
+# The benchmarks: prints a table, writes bench-results/bench.json (see README, "Performance").
+bench: pkg
+	scripts/setup.sh test
+	node scripts/bench.mjs
+
 clean:
-	rm -rf pkg dist target node_modules test-results
+	rm -rf pkg dist target node_modules test-results bench-results
