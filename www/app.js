@@ -76,6 +76,8 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
   const { state, set } = createState(initial, (name) => {
     if (name === 'lang') translate();
     if (name === 'hide') applyHidden();
+    // The contrast view draws with the top-k view's cut, temperature and prompt.
+    if (['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed'].includes(name)) views.contrast?.redraw();
     onChange(state, name);
   });
   const app = {

@@ -142,7 +142,7 @@ export default {
   'overfit.heading': 'Why dropout: overfitting',
   'overfit.explain1': 'Why add noise at all? Trained for long on too little text, a model starts to learn the text by heart: its loss on the training text keeps falling while its loss on text it never trains on (the validation text) stops falling or rises again. The distance between the two curves is the overfitting gap.',
   'overfit.explain2': 'With dropout a unit cannot count on any particular other unit being there, which works against such fragile teamwork ("co-adaptation" in Hinton et al.\'s words). It usually narrows the gap, at the cost of a higher training loss.',
-  'overfit.explain3': 'Both copies here start from the same random weights and see the same batches of the same 1,500 training characters; only their dropout rate differs. Copy A has none. The validation text is the last tenth of the English text, which neither copy trains on. Losses are measured with dropout off, every 10 steps of each copy.',
+  'overfit.explain3': 'Both copies here start from the same random weights and see the same batches of the same 1,500 training characters; only their dropout rate differs. Copy A has none. The validation text is the last tenth of the English text, which neither copy trains on. Losses are measured with dropout off, every 10 steps of each copy. Press Play and give it half a minute: after about 200 steps per copy, copy A\'s validation loss turns upward while its training loss keeps falling; copy B\'s gap stays much smaller.',
   'overfit.pLabel': 'Rate p of copy B =',
   'overfit.steps': 'Copy A: {a} steps · copy B: {b} steps',
   'overfit.chartTitle': 'Training and validation loss of both copies',
