@@ -184,6 +184,7 @@ async function useEverything(page, url) {
   await page.locator('#mc_dropout').check();
   await page.locator('#contrast-draw').click();
   await page.locator('#own-sample-ja').click();
+  await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched
   await page.locator('#own-create').click();
   await page.locator('#own-step').click();
   await expect(page.locator('#own-info')).toContainText('Step 1');
@@ -258,6 +259,7 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   await page.locator('#overfit-step').click();
   await page.locator('#contrast-draw').click();
   await page.locator('#own-sample-ja').click();
+  await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched
   await page.locator('#own-create').click();
   await expect(page.locator('#own-step')).toBeEnabled();
   expect(await latinWords(page.locator('body'))).toEqual([]);

