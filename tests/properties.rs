@@ -37,7 +37,9 @@ impl Gen {
         let len = 1 + self.below(300) as usize;
         let mut logits: Vec<f32> = match self.below(6) {
             0 => vec![self.logit(); len],
-            1 => (0..len).map(|_| self.logit().round().clamp(-3.0, 3.0)).collect(), // many ties
+            1 => (0..len)
+                .map(|_| self.logit().round().clamp(-3.0, 3.0))
+                .collect(), // many ties
             _ => (0..len).map(|_| self.logit()).collect(),
         };
         if self.below(3) == 0 {
@@ -71,7 +73,9 @@ fn assert_distribution(case: u64, logits: &[f32], settings: &Settings, probs: &[
     let context = format!("case {case}: {settings:?}, {} logits", logits.len());
     assert_eq!(probs.len(), logits.len(), "{context}");
     assert!(
-        probs.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)),
+        probs
+            .iter()
+            .all(|p| p.is_finite() && (0.0..=1.0).contains(p)),
         "{context}: a probability outside [0, 1] or NaN"
     );
     let total: f64 = probs.iter().map(|&p| p as f64).sum();
@@ -80,7 +84,10 @@ fn assert_distribution(case: u64, logits: &[f32], settings: &Settings, probs: &[
     let best = (0..logits.len())
         .max_by(|&a, &b| logits[a].total_cmp(&logits[b]).then(b.cmp(&a)))
         .unwrap();
-    assert!(probs[best] > 0.0, "{context}: the most likely token was cut");
+    assert!(
+        probs[best] > 0.0,
+        "{context}: the most likely token was cut"
+    );
     for (i, &x) in logits.iter().enumerate() {
         if x == f32::NEG_INFINITY {
             assert_eq!(probs[i], 0.0, "{context}: a -inf token got probability");
@@ -93,7 +100,10 @@ fn assert_distribution(case: u64, logits: &[f32], settings: &Settings, probs: &[
         let kth = sorted[k.clamp(1, logits.len()) - 1];
         for (i, &x) in logits.iter().enumerate() {
             if x < kth {
-                assert_eq!(probs[i], 0.0, "{context}: token {i} below the k-th was kept");
+                assert_eq!(
+                    probs[i], 0.0,
+                    "{context}: token {i} below the k-th was kept"
+                );
             }
         }
     }
@@ -118,7 +128,10 @@ fn any_valid_settings_give_a_distribution_without_nan() {
         assert_distribution(case, &logits, &settings, &probs);
         // Any seed draws a token the distribution can give.
         let i = draw(&probs, g.0.next_u64());
-        assert!(probs[i] > 0.0, "case {case}: drew token {i} of probability 0");
+        assert!(
+            probs[i] > 0.0,
+            "case {case}: drew token {i} of probability 0"
+        );
     }
 }
 
@@ -220,7 +233,10 @@ fn dropout_of_finite_values_never_gives_nan_and_scales_survivors() {
             assert_eq!(out, values, "case {case}: p = 0 is the identity");
         }
         if p == 1.0 {
-            assert!(out.iter().all(|&x| x == 0.0), "case {case}: p = 1 drops all");
+            assert!(
+                out.iter().all(|&x| x == 0.0),
+                "case {case}: p = 1 drops all"
+            );
         }
         assert_eq!(
             dropout::apply(&values, p, seed, Mode::Eval).unwrap(),

@@ -15,6 +15,9 @@ import { createOwnTextView } from './owntext-view.js';
 /** Files, relative to this module, so the demo works from any folder of any static host. */
 const url = (path) => new URL(path, import.meta.url).href;
 
+/** Marks the start-up timeline for the benchmark (Performance panel: "dropout-topk:…"). */
+const mark = (name) => performance.mark(`dropout-topk:${name}`);
+
 /** Used when corpus/en.txt cannot be fetched: a short paragraph, repeated to a trainable length. */
 const FALLBACK_TEXT = ('The town sits at the edge of the sea. The harbour is at the bottom of the hill, ' +
   'and small boats rest there when the sea is rough. When the sea is calm, the boats go out early. ').repeat(12);
@@ -43,8 +46,13 @@ export function loadRuntime() {
   runtime ??= (async () => {
     const wasm = await import('./pkg/dropout_topk.js');
     // Compiled here once; the training worker instantiates the same module.
-    const module = await WebAssembly.compile(await (await fetchOk('pkg/dropout_topk_bg.wasm')).arrayBuffer());
+    // Compiled while it downloads; a host that serves .wasm with another type gets the slow path.
+    const response = await fetchOk('pkg/dropout_topk_bg.wasm');
+    const module = await WebAssembly.compileStreaming(response.clone())
+      .catch(async () => WebAssembly.compile(await response.arrayBuffer()));
+    mark('wasm-compiled');
     const { memory } = await wasm.default({ module_or_path: module });
+    mark('wasm-ready');
     // Not awaited: the worker starts while the text and weights load, and queues commands.
     const trainer = startTrainer(module);
     const problems = [];
@@ -58,6 +66,7 @@ export function loadRuntime() {
         return null;
       }),
     ]);
+    mark('data-loaded');
     return { wasm, memory, trainer, englishText, weights, problems };
   })();
   return runtime;
@@ -168,6 +177,7 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
       shippedDemo = rt.wasm.Demo.fromText(rt.englishText, state.backend, state.seed);
       label = 'model.untrained';
     }
+    mark('model-ready');
     const shipped = { demo: shippedDemo, vocab: shippedDemo.vocab(), label: () => app.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
     Object.assign(app, {
       wasm: rt.wasm,
