@@ -75,7 +75,7 @@ export function loadRuntime() {
 /**
  * Starts a demo on the views under `root`.
  * @param {Document|ShadowRoot} root holds the markup of index.html's sections (all or some)
- * @param {{initial?: Record<string, unknown>, problems?: string[], onChange?: (state: object, name: string) => void}} [options]
+ * @param {{initial?: Record<string, unknown>, problems?: Array<{key: string, params: object}>, onChange?: (state: object, name: string) => void}} [options]
  *   initial settings (already checked), problems met reading them, and a listener for changes
  * @returns {Promise<object>} the demo (`app`)
  */
@@ -163,7 +163,11 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
   setErrorHandler((err) => app.showError(err));
   rt.trainer.onError = (err) => app.showError(err);
   const messages = rt.problems.map(({ key, message }) => app.t(key, { message }));
-  if (problems.length) messages.push(app.t('app.linkProblems', { problems: problems.join('; ') }));
+  if (problems.length) {
+    // Each problem is a key and parameters; a range inside it is one too.
+    const words = problems.map(({ key, params }) => app.t(key, { ...params, range: params.range ? app.t(params.range.key, params.range.params) : '' }));
+    messages.push(app.t('app.linkProblems', { problems: words.join(app.t('link.separator')) }));
+  }
   if (messages.length) app.showMessage(messages.join(' '));
 
   try {

@@ -52,34 +52,38 @@ export const SETTINGS = Object.freeze({
  * The value a setting takes from text (a URL parameter or an element attribute), or a problem.
  * @param {string} name
  * @param {string} text
- * @returns {{value?: unknown, problem?: string}}
+ * A problem is a text key of the locales with its parameters (`range` is itself a key and
+ * parameters), so the page words it in its own language.
+ * @returns {{value?: unknown, problem?: {key: string, params: object}}}
  */
 export function parseSetting(name, text) {
   const spec = SETTINGS[name];
-  if (!spec) return { problem: `unknown setting “${clip(name)}”` };
+  if (!spec) return { problem: { key: 'link.unknown', params: { name: clip(name) } } };
   if (spec.list) {
     const names = text.split(',').map((s) => s.trim()).filter(Boolean);
     const bad = names.filter((n) => !spec.list.includes(n));
     const value = [...new Set(names.filter((n) => spec.list.includes(n)))];
-    return bad.length ? { value, problem: `${name}: unknown control ${bad.map((b) => `“${clip(b)}”`).join(', ')} (known: ${spec.list.join(', ')})` } : { value };
+    return bad.length
+      ? { value, problem: { key: 'link.list', params: { name, bad: bad.map((b) => `“${clip(b)}”`).join(', '), known: spec.list.join(', ') } } }
+      : { value };
   }
   if (spec.values) {
     const value = typeof spec.default === 'boolean'
       ? ({ true: true, 1: true, false: false, 0: false })[text]
       : spec.values.find((v) => v === text);
     return value === undefined
-      ? { problem: `${name} = “${clip(text)}” is not one of ${spec.values.join(', ')}` }
+      ? { problem: { key: 'link.choice', params: { name, value: clip(text), values: spec.values.join(', ') } } }
       : { value };
   }
   if (typeof spec.default === 'number') {
     const n = text.trim() === '' ? NaN : Number(text);
-    const range = spec.step === 1 ? `an integer from ${spec.min} to ${spec.max}` : `a number from ${spec.min} to ${spec.max}`;
-    if (!Number.isFinite(n)) return { problem: `${name} = “${clip(text)}” is not a number: it must be ${range}` };
+    const range = { key: spec.step === 1 ? 'link.rangeInt' : 'link.rangeNum', params: { min: spec.min, max: spec.max } };
+    if (!Number.isFinite(n)) return { problem: { key: 'link.notNumber', params: { name, value: clip(text), range } } };
     const value = clamp(spec, n);
-    return value === n ? { value } : { value, problem: `${name} = ${clip(text)} is out of range: it must be ${range}; using ${value}` };
+    return value === n ? { value } : { value, problem: { key: 'link.range', params: { name, value: clip(text), range, used: value } } };
   }
   if (text.length > spec.maxLength) {
-    return { value: text.slice(0, spec.maxLength), problem: `${name} is longer than ${spec.maxLength} characters; the rest is left out` };
+    return { value: text.slice(0, spec.maxLength), problem: { key: 'link.long', params: { name, max: spec.maxLength } } };
   }
   return { value: text };
 }
@@ -97,7 +101,7 @@ function clamp(spec, n) {
 /**
  * Settings from a link's query string; every problem is listed, and a bad value keeps the default.
  * @param {string} search e.g. location.search
- * @returns {{values: Record<string, unknown>, problems: string[], present: Set<string>}}
+ * @returns {{values: Record<string, unknown>, problems: Array<{key: string, params: object}>, present: Set<string>}}
  */
 export function settingsFromQuery(search) {
   const values = {};
@@ -106,7 +110,7 @@ export function settingsFromQuery(search) {
   const params = new URLSearchParams(search);
   for (const name of new Set(params.keys())) {
     const all = params.getAll(name);
-    if (all.length > 1) problems.push(`${clip(name)} is given ${all.length} times; the first is used`);
+    if (all.length > 1) problems.push({ key: 'link.repeated', params: { name: clip(name), count: all.length } });
     const { value, problem } = parseSetting(name, all[0]);
     if (problem) problems.push(problem);
     if (value !== undefined) {

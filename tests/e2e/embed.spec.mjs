@@ -69,6 +69,11 @@ test('bad values in a link are named in a message and replaced by safe values', 
   await expect(page.locator('#temperature')).toHaveValue('0.1');
   await expect(page.locator('#dropout_p')).toHaveValue('0.1');
   await expect(page.locator('#bars li.kept').first()).toBeVisible();
+  // The same problems, worded in the page's language.
+  await page.goto('/?lang=ja&k=abc&temperature=-4');
+  await ready(page);
+  await expect(page.locator('#message-text')).toContainText('k = 「abc」は数ではありません。1 から 256 までの整数にしてください');
+  await expect(page.locator('#message-text')).toContainText('temperature = -4 は範囲外です');
   expect(errors).toEqual([]);
 });
 
