@@ -321,7 +321,8 @@ export function drawLossChart(canvas, series, cssHeight = 200) {
     pts.forEach(([x, y], i) => (i ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y))));
     ctx.stroke();
     ctx.setLineDash([]);
-    if (s.dots) {
+    // A lone point (the loss before the first step) is a dot: a line of one point draws nothing.
+    if (s.dots || pts.length === 1) {
       for (const [x, y] of pts) {
         ctx.beginPath();
         ctx.arc(px(x), py(y), 2.5, 0, 2 * Math.PI);
