@@ -1,11 +1,11 @@
 // One demo: its settings, its models and the views found under a root (the page, an embed, or the
 // shadow root of a <dropout-topk> element). Every demo on a page shares one runtime: one fetched
 // and compiled wasm module, one training worker, the English text and the shipped weights.
-import { createState } from './state.js';
+import { createState, settingsFromQuery, queryFromState } from './state.js';
 import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame } from './loop.js';
 import { startTrainer } from './trainer.js';
 import { errorMessage } from './format.js';
-import { translator, applyTranslations } from './i18n.js';
+import { translator, applyTranslations, browserLanguage } from './i18n.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
 import { createOverfitView } from './overfit-view.js';
@@ -261,5 +261,38 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
   /** Bytes of this page's wasm memory (the training worker has its own: trainer.memory()). */
   app.memoryBytes = () => rt.memory.buffer.byteLength;
   setStatus('app.ready');
+  return app;
+}
+
+/**
+ * The settings of this page's link (the language defaults to the browser's).
+ * @returns {{values: Record<string, unknown>, problems: Array<{key: string, params: object}>, present: Set<string>}}
+ */
+export function linkSettings() {
+  const settings = settingsFromQuery(location.search);
+  if (!settings.present.has('lang')) settings.values.lang = browserLanguage();
+  return settings;
+}
+
+/**
+ * Starts the demo of a whole document (the page or the iframe embed) from its link: every change
+ * is written back into the link without adding history entries, and any later error, in Rust (a
+ * panic surfaces as an exception) or in the page, is shown with Reset.
+ * @param {ReturnType<typeof linkSettings>} settings
+ * @returns {Promise<object>} the demo
+ */
+export async function mountPage({ values, problems, present }) {
+  const app = await mountDemo(document, {
+    initial: values,
+    problems,
+    onChange(state) {
+      const query = queryFromState(state, present);
+      if (query !== location.search) history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
+    },
+  });
+  window.addEventListener('error', (event) => app.showError(event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => app.showError(event.reason));
+  // For tests and for measuring: this page's demo, its settings and timings.
+  window.dropoutTopK = { app, state: app.state, setSetting: app.set, ...app.timing };
   return app;
 }

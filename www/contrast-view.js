@@ -2,7 +2,7 @@
 // varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
 import { renderBars } from './charts.js';
 import { addAnimation, removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorText } from './format.js';
+import { tokenLabel, percent, errorText, setLiveText } from './format.js';
 import { applySampling, barRows, cutDescription } from './topk-view.js';
 
 /** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
@@ -94,8 +94,7 @@ export function createContrastView(app) {
     } else {
       summary = app.t('contrast.pressDraw');
     }
-    // Only a changed text is written: the live region announces each change once.
-    if (els.summary.textContent !== summary) els.summary.textContent = summary;
+    setLiveText(els.summary, summary);
   }
 
   /** The Play button says what a press does now: Play, or Pause while playing. */

@@ -3,7 +3,7 @@
 // p, the train / eval switch, and the loss curves.
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
 import { stepTiming } from './loop.js';
-import { tokenLabel, percent, lossText, fixed, errorText } from './format.js';
+import { tokenLabel, percent, lossText, fixed, errorText, setLiveText } from './format.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -254,8 +254,7 @@ export function createDropoutView(app) {
       else if (a.text === b.text) compare = app.t('dropout.identical');
       else compare = app.t('dropout.different');
     }
-    // Only a changed text is written: the live region announces each change once.
-    if (els.fixedCompare.textContent !== compare) els.fixedCompare.textContent = compare;
+    setLiveText(els.fixedCompare, compare);
   }
 
   function draw() {

@@ -79,3 +79,13 @@ export function errorText(err, app) {
   }
   return message;
 }
+
+/**
+ * Writes `text` into a live region or alert only when it differs from what is there: writing
+ * the same text again would make screen readers announce it again.
+ * @param {Element} element
+ * @param {string} text
+ */
+export function setLiveText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}

@@ -1,7 +1,7 @@
 // The own-text view: a fresh model on text the reader pastes, trained live in the training
 // worker, and handed to the top-k view on request (a copy on this thread follows its weights).
 import { COLORS, drawLossChart } from './charts.js';
-import { lossText, errorText, tokenLabel } from './format.js';
+import { lossText, errorText, tokenLabel, setLiveText } from './format.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -101,8 +101,7 @@ export function createOwnTextView(app) {
 
   function writeMessage() {
     const text = message ? message() : '';
-    // Only a changed text is written: the alert announces each message once.
-    if (els.message.textContent !== text) els.message.textContent = text;
+    setLiveText(els.message, text);
     els.message.hidden = !text;
   }
 
@@ -114,8 +113,7 @@ export function createOwnTextView(app) {
 
   function writeStatus() {
     const text = status ? status() : '';
-    // Only a changed text is written: the live region announces each change once.
-    if (els.status.textContent !== text) els.status.textContent = text;
+    setLiveText(els.status, text);
   }
 
   async function create() {

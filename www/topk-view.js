@@ -2,7 +2,7 @@
 // seeded draws (Sample) and continuations (Generate).
 import { renderBars } from './charts.js';
 import { addAnimation, removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorMessage } from './format.js';
+import { tokenLabel, percent, errorMessage, setLiveText } from './format.js';
 
 /** Bars always shown (more when more are kept, so the cut stays visible). */
 const MIN_BARS = 20;
@@ -131,9 +131,8 @@ export function createTopKView(app) {
     els.vocabSize.textContent = String(vocabSize);
     els.model.textContent = app.active.label();
     syncGenerate();
-    // Only a changed text is written: the live region announces each change once.
     const announce = announcement();
-    if (els.announce.textContent !== announce) els.announce.textContent = announce;
+    setLiveText(els.announce, announce);
   }
 
   function draw() {

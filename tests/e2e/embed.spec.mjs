@@ -41,7 +41,7 @@ test('a link with every setting opens with those settings, and loading it does n
   await expect(page.locator('#topk-view .explain')).toBeHidden();
   expect(await page.evaluate(() => window.dropoutTopK.state.backend)).toBe('ndarray');
   // The dropout view is where the link points.
-  expect(await page.locator('#dropout-view').evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(200);
+  await expect.poll(() => page.locator('#dropout-view').evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(200);
   // A change is written back in place: no new history entry.
   const length = await page.evaluate(() => history.length);
   await page.locator('input[name=sampler][value=top_k]').check();
