@@ -60,7 +60,7 @@ async function openPage(browser, url = BASE) {
   return { page, context, errors };
 }
 
-/** The native protocol (bench.rs) in the page's wasm, on its main thread, for one backend. */
+/** The native protocol (bench.rs) in the page's wasm (a page linked to `backend`), on its main thread. */
 async function wasmTimings(page, backend) {
   return page.evaluate(async (backend) => {
     const { app } = window.dropoutTopK;
@@ -272,8 +272,14 @@ async function main() {
       const cold = await coldStart(browser);
       coldRuns.push(cold);
       weight ??= pageWeight(cold.assets);
+      // Each backend is its own wasm module: a page linked to it loads that one.
+      for (const backend of ['ndarray', 'flex']) {
+        const { page, context, errors } = await openPage(browser, `${BASE}?backend=${backend}`);
+        wasmRuns[backend].push(await wasmTimings(page, backend));
+        if (errors.length) throw new Error(`page errors (${backend}): ${errors.join('; ')}`);
+        await context.close();
+      }
       const { page, context, errors } = await openPage(browser);
-      for (const backend of ['ndarray', 'flex']) wasmRuns[backend].push(await wasmTimings(page, backend));
       for (const name of Object.keys(latencyRuns)) latencyRuns[name].push(await sliderLatency(page, `#${name}`));
       playRuns.push(await playThroughput(page));
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);

@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -f pkg/dropout_topk_bg.wasm ] || scripts/build-pkg.sh
+[ -f pkg/ndarray/dropout_topk_bg.wasm ] || scripts/build-pkg.sh
 rm -rf dist
-mkdir -p dist/pkg
+mkdir -p dist/pkg/ndarray
 cp -r www/. dist/
-cp pkg/dropout_topk.js pkg/dropout_topk_bg.wasm dist/pkg/
+# The two backends' modules (flex at pkg/, ndarray at pkg/ndarray/), without the npm extras.
+for dir in pkg pkg/ndarray; do
+  cp "$dir/dropout_topk.js" "$dir/dropout_topk_bg.wasm" "dist/$dir/"
+done
 # Nothing in the folder may point outside it.
 if grep -rEn "(src|href)=\"(/|https?:)" dist --include='*.html'; then
   echo "dist: absolute URLs found above" >&2

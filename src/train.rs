@@ -1,33 +1,55 @@
 //! Training, evaluation and Monte Carlo dropout of one model on one backend.
-use burn::module::{Module, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{DType, Device, Int, Tensor, TensorData};
 
 use crate::error::Error;
 use crate::model::{Dropout, Model, ModelConfig, Site};
 use crate::rng::Rng;
 
-/// The CPU backend the tensors run on; both also run in wasm.
+/// The CPU backend the tensors run on; both also run in wasm. A build carries the backends its
+/// features name (see Cargo.toml): natively both, each wasm module one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// burn-ndarray, the backend the product was first built on (deprecated in Burn 0.22).
+    #[cfg(feature = "ndarray")]
     NdArray,
     /// burn-flex, ndarray's pure-Rust successor in Burn 0.22.
+    #[cfg(feature = "flex")]
     Flex,
 }
 
+#[cfg(not(any(feature = "flex", feature = "ndarray")))]
+compile_error!("build with at least one backend: feature \"flex\" or \"ndarray\"");
+
 impl Backend {
-    /// Parses "ndarray" or "flex".
+    /// The backends in this build.
+    pub const ALL: &'static [Backend] = &[
+        #[cfg(feature = "ndarray")]
+        Backend::NdArray,
+        #[cfg(feature = "flex")]
+        Backend::Flex,
+    ];
+
+    /// What `parse` accepts, for its error message.
+    const ALLOWED: &'static str = if cfg!(all(feature = "flex", feature = "ndarray")) {
+        "\"ndarray\" or \"flex\""
+    } else if cfg!(feature = "flex") {
+        "\"flex\" (the one backend in this build)"
+    } else {
+        "\"ndarray\" (the one backend in this build)"
+    };
+
+    /// Parses a backend's name ("ndarray" or "flex") among those in this build.
     pub fn parse(name: &str) -> crate::Result<Self> {
-        match name {
-            "ndarray" => Ok(Backend::NdArray),
-            "flex" => Ok(Backend::Flex),
-            other => Err(Error::invalid(
+        match Self::ALL.iter().find(|b| b.name() == name) {
+            Some(&backend) => Ok(backend),
+            None => Err(Error::invalid(
                 "backend",
-                format!("{other:?}"),
-                "\"ndarray\" or \"flex\"",
+                format!("{name:?}"),
+                Self::ALLOWED,
             )),
         }
     }
@@ -35,7 +57,9 @@ impl Backend {
     /// The name `parse` accepts.
     pub fn name(self) -> &'static str {
         match self {
+            #[cfg(feature = "ndarray")]
             Backend::NdArray => "ndarray",
+            #[cfg(feature = "flex")]
             Backend::Flex => "flex",
         }
     }
@@ -44,10 +68,21 @@ impl Backend {
     #[allow(deprecated)] // burn-ndarray is deprecated in 0.22 but stays selectable here
     pub fn device(self) -> Device {
         match self {
+            #[cfg(feature = "ndarray")]
             Backend::NdArray => Device::ndarray(),
+            #[cfg(feature = "flex")]
             Backend::Flex => Device::flex(),
         }
     }
+}
+
+/// A model's parameters as burnpack bytes.
+fn record_bytes(model: Model) -> crate::Result<Vec<u8>> {
+    let bytes = model
+        .into_record()
+        .into_bytes()
+        .map_err(|e| Error::Weights(e.to_string()))?;
+    Ok(bytes.to_vec())
 }
 
 /// How training proceeds.
@@ -116,7 +151,9 @@ impl Trainer {
     ) -> crate::Result<Self> {
         let device = backend.device().autodiff();
         let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec()))
-            .map_err(|e| Error::Weights(e.to_string()))?;
+            .map_err(|e| Error::Weights(e.to_string()))?
+            // f16 records (the shipped weights) become the model's f32.
+            .cast_to_module_dtype();
         let model = config
             .init(&device, seed)
             .try_load_record(record)
@@ -169,15 +206,22 @@ impl Trainer {
         self.train_config = train_config;
     }
 
-    /// The weights as burnpack bytes (Burn's own record format).
+    /// The weights as burnpack bytes (Burn's own record format), exactly as they are (f32).
     pub fn weights(&self) -> crate::Result<Vec<u8>> {
-        let bytes = self
-            .model
-            .valid()
-            .into_record()
-            .into_bytes()
-            .map_err(|e| Error::Weights(e.to_string()))?;
-        Ok(bytes.to_vec())
+        record_bytes(self.model.valid())
+    }
+
+    /// The weights as burnpack bytes in half precision (f16): half the download, for the shipped
+    /// model. Each weight keeps 11 significant bits (a relative error under 0.05%);
+    /// [`Trainer::from_weights`] widens them back to f32.
+    pub fn half_weights(&self) -> crate::Result<Vec<u8>> {
+        struct ToHalf;
+        impl ModuleMapper for ToHalf {
+            fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+                param.map(|tensor| tensor.cast(DType::F16))
+            }
+        }
+        record_bytes(self.model.valid().map(&mut ToHalf))
     }
 
     /// One training step on random windows of `tokens`: dropout at rate p (masks from this step's

@@ -21,6 +21,13 @@ pub fn panic_for_testing() {
     panic!("a deliberate panic, to test how the page reports one");
 }
 
+/// The English text the shipped model was trained on (www/corpus/en.txt, built into the module,
+/// so the page needs no second download of it).
+#[wasm_bindgen(js_name = englishText)]
+pub fn english_text() -> String {
+    crate::corpus::ENGLISH.to_string()
+}
+
 fn js_error(err: Error) -> JsError {
     JsError::new(&err.to_string())
 }

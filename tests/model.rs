@@ -229,6 +229,35 @@ fn weights_round_trip() {
     );
 }
 
+/// The shipped file's format: f16 is half the bytes, and the model it loads into computes what
+/// the f32 one does up to f16 rounding (11 significant bits per weight).
+#[test]
+fn half_precision_weights_load_as_nearly_the_same_model() {
+    let (corpus, mut trained) = trainer(Backend::Flex);
+    for _ in 0..3 {
+        trained.train_step(&corpus.train, 0.1, false).unwrap();
+    }
+    let full = trained.weights().unwrap();
+    let half = trained.half_weights().unwrap();
+    assert!(
+        (half.len() as f64) < 0.55 * full.len() as f64,
+        "f16 {} bytes vs f32 {} bytes",
+        half.len(),
+        full.len()
+    );
+    let config = ModelConfig::new(corpus.vocab.len());
+    let context = corpus.vocab.encode("The lighthouse").tokens;
+    let want = trained.next_token_logits(&context).unwrap();
+    for backend in [Backend::Flex, Backend::NdArray] {
+        let mut loaded =
+            Trainer::from_weights(config.clone(), TrainConfig::new(), backend, &half, 1).unwrap();
+        let got = loaded.next_token_logits(&context).unwrap();
+        let diff = max_abs_diff(&want, &got);
+        assert!(diff > 0.0, "{backend:?}: f16 rounding leaves a trace");
+        assert!(diff < 5e-3, "{backend:?}: logits differ by {diff}");
+    }
+}
+
 #[test]
 fn bad_weights_are_an_error_not_a_panic() {
     let config = ModelConfig::new(english().vocab.len());

@@ -1,6 +1,7 @@
 // One demo: its settings, its models and the views found under a root (the page, an embed, or the
-// shadow root of a <dropout-topk> element). Every demo on a page shares one runtime: one fetched
-// and compiled wasm module, one training worker, the English text and the shipped weights.
+// shadow root of a <dropout-topk> element). Every demo on a page shares one runtime per backend:
+// one fetched and compiled wasm module and one training worker; all share the English text and the
+// shipped weights.
 import { createState, settingsFromQuery, queryFromState } from './state.js';
 import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame } from './loop.js';
 import { startTrainer } from './trainer.js';
@@ -18,10 +19,6 @@ const url = (path) => new URL(path, import.meta.url).href;
 /** Marks the start-up timeline for the benchmark (Performance panel: "dropout-topk:…"). */
 const mark = (name) => performance.mark(`dropout-topk:${name}`);
 
-/** Used when corpus/en.txt cannot be fetched: a short paragraph, repeated to a trainable length. */
-const FALLBACK_TEXT = ('The town sits at the edge of the sea. The harbour is at the bottom of the hill, ' +
-  'and small boats rest there when the sea is rough. When the sea is calm, the boats go out early. ').repeat(12);
-
 /** The prompt a model falls back to when it knows none of the prompt's characters. */
 const ENGLISH_SAMPLE = 'The harbour is';
 
@@ -34,43 +31,47 @@ async function fetchOk(path) {
   return response;
 }
 
-let runtime = null;
+/** Each backend's wasm module is its own package (built by scripts/build-pkg.sh). */
+const PACKAGES = { flex: 'pkg/', ndarray: 'pkg/ndarray/' };
+
+const runtimes = new Map();
 
 /**
- * The shared runtime, loaded once per page. A failure of the wasm rejects; a missing text or
- * weights file is recorded in `problems` (each demo shows it) and a fallback is used.
+ * The shared runtime of one backend, loaded once per page. A failure of the wasm rejects; a
+ * missing weights file is recorded in `problems` (each demo shows it) and an untrained model is used.
+ * @param {string} backend a key of PACKAGES ("flex" unless a link asks otherwise)
  * @returns {Promise<{wasm: any, trainer: import('./trainer.js').Trainer, englishText: string,
  *   weights: Uint8Array|null, problems: Array<{key: string, message: string}>}>}
  */
-export function loadRuntime() {
-  runtime ??= (async () => {
-    const wasm = await import('./pkg/dropout_topk.js');
-    // Compiled here once; the training worker instantiates the same module.
-    // Compiled while it downloads; a host that serves .wasm with another type gets the slow path.
-    const response = await fetchOk('pkg/dropout_topk_bg.wasm');
-    const module = await WebAssembly.compileStreaming(response.clone())
-      .catch(async () => WebAssembly.compile(await response.arrayBuffer()));
-    mark('wasm-compiled');
-    const { memory } = await wasm.default({ module_or_path: module });
-    mark('wasm-ready');
-    // Not awaited: the worker starts while the text and weights load, and queues commands.
-    const trainer = startTrainer(module);
-    const problems = [];
-    const [englishText, weights] = await Promise.all([
-      fetchOk('corpus/en.txt').then((r) => r.text()).catch((err) => {
-        problems.push({ key: 'app.textFailed', message: errorMessage(err) });
-        return FALLBACK_TEXT;
-      }),
-      fetchOk('model.bpk').then(async (r) => new Uint8Array(await r.arrayBuffer())).catch((err) => {
-        problems.push({ key: 'app.weightsFailed', message: errorMessage(err) });
-        return null;
-      }),
-    ]);
-    mark('data-loaded');
-    return { wasm, memory, trainer, englishText, weights, problems };
-  })();
-  return runtime;
+export function loadRuntime(backend = 'flex') {
+  const dir = PACKAGES[backend] ?? PACKAGES.flex;
+  if (!runtimes.has(dir)) runtimes.set(dir, startRuntime(dir));
+  return runtimes.get(dir);
 }
+
+async function startRuntime(dir) {
+  const glue = url(`${dir}dropout_topk.js`);
+  const wasm = await import(glue);
+  // Compiled here once, while it downloads; the training worker instantiates the same module.
+  // A host that serves .wasm with another type gets the slow path.
+  const response = await fetchOk(`${dir}dropout_topk_bg.wasm`);
+  const module = await WebAssembly.compileStreaming(response.clone())
+    .catch(async () => WebAssembly.compile(await response.arrayBuffer()));
+  mark('wasm-compiled');
+  const { memory } = await wasm.default({ module_or_path: module });
+  mark('wasm-ready');
+  // Not awaited: the worker starts while the text and weights load, and queues commands.
+  const trainer = startTrainer(module, glue);
+  const { weights, problems } = await shippedWeights;
+  mark('data-loaded');
+  // The English text is built into the module.
+  return { wasm, memory, trainer, englishText: wasm.englishText(), weights, problems };
+}
+
+/** The shipped weights, fetched once for every backend, from the start (alongside the wasm). */
+const shippedWeights = fetchOk('model.bpk')
+  .then(async (r) => ({ weights: new Uint8Array(await r.arrayBuffer()), problems: [] }))
+  .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', message: errorMessage(err) }] }));
 
 /**
  * Starts a demo on the views under `root`.
@@ -154,7 +155,7 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
 
   let rt;
   try {
-    rt = await loadRuntime();
+    rt = await loadRuntime(state.backend);
   } catch (err) {
     setStatus('app.cannotStart');
     app.showMessage(app.t('app.wasmFailed', { message: errorMessage(err) }));

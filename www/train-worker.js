@@ -4,7 +4,6 @@
 // The page sends commands (see trainer.js); playing models take turns, one step per task, and
 // after each step the worker posts a report: the loss, the step time, a loss measurement when one
 // is due, and, when the page has asked for them, the masks that step applied.
-import init, { Demo } from './pkg/dropout_topk.js';
 
 /** Steps between two loss measurements with dropout off (training and validation parts). */
 const EVAL_EVERY = 10;
@@ -12,6 +11,7 @@ const EVAL_EVERY = 10;
 /** @type {Map<number, {demo: Demo, generation: number, playing: boolean, observe: boolean, wantSites: boolean}>} */
 const models = new Map();
 let ready = null;
+let Demo = null; // the binding's class, from the module the page chose
 let memory = null; // the instance's memory, for the benchmark's growth check
 let turn = 0;
 let scheduled = false;
@@ -139,8 +139,12 @@ function handle(msg) {
 
 self.onmessage = async ({ data: msg }) => {
   if (msg.type === 'init') {
-    // The page hands over the module it compiled, so the wasm is fetched and compiled once.
-    ready = init({ module_or_path: msg.module }).then((exports) => { memory = exports.memory; });
+    // The page hands over the module it compiled (and its binding), so the wasm is fetched and
+    // compiled once.
+    ready = import(msg.glue).then(async (binding) => {
+      memory = (await binding.default({ module_or_path: msg.module })).memory;
+      Demo = binding.Demo;
+    });
   }
   let reply;
   try {

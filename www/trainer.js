@@ -12,13 +12,14 @@ import { recordStep } from './loop.js';
 /**
  * Starts the worker with the page's compiled wasm module.
  * @param {WebAssembly.Module} module
+ * @param {string} glue the URL of the module's JS binding (pkg/…/dropout_topk.js)
  * @returns {Trainer}
  */
-export function startTrainer(module) {
+export function startTrainer(module, glue) {
   const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
   const trainer = new Trainer(worker);
   // The first message: the worker instantiates the module, then runs what follows in order.
-  trainer.request({ type: 'init', module }).catch((err) => trainer.onError(err));
+  trainer.request({ type: 'init', module, glue }).catch((err) => trainer.onError(err));
   return trainer;
 }
 

@@ -444,3 +444,46 @@ test('missing weights give a visible message with Reset, and the page still work
   await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
   await expect(page.locator('#message')).toBeHidden();
 });
+
+test('each backend is its own module: the page downloads flex only, a backend=ndarray link loads and trains on ndarray', async ({ page }) => {
+  const wasmFiles = [];
+  page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasmFiles.push(new URL(request.url()).pathname); });
+  const errors = await open(page);
+  expect(wasmFiles).toEqual(['/pkg/dropout_topk_bg.wasm']);
+  // The default module carries flex alone: asking it for ndarray is a clear error, not a crash.
+  const refused = await page.evaluate(() => {
+    const { app } = window.dropoutTopK;
+    try {
+      app.wasm.Demo.withWeights(app.weights, 'ndarray', 1).free();
+      return 'accepted';
+    } catch (err) {
+      return err.message;
+    }
+  });
+  expect(refused).toContain('"flex" (the one backend in this build)');
+
+  wasmFiles.length = 0;
+  await page.goto('/?backend=ndarray');
+  await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
+  // The flex module is preloaded by the page's markup; the models run on the ndarray one.
+  expect(wasmFiles).toContain('/pkg/ndarray/dropout_topk_bg.wasm');
+  await expect(page.locator('#bars li.kept').first()).toBeVisible();
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
+  expect(await siteCounts(page)).toHaveLength(7);
+  const backends = await page.evaluate(() => {
+    const { app } = window.dropoutTopK;
+    const tryBackend = (name) => {
+      try {
+        app.wasm.Demo.withWeights(app.weights, name, 1).free();
+        return 'ok';
+      } catch (err) {
+        return err.message;
+      }
+    };
+    return { ndarray: tryBackend('ndarray'), flex: tryBackend('flex') };
+  });
+  expect(backends.ndarray).toBe('ok');
+  expect(backends.flex).toContain('"ndarray" (the one backend in this build)');
+  expect(errors).toEqual([]);
+});

@@ -12,7 +12,6 @@ export default {
   'app.language': 'Language',
   'app.error': 'Something went wrong: {message}',
   'app.wasmFailed': 'The WebAssembly package (pkg/dropout_topk.js) could not be loaded: {message}. Build it with “make pkg”, then press Reset.',
-  'app.textFailed': 'The English text (corpus/en.txt) could not be loaded ({message}); the views that train use a short built-in paragraph instead.',
   'app.weightsFailed': 'The shipped weights (model.bpk) could not be loaded: {message}. The top-k view uses an untrained model instead; the other views work. Reset tries again.',
   'link.unknown': 'unknown setting “{name}”',
   'link.list': '{name}: unknown control {bad} (known: {known})',

@@ -12,7 +12,6 @@ export default {
   'app.language': '言語',
   'app.error': '問題が起きました：{message}',
   'app.wasmFailed': 'WebAssembly パッケージ（pkg/dropout_topk.js）を読み込めませんでした：{message}。「make pkg」でビルドしてから「リセット」を押してください。',
-  'app.textFailed': '英語のテキスト（corpus/en.txt）を読み込めませんでした（{message}）。学習するビューでは、組み込みの短い文章を代わりに使います。',
   'app.weightsFailed': '学習済みの重み（model.bpk）を読み込めませんでした：{message}。top-k のビューは未学習のモデルを使います。ほかのビューは動きます。「リセット」でもう一度試します。',
   'link.unknown': '不明な設定「{name}」',
   'link.list': '{name}：不明なコントロール {bad}（使えるもの：{known}）',
