@@ -16,3 +16,24 @@ test('the page loads with no console error and the k slider changes the kept bar
   await expect(page.locator('#bars li.kept')).toHaveCount(3);
   expect(errors).toEqual([]);
 });
+
+// Start-up: the page and the embed name every module they load in a modulepreload link, so the
+// browser fetches them all at once instead of one level of imports at a time, and every file
+// they preload is one they use (a preloaded file nobody uses is a wasted download).
+for (const path of ['/', '/embed.html?view=topk']) {
+  test(`${path} preloads exactly the modules and files it loads`, async ({ page }) => {
+    const loaded = new Set();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!url.pathname.endsWith('/train-worker.js') && !url.pathname.endsWith('.svg')) loaded.add(url.pathname);
+    });
+    await page.goto(path);
+    await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
+    await page.waitForTimeout(300); // anything loaded just after start-up
+    const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload], link[rel=preload], script[src]')]
+      .map((element) => new URL(element.href ?? element.src).pathname));
+    const modules = [...loaded].filter((p) => p.endsWith('.js'));
+    expect(modules.filter((p) => !preloaded.includes(p))).toEqual([]);
+    expect(preloaded.filter((p) => !loaded.has(p))).toEqual([]);
+  });
+}
