@@ -255,11 +255,18 @@ impl ModelConfig {
     /// weights come from the core's own generator, so a seed gives the same model on every
     /// backend and platform.
     pub fn init(&self, device: &Device, seed: u64) -> Model {
+        self.zeros(device).map(&mut NormalMatrices {
+            rng: Rng::new(seed),
+        })
+    }
+
+    /// A model with zero matrices and biases and unit norms, for weights loaded right after (no
+    /// random draws spent on values that are overwritten).
+    pub fn zeros(&self, device: &Device) -> Model {
         assert!(
             self.d_model.is_multiple_of(self.n_heads),
             "d_model must be a multiple of n_heads"
         );
-        // Zeros first (no backend randomness), then every matrix is overwritten from the seed.
         let linear = |i, o| {
             LinearConfig::new(i, o)
                 .with_initializer(Initializer::Zeros)
@@ -270,7 +277,7 @@ impl ModelConfig {
                 .with_initializer(Initializer::Zeros)
                 .init(device)
         };
-        let model = Model {
+        Model {
             token_embedding: embedding(self.vocab_size, self.d_model),
             position_embedding: embedding(self.context, self.d_model),
             blocks: (0..self.n_layers)
@@ -287,10 +294,7 @@ impl ModelConfig {
             norm: LayerNormConfig::new(self.d_model).init(device),
             head: linear(self.d_model, self.vocab_size),
             context: self.context,
-        };
-        model.map(&mut NormalMatrices {
-            rng: Rng::new(seed),
-        })
+        }
     }
 }
 

@@ -155,7 +155,7 @@ impl Trainer {
             // f16 records (the shipped weights) become the model's f32.
             .cast_to_module_dtype();
         let model = config
-            .init(&device, seed)
+            .zeros(&device)
             .try_load_record(record)
             .map_err(|e| Error::Weights(e.to_string()))?;
         Ok(Self::with_model(config, train_config, backend, model, seed))
