@@ -2,7 +2,7 @@
 // headless Chromium for both backends, slider-to-frame latency, cold start, page weight, wasm
 // memory over a long run, and training throughput in Play mode. Prints a table with the budgets
 // and writes bench-results/bench.json. The machine is shared and noisy: every figure is a median
-// of several runs, and the wasm/native ratios are measured in the same run.
+// of several runs, and each wasm/native ratio is the median of ratios measured back to back.
 //
 // Environment: BENCH_RUNS (default 3), BENCH_STEPS (the long run, default 10000),
 // BENCH_PORT (default 8150).
@@ -34,13 +34,14 @@ function log(text) {
   process.stderr.write(`bench: ${text}\n`);
 }
 
-/** Native timings: `cargo run --release --bin bench -- --json`, median of RUNS runs. */
-function nativeTimings() {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'bench', '--', '--json'], { cwd: ROOT, encoding: 'utf8' });
-    runs.push(JSON.parse(out.trim().split('\n').pop()));
-  }
+/** Native timings, one run: `cargo run --release --bin bench -- --json` (built before the first). */
+function nativeRun() {
+  const out = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'bench', '--', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** Per backend and key (step, observed step, evaluation), the median over runs. */
+function summarise(runs) {
   const result = {};
   for (const backend of ['ndarray', 'flex']) {
     result[backend] = {};
@@ -75,7 +76,7 @@ async function wasmTimings(page, backend) {
       times.sort((a, b) => a - b);
       return times[Math.floor(n / 2)];
     };
-    for (let i = 0; i < 5; i++) demo.trainStep(true);
+    for (let i = 0; i < 40; i++) demo.trainStep(true); // warm-up: the engine tiers up hot code
     const step = time(40, () => demo.trainStep(false));
     const observed = time(40, () => demo.trainStep(true));
     const prompt = app.englishText.slice(0, 64);
@@ -254,8 +255,9 @@ async function waitForServer() {
 }
 
 async function main() {
-  log(`native timings (${RUNS} runs)…`);
-  const native = nativeTimings();
+  log('building the native benchmark…');
+  execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'bench'], { cwd: ROOT, stdio: 'inherit' });
+  const nativeRuns = [];
   const server = startServer();
   try {
     await waitForServer();
@@ -272,7 +274,9 @@ async function main() {
       const cold = await coldStart(browser);
       coldRuns.push(cold);
       weight ??= pageWeight(cold.assets);
-      // Each backend is its own wasm module: a page linked to it loads that one.
+      // Native and wasm timings back to back in each run, so a ratio compares like with like on
+      // this noisy machine. Each backend is its own wasm module: a page linked to it loads that one.
+      nativeRuns.push(nativeRun());
       for (const backend of ['ndarray', 'flex']) {
         const { page, context, errors } = await openPage(browser, `${BASE}?backend=${backend}`);
         wasmRuns[backend].push(await wasmTimings(page, backend));
@@ -292,10 +296,10 @@ async function main() {
     await context.close();
     await browser.close();
 
-    const wasm = {};
-    for (const backend of ['ndarray', 'flex']) {
-      wasm[backend] = {};
-      for (const key of ['step', 'observed', 'eval']) wasm[backend][key] = median(wasmRuns[backend].map((r) => r[key]));
+    const native = summarise(nativeRuns);
+    const wasm = summarise(wasmRuns.ndarray.map((ndarray, i) => ({ ndarray, flex: wasmRuns.flex[i] })));
+    for (const b of ['ndarray', 'flex']) {
+      wasm[b].ratio = median(nativeRuns.map((n, i) => wasmRuns[b][i].step / n[b].step));
     }
     const latency = {};
     for (const [name, runs] of Object.entries(latencyRuns)) {
@@ -310,7 +314,7 @@ async function main() {
       frameGapP95: median(playRuns.map((r) => r.frameGapP95)),
     };
     const growth = (memory.atEnd - memory.at1000) / memory.at1000;
-    const ratio = (b) => wasm[b].step / native[b].step;
+    const ratio = (b) => wasm[b].ratio;
     const budgets = [
       ['slider-to-frame p95 within one 60 Hz frame', Math.max(...Object.values(latency).map((l) => l.framesP95)), (v) => v <= 1, 'frames'],
       ['cold start to first distribution < 1 s', cold.distribution, (v) => v < 1000, 'ms'],
@@ -344,7 +348,7 @@ function printReport(r) {
   for (const b of ['ndarray', 'flex']) {
     const n = r.native[b];
     const w = r.wasm[b];
-    lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.step / n.step, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
+    lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.ratio, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
   }
   lines.push('');
   lines.push('| slider | input events | p50 | p95 | p95 in frames |');

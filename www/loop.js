@@ -12,6 +12,13 @@ let frameRequested = false;
 /** Training-step timings in the worker, for display: the last and a running mean (ms). */
 export const stepTiming = { last: NaN, mean: NaN, count: 0 };
 
+/**
+ * Draw time (ms) after which a frame runs no further draw; the others wait for the next frame. So
+ * one slow draw (the first one, say, while the engine still compiles) cannot hold back the rest of
+ * the page, and the first distribution is shown without waiting for every view.
+ */
+const FRAME_BUDGET_MS = 10;
+
 /** Time (ms) of each kind of redraw: the last and the longest, for measuring. */
 export const drawTiming = {};
 
@@ -95,7 +102,16 @@ function frame() {
   }
   const pending = [...draws.entries()];
   draws.clear();
-  for (const [key, draw] of pending) {
+  const start = performance.now();
+  for (const [index, [key, draw]] of pending.entries()) {
+    if (index > 0 && performance.now() - start > FRAME_BUDGET_MS) {
+      // The frame is full: the rest go first in the next one (unless asked for again meanwhile,
+      // which keeps the newer request).
+      const later = [...draws.entries()];
+      draws.clear();
+      for (const [k, d] of [...pending.slice(index), ...later]) draws.set(k, d);
+      break;
+    }
     const t0 = performance.now();
     try {
       draw();

@@ -32,8 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = Vec::new();
     for backend in [Backend::NdArray, Backend::Flex] {
         let mut session = Session::english_with_weights(&weights, backend, 1)?;
-        for _ in 0..5 {
-            session.train_step(true)?; // warm-up
+        // Warm-up, as long as in wasm, where the engine compiles hot code again, optimised.
+        for _ in 0..40 {
+            session.train_step(true)?;
         }
         let step = median_ms(40, || drop(session.train_step(false)));
         let observed = median_ms(40, || drop(session.train_step(true)));
