@@ -60,7 +60,7 @@ async function startRuntime(dir) {
   mark('wasm-compiled');
   const { memory } = await wasm.default({ module_or_path: module });
   mark('wasm-ready');
-  // Not awaited: the worker starts while the text and weights load, and queues commands.
+  // Not awaited: the worker starts while the weights load, and queues commands.
   const trainer = startTrainer(module, glue);
   const { weights, problems } = await shippedWeights;
   mark('data-loaded');
