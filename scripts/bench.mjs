@@ -264,7 +264,7 @@ async function main() {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     const version = browser.version();
-    const wasmRuns = { ndarray: [], flex: [] };
+    const wasmRuns = [];
     const latencyRuns = { k: [], temperature: [], dropout_p: [] };
     const coldRuns = [];
     const playRuns = [];
@@ -277,9 +277,11 @@ async function main() {
       // Native and wasm timings back to back in each run, so a ratio compares like with like on
       // this noisy machine. Each backend is its own wasm module: a page linked to it loads that one.
       nativeRuns.push(nativeRun());
+      const wasmRun = {};
+      wasmRuns.push(wasmRun);
       for (const backend of ['ndarray', 'flex']) {
         const { page, context, errors } = await openPage(browser, `${BASE}?backend=${backend}`);
-        wasmRuns[backend].push(await wasmTimings(page, backend));
+        wasmRun[backend] = await wasmTimings(page, backend);
         if (errors.length) throw new Error(`page errors (${backend}): ${errors.join('; ')}`);
         await context.close();
       }
@@ -297,9 +299,9 @@ async function main() {
     await browser.close();
 
     const native = summarise(nativeRuns);
-    const wasm = summarise(wasmRuns.ndarray.map((ndarray, i) => ({ ndarray, flex: wasmRuns.flex[i] })));
+    const wasm = summarise(wasmRuns);
     for (const b of ['ndarray', 'flex']) {
-      wasm[b].ratio = median(nativeRuns.map((n, i) => wasmRuns[b][i].step / n[b].step));
+      wasm[b].ratio = median(nativeRuns.map((n, i) => wasmRuns[i][b].step / n[b].step));
     }
     const latency = {};
     for (const [name, runs] of Object.entries(latencyRuns)) {

@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let mut rows = Vec::new();
-    for backend in [Backend::NdArray, Backend::Flex] {
+    for &backend in Backend::ALL {
         let mut session = Session::english_with_weights(&weights, backend, 1)?;
         // Warm-up, as long as in wasm, where the engine compiles hot code again, optimised.
         for _ in 0..40 {
