@@ -38,6 +38,7 @@ fn kept_values_are_exactly_x_over_one_minus_p() {
         let out = apply(&values, p, 42, Mode::Train).unwrap();
         for ((x, y), keep) in values.iter().zip(&out).zip(&m) {
             if *keep == 1 {
+                // Exact: two correctly rounded f32 operations, the same on any IEEE 754 machine.
                 assert_eq!(*y, x * (1.0 / (1.0 - p)));
             } else {
                 assert_eq!(*y, 0.0);
