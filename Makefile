@@ -27,7 +27,7 @@ soak: dist
 # The benchmarks: prints a table, writes bench-results/bench.json (see README, "Performance").
 bench: pkg
 	scripts/setup.sh test
-	node scripts/bench.mjs
+	xvfb-run -a node scripts/bench.mjs
 
 clean:
 	rm -rf pkg dist target node_modules test-results bench-results

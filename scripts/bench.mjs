@@ -1,6 +1,7 @@
 // The benchmark suite (`make bench`): the same training step and evaluation natively and in
-// headless Chromium for both backends, slider-to-frame latency, cold start, page weight, wasm
-// memory over a long run, and training throughput in Play mode. Prints a table with the budgets
+// headless Chromium for both backends, per engine (Chromium, Firefox ESR, WebKitGTK) the cold
+// start, the first training step and the step after warm-up, slider-to-frame latency, cold start,
+// page weight, wasm memory over a long run, and training throughput in Play mode. Prints a table with the budgets
 // and writes bench-results/bench.json. The machine is shared and noisy: every figure is a median
 // of several runs, and each wasm/native ratio is the median of ratios measured back to back.
 //
@@ -12,6 +13,7 @@ import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { openChromium, openFirefox, openWebKit, until } from '../tests/engines/drivers.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -237,6 +239,44 @@ async function memoryGrowth(page) {
   }, LONG_STEPS);
 }
 
+/** The three engines of the per-engine rows; WebKit needs a display (make bench runs under xvfb-run). */
+const ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebKit };
+
+/**
+ * One engine, one fresh browser: cold start to the first bars (the page's own start-up mark), the
+ * first training step as a reader gets it (Step pressed the moment it is enabled; the worker's
+ * time for that step), and the median step after 40 warm-up steps (in the page's worker).
+ */
+async function engineRun(open) {
+  const browser = await open();
+  try {
+    await browser.goto(BASE);
+    const firstBars = await until(browser, `performance.getEntriesByName('dropout-topk:first-bars')[0]?.startTime`, 'the first bars');
+    await until(browser, `document.getElementById('dropout-step').disabled === false`, 'Step to be enabled');
+    await browser.click('#dropout-step');
+    await until(browser, `document.getElementById('dropout-steps').textContent === 'Step 1'`, 'the first step');
+    const firstStep = await browser.evaluate('window.dropoutTopK.stepTiming.first');
+    const steady = await browser.evaluate(`(async () => {
+      const { app } = window.dropoutTopK;
+      const model = app.trainer.model();
+      await model.create({ text: app.englishText, backend: app.state.backend, seed: 5, dropout_p: 0.1 });
+      const times = [];
+      model.onReport = (r) => times.push(r.ms);
+      await model.step(40);
+      times.length = 0;
+      await model.step(40);
+      model.free();
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    })()`);
+    const errors = await browser.errors();
+    if (errors.length) throw new Error(`${browser.name}: page errors: ${errors.join('; ')}`);
+    return { name: browser.name, firstBars, firstStep, steady };
+  } finally {
+    await browser.close();
+  }
+}
+
 function startServer() {
   const server = spawn('python3', ['scripts/serve.py', String(PORT), '--quiet'], { cwd: ROOT, stdio: 'ignore' });
   return server;
@@ -291,6 +331,16 @@ async function main() {
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
       await context.close();
     }
+    const engines = {};
+    for (const [engine, open] of Object.entries(ENGINES)) {
+      const runs = [];
+      for (let run = 0; run < RUNS; run++) {
+        log(`${engine}, run ${run + 1} of ${RUNS}…`);
+        runs.push(await engineRun(open));
+      }
+      engines[engine] = { name: runs[0].name, runs: runs.length };
+      for (const key of ['firstBars', 'firstStep', 'steady']) engines[engine][key] = median(runs.map((r) => r[key]));
+    }
     log(`wasm memory over ${LONG_STEPS} training steps…`);
     const { page, context } = await openPage(browser);
     const backend = await page.evaluate(() => window.dropoutTopK.state.backend); // the default
@@ -329,7 +379,7 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), chromium: version },
-      runs: RUNS, defaultBackend: backend, native, wasm, latency, cold, weight, play, memory: { ...memory, growth }, budgets,
+      runs: RUNS, defaultBackend: backend, native, wasm, engines, latency, cold, weight, play, memory: { ...memory, growth }, budgets,
     };
     mkdirSync(`${ROOT}bench-results`, { recursive: true });
     writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -352,6 +402,10 @@ function printReport(r) {
     const w = r.wasm[b];
     lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.ratio, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
   }
+  lines.push('');
+  lines.push('| engine | cold start to first bars | first training step | training step after warm-up |');
+  lines.push('|---|---|---|---|');
+  for (const e of Object.values(r.engines)) lines.push(`| ${e.name} | ${f(e.firstBars, 0)} ms | ${f(e.firstStep)} ms | ${f(e.steady)} ms |`);
   lines.push('');
   lines.push('| slider | input events | p50 | p95 | p95 in frames |');
   lines.push('|---|---|---|---|---|');

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what this project needs and a fresh machine lacks; each step is skipped when done.
 #   scripts/setup.sh build   the wasm32 target and wasm-bindgen-cli at the crate's pinned version
-#   scripts/setup.sh test    the above, plus Chromium, chromedriver and the npm packages
+#   scripts/setup.sh test    the above, plus the three browser engines the tests drive (Chromium
+#                            with chromedriver, Firefox ESR, WebKitGTK's MiniBrowser with its
+#                            WebDriver), a virtual display for WebKit, and the npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,15 +20,30 @@ build_tools() {
   fi
 }
 
+# Debian packages and a file each one installs.
+TEST_PACKAGES=(
+  "chromium:/usr/bin/chromium"
+  "chromium-driver:/usr/bin/chromedriver"
+  "firefox-esr:/usr/bin/firefox-esr"
+  "webkit2gtk-driver:/usr/bin/WebKitWebDriver"
+  "xvfb:/usr/bin/xvfb-run"
+  "xauth:/usr/bin/xauth"
+)
+
 test_tools() {
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  local missing=() entry
+  for entry in "${TEST_PACKAGES[@]}"; do
+    [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
   fi
-  # Exactly the committed lockfile; Playwright drives Debian's Chromium, it downloads no browser.
-  if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # Exactly the committed lockfile; the drivers use Debian's browsers, none downloads its own.
+  if [ ! -d node_modules/@playwright/test ] || [ ! -d node_modules/selenium-webdriver ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
   fi
 }

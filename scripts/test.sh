@@ -24,6 +24,7 @@ count() {
   local name=$1 n
   case $name in
     playwright) n=$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' "$log/$name.txt" | tail -n 1) ;;
+    firefox | webkit) n=$(sed -n 's/^ℹ pass \([0-9][0-9]*\)$/\1/p' "$log/$name.txt" | tail -n 1) ;;
     *) n=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$log/$name.txt") ;;
   esac
   n=${n:-0}
@@ -52,6 +53,13 @@ run pkg scripts/build-pkg.sh
 run dist scripts/dist.sh
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
 count playwright
+
+# The served page in the two other engines learners use (tests/engines): Firefox ESR over
+# WebDriver BiDi, WebKitGTK over WebDriver on a virtual display.
+run firefox node --test --test-reporter=spec tests/engines/firefox.test.mjs
+count firefox
+run webkit xvfb-run -a node --test --test-reporter=spec tests/engines/webkit.test.mjs
+count webkit
 
 echo
 echo "=== summary"

@@ -3,7 +3,7 @@
 // one fetched and compiled wasm module and one training worker; all share the English text and the
 // shipped weights.
 import { createState, settingsFromQuery, queryFromState } from './state.js';
-import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame } from './loop.js';
+import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame, drawsPending } from './loop.js';
 import { startTrainer } from './trainer.js';
 import { errorMessage } from './format.js';
 import { translator, applyTranslations, browserLanguage } from './i18n.js';
@@ -239,6 +239,13 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
     if ($('overfit-view')) views.overfit = createOverfitView(app);
     if ($('owntext-view')) views.owntext = createOwnTextView(app);
     app.views = views;
+    // The markup starts every control disabled until a view listens to it (index.html,
+    // data-loading), so nothing pressed while the page loads is silently lost. Each view sets its
+    // own disabled states in its first draw; a press before its model exists in the worker waits.
+    for (const control of root.querySelectorAll('[data-loading]')) {
+      control.removeAttribute('data-loading');
+      control.disabled = false;
+    }
     redrawAll();
     await Promise.all([views.dropout?.start(), views.overfit?.start()]);
 
@@ -258,7 +265,7 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
     return app;
   }
 
-  app.timing = { stepTiming, drawTiming, onFrame };
+  app.timing = { stepTiming, drawTiming, onFrame, drawsPending };
   /** Bytes of this page's wasm memory (the training worker has its own: trainer.memory()). */
   app.memoryBytes = () => rt.memory.buffer.byteLength;
   setStatus('app.ready');

@@ -68,6 +68,7 @@ export function createDropoutView(app) {
 
   const model = app.trainer.model();
   let ready = false; // the model exists in the worker
+  let creating = Promise.resolve(); // settles when the latest creation has been answered
   let steps = 0; // steps taken, as last reported
   let vocab = [];
   let sites = []; // the last observed step's sites: { info, mask, draws, before, after }
@@ -106,7 +107,9 @@ export function createDropoutView(app) {
     history = { batch: [], train: [], valid: [] };
     runs = [];
     mcDraw = 0;
-    const created = await model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
+    creating = model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
+    redraw();
+    const created = await creating;
     vocab = created.vocab;
     measured(created.measured);
     ready = true;
@@ -129,6 +132,16 @@ export function createDropoutView(app) {
     pause();
     app.showError(err);
   };
+
+  /**
+   * Waits while the model is being created in the worker, so a press during loading acts as soon
+   * as it can instead of being lost (the worker runs commands in the order they were sent).
+   * @returns {Promise<boolean>} whether the model exists now
+   */
+  async function whenReady() {
+    if (!ready) await creating.catch(() => {});
+    return ready;
+  }
 
   function pause() {
     if (playing) model.play(false);
@@ -267,7 +280,7 @@ export function createDropoutView(app) {
     els.play.disabled = evalMode;
     els.modeNote.textContent = app.t(evalMode ? 'dropout.modeEval' : 'dropout.modeTrain');
     syncPlay();
-    els.steps.textContent = app.t('dropout.steps', { n: steps });
+    els.steps.textContent = ready ? app.t('dropout.steps', { n: steps }) : app.t('app.loadingModel');
     els.stepMs.textContent = Number.isFinite(stepTiming.last)
       ? app.t('dropout.stepTime', { last: fixed(stepTiming.last, 1, app), mean: fixed(stepTiming.mean, 1, app), count: stepTiming.count })
       : app.t('dropout.noStep');
@@ -304,21 +317,22 @@ export function createDropoutView(app) {
     });
   }
   els.step.addEventListener('click', async () => {
-    if (!ready) return;
+    if (!(await whenReady())) return;
     try {
       await model.step(1, true);
     } catch (err) {
       app.showError(err);
     }
   });
-  els.play.addEventListener('click', () => {
+  els.play.addEventListener('click', async () => {
     if (playing) {
       pause();
       return;
     }
-    if (!ready) return;
     playing = true;
     syncPlay();
+    // Pressed while loading: the button already says Pause; training starts once the model exists.
+    if (!(await whenReady()) || !playing) return;
     model.wantSites();
     model.play(true);
   });
@@ -334,7 +348,7 @@ export function createDropoutView(app) {
   els.restart.addEventListener('click', restart);
   els.origin.addEventListener('change', restart);
   els.runFixed.addEventListener('click', async () => {
-    if (!ready) return;
+    if (!(await whenReady())) return;
     const evalMode = state.mode === 'eval';
     try {
       // Eval: the deterministic forward pass. Train: dropout on, a fresh mask per press.

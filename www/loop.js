@@ -9,8 +9,8 @@ const draws = new Map();
 const animations = new Set();
 let frameRequested = false;
 
-/** Training-step timings in the worker, for display: the last and a running mean (ms). */
-export const stepTiming = { last: NaN, mean: NaN, count: 0 };
+/** Training-step timings in the worker, for display: the first, the last and a running mean (ms). */
+export const stepTiming = { first: NaN, last: NaN, mean: NaN, count: 0 };
 
 /**
  * Draw time (ms) after which a frame runs no further draw; the others wait for the next frame. So
@@ -65,6 +65,11 @@ export function requestDraw(key, draw) {
   schedule();
 }
 
+/** @returns {number} redraws asked for and not yet run (0: every view shows the current state) */
+export function drawsPending() {
+  return draws.size;
+}
+
 /**
  * Runs `tick` once per frame until it returns false or is removed (inference animations, which
  * are cheap: one forward pass each).
@@ -85,6 +90,7 @@ export function removeAnimation(tick) {
  * @param {number} ms
  */
 export function recordStep(ms) {
+  if (stepTiming.count === 0) stepTiming.first = ms;
   stepTiming.last = ms;
   stepTiming.count += 1;
   stepTiming.mean = stepTiming.count === 1 ? ms : stepTiming.mean + (ms - stepTiming.mean) / stepTiming.count;

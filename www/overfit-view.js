@@ -24,7 +24,8 @@ export function createOverfitView(app) {
     { name: 'A', model: app.trainer.model(), p: () => 0, steps: 0, train: [], valid: [] },
     { name: 'B', model: app.trainer.model(), p: () => state.overfit_p, steps: 0, train: [], valid: [] },
   ];
-  let ready = false;
+  let ready = false; // both copies exist in the worker
+  let creating = Promise.resolve(); // settles when the latest creation has been answered
   let playing = false;
   // Texts this view writes from now on (in draw, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
@@ -47,14 +48,29 @@ export function createOverfitView(app) {
   async function create() {
     pause();
     ready = false;
-    for (const copy of copies) {
+    // Both requests are sent at once, so any command sent after them finds both copies.
+    creating = Promise.all(copies.map((copy) => {
       Object.assign(copy, { steps: 0, train: [], valid: [] });
-      const { measured } = await copy.model.create({ text: app.englishText, backend: state.backend, seed: state.seed, dropout_p: copy.p(),
+      return copy.model.create({ text: app.englishText, backend: state.backend, seed: state.seed, dropout_p: copy.p(),
         limitChars: TRAIN_CHARS });
-      copy.train.push([measured.step, measured.train]);
-      copy.valid.push([measured.step, measured.valid]);
-    }
+    }));
+    redraw();
+    const created = await creating;
+    created.forEach(({ measured }, i) => {
+      copies[i].train.push([measured.step, measured.train]);
+      copies[i].valid.push([measured.step, measured.valid]);
+    });
     ready = true;
+  }
+
+  /**
+   * Waits while the copies are being created in the worker, so a press during loading acts as
+   * soon as it can instead of being lost.
+   * @returns {Promise<boolean>} whether both copies exist now
+   */
+  async function whenReady() {
+    if (!ready) await creating.catch(() => {});
+    return ready;
   }
 
   function pause() {
@@ -74,7 +90,10 @@ export function createOverfitView(app) {
     els.pValue.value = app.number(state.overfit_p, 2);
     els.p.setAttribute('aria-valuetext', `p = ${app.number(state.overfit_p, 2)}`);
     syncPlay();
-    if (!ready) return;
+    if (!ready) {
+      els.steps.textContent = app.t('app.loadingModel');
+      return;
+    }
     const [a, b] = copies;
     els.steps.textContent = app.t('overfit.steps', { a: a.steps, b: b.steps });
     els.steps.dataset.steps = String(a.steps + b.steps);
@@ -112,18 +131,18 @@ export function createOverfitView(app) {
     copies[1].model.setDropout(state.overfit_p);
     redraw();
   });
-  els.play.addEventListener('click', () => {
+  els.play.addEventListener('click', async () => {
     if (playing) {
       pause();
       return;
     }
-    if (!ready) return;
     playing = true;
     syncPlay();
+    if (!(await whenReady()) || !playing) return;
     for (const copy of copies) copy.model.play(true);
   });
   els.step.addEventListener('click', async () => {
-    if (!ready) return;
+    if (!(await whenReady())) return;
     try {
       // A pair of steps, one per copy.
       await Promise.all(copies.map((copy) => copy.model.step(1)));

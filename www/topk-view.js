@@ -99,6 +99,7 @@ export function createTopKView(app) {
   let lastDraw = null; // { index, context, settings } of the last drawn character
   let generated = ''; // characters appended by Generate
   let generating = false;
+  let firstBarsMarked = false;
   let announcement = () => ''; // the latest announcement, written in the current language
 
   const settingsKey = () => `${state.sampler}|${state.k}|${state.top_p}|${state.temperature}|${state.seed}`;
@@ -160,6 +161,11 @@ export function createTopKView(app) {
     const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
     const { rows, kept, keptMass } = barRows(app, logits, MIN_BARS, sampled);
     renderBars(els.bars, rows, cutDescription(app, kept, keptMass), (p) => percent(p, app));
+    if (!firstBarsMarked) {
+      firstBarsMarked = true;
+      // Start-up timeline (make bench reads it in every engine).
+      performance.mark('dropout-topk:first-bars');
+    }
   }
 
   const redraw = () => app.requestDraw('topk', draw);

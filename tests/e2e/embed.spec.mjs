@@ -82,6 +82,7 @@ async function samplesAndMasks(page, url) {
   await page.goto(url);
   await ready(page);
   for (let i = 0; i < 3; i++) await page.locator('#sample').click();
+  await expect(page.locator('#announce')).toContainText('draw number 2 ');
   const drawn = await page.locator('#bars li.sampled').getAttribute('data-index');
   await page.locator('#generate').click();
   await expect(page.locator('#generate')).toHaveAttribute('aria-pressed', 'false', { timeout: 30_000 });
@@ -267,6 +268,9 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched
   await page.locator('#own-create').click();
   await expect(page.locator('#own-step')).toBeEnabled();
+  await expect(page.locator('#overfit-steps')).toHaveAttribute('data-steps', '2');
+  await expect(page.locator('#contrast-history li')).toHaveCount(1);
+  await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
   expect(await latinWords(page.locator('body'))).toEqual([]);
   // Switch to English in place: the same elements now read English.
   await page.evaluate(() => { window.sameDocument = true; });
@@ -276,6 +280,9 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
   expect(await page.evaluate(() => window.sameDocument)).toBe(true); // no reload
   await page.locator('#lang').selectOption('ja');
+  // Every view has redrawn its texts in Japanese.
+  await expect(page.locator('#dropout-steps')).toHaveText('ステップ 1');
+  await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
   expect(await latinWords(page.locator('body'))).toEqual([]);
   expect(errors).toEqual([]);
 });

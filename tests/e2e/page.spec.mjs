@@ -29,7 +29,7 @@ for (const path of ['/', '/embed.html?view=topk']) {
     });
     await page.goto(path);
     await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
-    await page.waitForTimeout(300); // anything loaded just after start-up
+    await page.waitForLoadState('networkidle'); // anything loaded just after start-up
     const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload], link[rel=preload], script[src]')]
       .map((element) => new URL(element.href ?? element.src).pathname));
     const modules = [...loaded].filter((p) => p.endsWith('.js'));

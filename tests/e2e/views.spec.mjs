@@ -283,6 +283,7 @@ test('eval mode shows no mask, and the same input gives the same output on every
   for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowRight');
   await page.locator('#run-fixed').click();
   await page.locator('#run-fixed').click();
+  await expect(page.locator('#fixed-runs li').last()).toContainText('Press 2 (train');
   await expect(page.locator('#fixed-compare')).toHaveText('Different from the previous press: dropout changed the network.');
 
   await page.locator('input[name=mode][value=eval]').check();
@@ -292,6 +293,8 @@ test('eval mode shows no mask, and the same input gives the same output on every
   await page.locator('#run-fixed').click();
   await page.locator('#run-fixed').click();
   await page.locator('#run-fixed').click();
+  // Presses 1 and 2 were in train mode; wait until the third eval press (press 5) is listed.
+  await expect(page.locator('#fixed-runs li').last()).toContainText('Press 5 (eval');
   await expect(page.locator('#fixed-compare')).toHaveText('Identical to the previous press.');
   const runs = await page.locator('#fixed-runs li').allTextContents();
   const outputs = runs.slice(-3).map((r) => r.split('): ')[1]);
@@ -359,18 +362,20 @@ test('the overfitting view trains both copies in turns and their curves advance'
 test('dropout left on at inference makes the distribution jitter; without it only the draw changes', async ({ page }) => {
   const errors = await open(page);
   const probs = async () => page.locator('#contrast-bars li:not(.cutline)').evaluateAll((lis) => lis.map((li) => li.dataset.original).join(','));
+  // Each draw is read once the view has drawn it (its bars and its history item come together).
+  const drawAndRead = async (n) => {
+    await page.locator('#contrast-draw').click();
+    await expect(page.locator('#contrast-history li')).toHaveCount(n);
+    return probs();
+  };
+  await expect(page.locator('#contrast-bars li').first()).toBeVisible();
   const fixed = await probs();
-  for (let i = 0; i < 4; i++) await page.locator('#contrast-draw').click();
-  expect(await probs()).toBe(fixed);
-  await expect(page.locator('#contrast-history li')).toHaveCount(4);
+  for (let i = 1; i <= 4; i++) expect(await drawAndRead(i)).toBe(fixed);
   await expect(page.locator('#contrast-summary')).toContainText('stayed at');
 
   await page.getByLabel('dropout left on at inference').check();
   const seen = new Set();
-  for (let i = 0; i < 4; i++) {
-    await page.locator('#contrast-draw').click();
-    seen.add(await probs());
-  }
+  for (let i = 5; i <= 8; i++) seen.add(await drawAndRead(i));
   expect(seen.size).toBeGreaterThan(1);
   await expect(page.locator('#contrast-summary')).toContainText('moved between');
   expect(errors).toEqual([]);
@@ -389,11 +394,17 @@ test('own text: too short is refused with a message; 2000 characters train, the 
   await page.locator('#own-create').click();
   await expect(page.locator('#own-message')).toBeHidden();
   await page.locator('#own-play').click();
-  await page.waitForTimeout(8_000);
+  // Training until the measured loss has fallen by 0.3 (a few hundred steps on this text).
+  const losses = async () => ({
+    first: Number(await page.locator('#own-loss').getAttribute('data-first')),
+    last: Number(await page.locator('#own-loss').getAttribute('data-last')),
+  });
+  await expect.poll(async () => {
+    const { first, last } = await losses();
+    return Number.isFinite(first) && Number.isFinite(last) && last < first - 0.3;
+  }, { timeout: 90_000 }).toBe(true);
   await page.locator('#own-play').click();
-  const first = Number(await page.locator('#own-loss').getAttribute('data-first'));
-  const last = Number(await page.locator('#own-loss').getAttribute('data-last'));
-  expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
+  const { first, last } = await losses();
   expect(last).toBeLessThan(first - 0.3);
   await expect(page.locator('#own-loss')).toContainText('→');
 
@@ -419,7 +430,10 @@ test('a 375-pixel phone screen has no horizontal scrolling', async ({ page }) =>
   await page.locator('#own-sample-en').click();
   await page.locator('#own-create').click();
   await page.locator('#own-step').click();
-  await page.waitForTimeout(300);
+  // Every view has drawn what those presses did.
+  await expect(page.locator('#own-info')).toContainText('Step 1.');
+  await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
+  await expect(page.locator('#contrast-history li')).toHaveCount(1);
   expect(await scrollWidth()).toBeLessThanOrEqual(375);
   // Canvases scale to the width.
   for (const width of await page.locator('canvas').evaluateAll((cs) => cs.filter((c) => c.offsetParent).map((c) => c.getBoundingClientRect().right))) {
