@@ -244,8 +244,9 @@ const ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebK
 
 /**
  * One engine, one fresh browser: cold start to the first bars (the page's own start-up mark), the
- * first training step as a reader gets it (Step pressed the moment it is enabled; the worker's
- * time for that step), and the median step after 40 warm-up steps (in the page's worker).
+ * first training step as a reader gets it (Step pressed the moment it is enabled: the time from
+ * the press to its masks on screen, and the worker's time for the step itself), and the median
+ * step after 40 warm-up steps (in the page's worker).
  */
 async function engineRun(open) {
   const browser = await open();
@@ -253,9 +254,25 @@ async function engineRun(open) {
     await browser.goto(BASE);
     const firstBars = await until(browser, `performance.getEntriesByName('dropout-topk:first-bars')[0]?.startTime`, 'the first bars');
     await until(browser, `document.getElementById('dropout-step').disabled === false`, 'Step to be enabled');
+    // From the press to the masks on screen, timed in the page.
+    await browser.evaluate(`(() => {
+      const button = document.getElementById('dropout-step');
+      button.addEventListener('click', () => {
+        const t0 = performance.now();
+        const observer = new MutationObserver(() => {
+          if (document.querySelectorAll('#sites canvas.mask').length === 7) {
+            window.benchFirstPress = performance.now() - t0;
+            observer.disconnect();
+          }
+        });
+        observer.observe(document.getElementById('sites'), { childList: true, subtree: true });
+      }, { once: true, capture: true });
+      return true;
+    })()`);
     await browser.click('#dropout-step');
-    await until(browser, `document.getElementById('dropout-steps').textContent === 'Step 1'`, 'the first step');
+    const firstPress = await until(browser, 'window.benchFirstPress', 'the masks of the first step');
     const firstStep = await browser.evaluate('window.dropoutTopK.stepTiming.first');
+    const warmUp = await until(browser, 'window.dropoutTopK.app.trainer.warmUpMs', 'the worker\'s warm-up');
     const steady = await browser.evaluate(`(async () => {
       const { app } = window.dropoutTopK;
       const model = app.trainer.model();
@@ -271,9 +288,46 @@ async function engineRun(open) {
     })()`);
     const errors = await browser.errors();
     if (errors.length) throw new Error(`${browser.name}: page errors: ${errors.join('; ')}`);
-    return { name: browser.name, firstBars, firstStep, steady };
+    return { name: browser.name, firstBars, firstPress, warmUp, firstStep, steady };
   } finally {
     await browser.close();
+  }
+}
+
+/** The per-engine rows: medians over RUNS fresh browsers of each engine. */
+async function engineRows() {
+  const engines = {};
+  for (const [engine, open] of Object.entries(ENGINES)) {
+    const runs = [];
+    for (let run = 0; run < RUNS; run++) {
+      log(`${engine}, run ${run + 1} of ${RUNS}…`);
+      runs.push(await engineRun(open));
+    }
+    engines[engine] = { name: runs[0].name, runs: runs.length };
+    for (const key of ['firstBars', 'firstPress', 'warmUp', 'firstStep', 'steady']) engines[engine][key] = median(runs.map((r) => r[key]));
+  }
+  return engines;
+}
+
+/** The engine table alone. */
+function printEngines(engines) {
+  const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  const lines = ['| engine | cold start to first bars | Step pressed at once: press to masks | worker warm-up | first training step | step after 40 steps |',
+    '|---|---|---|---|---|---|'];
+  for (const e of Object.values(engines)) {
+    lines.push(`| ${e.name} | ${f(e.firstBars, 0)} ms | ${f(e.firstPress, 0)} ms | ${f(e.warmUp, 0)} ms | ${f(e.firstStep)} ms | ${f(e.steady)} ms |`);
+  }
+  return lines;
+}
+
+/** `node scripts/bench.mjs engines`: only the per-engine rows (a minute or two). */
+async function enginesOnly() {
+  const server = startServer();
+  try {
+    await waitForServer();
+    console.log(printEngines(await engineRows()).join('\n'));
+  } finally {
+    server.kill();
   }
 }
 
@@ -331,16 +385,7 @@ async function main() {
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
       await context.close();
     }
-    const engines = {};
-    for (const [engine, open] of Object.entries(ENGINES)) {
-      const runs = [];
-      for (let run = 0; run < RUNS; run++) {
-        log(`${engine}, run ${run + 1} of ${RUNS}…`);
-        runs.push(await engineRun(open));
-      }
-      engines[engine] = { name: runs[0].name, runs: runs.length };
-      for (const key of ['firstBars', 'firstStep', 'steady']) engines[engine][key] = median(runs.map((r) => r[key]));
-    }
+    const engines = await engineRows();
     log(`wasm memory over ${LONG_STEPS} training steps…`);
     const { page, context } = await openPage(browser);
     const backend = await page.evaluate(() => window.dropoutTopK.state.backend); // the default
@@ -403,9 +448,7 @@ function printReport(r) {
     lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.ratio, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
   }
   lines.push('');
-  lines.push('| engine | cold start to first bars | first training step | training step after warm-up |');
-  lines.push('|---|---|---|---|');
-  for (const e of Object.values(r.engines)) lines.push(`| ${e.name} | ${f(e.firstBars, 0)} ms | ${f(e.firstStep)} ms | ${f(e.steady)} ms |`);
+  lines.push(...printEngines(r.engines));
   lines.push('');
   lines.push('| slider | input events | p50 | p95 | p95 in frames |');
   lines.push('|---|---|---|---|---|');
@@ -424,4 +467,5 @@ function printReport(r) {
   console.log(lines.join('\n'));
 }
 
-await main();
+if (process.argv[2] === 'engines') await enginesOnly();
+else await main();

@@ -7,13 +7,17 @@
 
 /** Steps between two loss measurements with dropout off (training and validation parts). */
 const EVAL_EVERY = 10;
+/** Throwaway steps after the first model is created (see warmUp). */
+const WARM_UP_STEPS = 3;
 
 /** @type {Map<number, {demo: Demo, generation: number, playing: boolean, observe: boolean, wantSites: boolean}>} */
 const models = new Map();
 let ready = null;
 let Demo = null; // the binding's class, from the module the page chose
+let englishText = ''; // the text built into the module (for the warm-up)
 let memory = null; // the instance's memory, for the benchmark's growth check
 let turn = 0;
+let warmedUp = false;
 let scheduled = false;
 // A message to ourselves runs the next step as a new task, after any command already queued.
 const tick = new MessageChannel();
@@ -76,6 +80,28 @@ function playOne() {
     postMessage({ type: 'error', id, generation: model.generation, message: message(err) });
   }
   schedule();
+}
+
+/**
+ * A few throwaway observed steps on a scratch model, run once, right after the first model is
+ * created. Some engines compile a wasm function only when it is first called (WebKit's first step
+ * took about 2 s, its later ones 35 ms), so the reader's first Step would pay for it; done here, it
+ * is paid while the reader is still reading. A press that arrives meanwhile waits its turn.
+ * @param {{backend: string, seed: number}} msg the first create command
+ */
+function warmUp(msg) {
+  warmedUp = true;
+  const t0 = performance.now();
+  let scratch;
+  try {
+    scratch = Demo.fromText(englishText, msg.backend, msg.seed);
+    for (let i = 0; i < WARM_UP_STEPS; i++) scratch.trainStep(true);
+  } catch {
+    // Only a warm-up: the real models report their own errors.
+  } finally {
+    scratch?.free();
+  }
+  postMessage({ type: 'warmed', ms: performance.now() - t0 });
 }
 
 function get(id) {
@@ -144,6 +170,7 @@ self.onmessage = async ({ data: msg }) => {
     ready = import(msg.glue).then(async (binding) => {
       memory = (await binding.default({ module_or_path: msg.module })).memory;
       Demo = binding.Demo;
+      englishText = binding.englishText();
     });
   }
   let reply;
@@ -158,4 +185,6 @@ self.onmessage = async ({ data: msg }) => {
   if (msg.request !== undefined) {
     postMessage({ type: 'reply', request: msg.request, value: reply.value }, reply.transfer ?? []);
   }
+  // After the reply, so the page's model is ready at once and only a press waits.
+  if (msg.type === 'create' && !warmedUp) warmUp(msg);
 };

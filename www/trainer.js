@@ -34,6 +34,8 @@ export class Trainer {
     this.pending = new Map();
     this.nextRequest = 0;
     this.nextId = 0;
+    /** How long the worker's warm-up took (ms), once it has run (see train-worker.js). */
+    this.warmUpMs = NaN;
     /** Called with an error the worker reports outside any request (or a crashed worker). */
     this.onError = (err) => console.error(err);
     worker.onmessage = ({ data }) => this.receive(data);
@@ -72,6 +74,10 @@ export class Trainer {
       if (!pending) return;
       if (data.error !== undefined) pending.reject(new Error(data.error));
       else pending.resolve(data.value);
+      return;
+    }
+    if (data.type === 'warmed') {
+      this.warmUpMs = data.ms;
       return;
     }
     const model = this.models.get(data.id);
