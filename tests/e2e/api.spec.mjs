@@ -12,6 +12,9 @@ test('the JS API returns the native core\'s numbers for the same inputs and seed
     const api = await import('/pkg/dropout_topk.js');
     await api.default();
     const bad = [];
+    // Probabilities within 1e-6 (PROB_TOL, tests/common/mod.rs: wasm's exp is not the native
+    // one); dropout outputs are x * 1/(1-p), exact anywhere, and far inside it. Draws and masks
+    // are compared exactly.
     const close = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= 1e-6);
     for (const c of v.topKDistribution) {
       const got = api.topKDistribution(new Float32Array(c.logits), c.k, c.temperature);
