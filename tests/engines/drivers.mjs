@@ -116,18 +116,22 @@ export async function openFirefox() {
 
 /** Starts WebKitWebDriver on a free port and resolves with its address once it answers. */
 async function startWebKitDriver() {
-  const port = 4400 + Math.floor(Math.random() * 500);
-  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    try {
-      const response = await fetch(`${url}/status`);
-      if (response.ok) return { driver, url };
-    } catch {
-      // not listening yet
+  for (let attempt = 0; ; attempt++) {
+    // A random port, and another if that one is taken (the driver then exits at once).
+    const port = 4400 + Math.floor(Math.random() * 500);
+    const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}`;
+    for (let tries = 0; driver.exitCode === null && tries <= 200; tries++) {
+      try {
+        const response = await fetch(`${url}/status`);
+        if (response.ok && driver.exitCode === null) return { driver, url };
+      } catch {
+        // not listening yet
+      }
+      await sleep(50);
     }
-    if (driver.exitCode !== null || tries > 200) throw new Error(`WebKitWebDriver did not start on ${url}`);
-    await sleep(50);
+    driver.kill();
+    if (attempt === 4) throw new Error(`WebKitWebDriver did not start (last on ${url})`);
   }
 }
 
@@ -142,8 +146,9 @@ export async function openWebKit() {
       .usingServer(url)
       .withCapabilities({
         browserName: 'MiniBrowser',
-        // Return from navigation at DOMContentLoaded, so a test can act at the first moment.
-        pageLoadStrategy: 'eager',
+        // Return from navigation at once, so a test can act at the first moment; WebKit counts
+        // the worker's loads as the page's, so waiting for any load state could wait for them.
+        pageLoadStrategy: 'none',
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
       })
       .build();
@@ -164,16 +169,15 @@ export async function openWebKit() {
   return {
     name: `WebKitGTK ${capabilities.get('browserVersion') ?? ''}`.trim(),
     goto: async (url) => {
-      try {
-        await driver.get(url);
-      } catch (err) {
-        const where = await driver.executeScript('return `${location.href} ${document.readyState} ${document.getElementById("status")?.textContent}`;')
-          .catch((e) => `no answer either: ${e.name}`);
-        throw new Error(`navigation to ${url} failed (${err.name}); the page: ${where}`);
-      }
+      const marker = `goto-${Math.random()}`;
+      // The page being left carries a marker, so the new document is recognised when it is there.
+      await driver.executeScript(`window.__leaving = '${marker}';`).catch(() => {});
+      await driver.get(url);
       // Classic WebDriver has no script that runs before the page's own: install the recorder
-      // now. An error before this point stops start-up, which the scenario sees as a page that
-      // never gets ready.
+      // as soon as the new document has parsed. An error before this point stops start-up,
+      // which the scenario sees as a page that never gets ready.
+      await until({ name: 'WebKitGTK', evaluate: (e) => driver.executeScript(`return (${e});`) },
+        `window.__leaving !== '${marker}' && document.readyState !== 'loading'`, `the new document of ${url}`);
       await driver.executeScript(RECORDER);
     },
     evaluate: (expression) => driver.executeScript(`return (${expression});`),
