@@ -137,6 +137,7 @@ export function createTopKView(app) {
   }
 
   function draw() {
+    els.bars.removeAttribute('data-pending'); // the room kept for the first bars (style.css)
     syncControls();
     // While generating, the bars show the distribution the latest character was drawn from.
     const text = generating && lastDraw ? lastDraw.context : context();

@@ -38,6 +38,30 @@ const RECORDER = `(() => {
   addEventListener('unhandledrejection', (event) => window.__engineErrors.push(String(event.reason)));
 })();`;
 
+/**
+ * Scrolls an element to the middle of the view at once (the page scrolls smoothly otherwise) and
+ * resolves when its box has stayed put for two frames, so a click aimed at its centre lands on it
+ * even while the page is still laying itself out (at most a second of frames).
+ * @param {string} selector
+ */
+const settle = (selector) => `new Promise((resolve) => {
+  const el = document.querySelector(${JSON.stringify(selector)});
+  el.scrollIntoView({ block: 'center', behavior: 'instant' });
+  let last = '';
+  let same = 0;
+  let frames = 0;
+  const check = () => {
+    const r = el.getBoundingClientRect();
+    const now = [r.x, r.y, r.width, r.height].join();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    frames += 1;
+    if (same >= 2 || frames > 60) resolve(true);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})`;
+
 /** Chromium's command line here: headless, and no calls to a network this machine does not have. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -104,7 +128,10 @@ export async function openFirefox() {
     name: `Firefox ${(await browser.version()).replace(/^firefox\//i, '')}`,
     goto: async (url) => { await page.goto(url, { waitUntil: 'domcontentloaded' }); },
     evaluate: (expression) => page.evaluate(expression),
-    click: (selector) => page.click(selector),
+    click: async (selector) => {
+      await page.evaluate(settle(selector));
+      await page.click(selector);
+    },
     press: async (selector, key) => {
       await page.focus(selector);
       await page.keyboard.press(key);
@@ -161,10 +188,8 @@ export async function openWebKit() {
   const capabilities = await driver.getCapabilities();
   const keys = { ArrowRight: Key.ARROW_RIGHT, ArrowLeft: Key.ARROW_LEFT };
   const element = async (selector) => {
-    const el = await driver.findElement(By.css(selector));
-    // Instant: the page scrolls smoothly, and a click during the scroll would miss.
-    await driver.executeScript('arguments[0].scrollIntoView({ block: "center", behavior: "instant" })', el);
-    return el;
+    await driver.executeScript(`return ${settle(selector)};`);
+    return driver.findElement(By.css(selector));
   };
   return {
     name: `WebKitGTK ${capabilities.get('browserVersion') ?? ''}`.trim(),
