@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { openChromium, openFirefox, openWebKit, until } from '../tests/engines/drivers.mjs';
+import { CHROMIUM_ARGS, openChromium, openFirefox, openWebKit, until } from '../tests/engines/drivers.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -355,8 +355,7 @@ async function main() {
   const server = startServer();
   try {
     await waitForServer();
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const version = browser.version();
     const wasmRuns = [];
     const latencyRuns = { k: [], temperature: [], dropout_p: [] };

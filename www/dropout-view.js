@@ -68,7 +68,6 @@ export function createDropoutView(app) {
 
   const model = app.trainer.model();
   let ready = false; // the model exists in the worker
-  let creating = Promise.resolve(); // settles when the latest creation has been answered
   let steps = 0; // steps taken, as last reported
   let vocab = [];
   let sites = []; // the last observed step's sites: { info, mask, draws, before, after }
@@ -107,7 +106,7 @@ export function createDropoutView(app) {
     history = { batch: [], train: [], valid: [] };
     runs = [];
     mcDraw = 0;
-    creating = model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
+    const creating = model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
     redraw();
     const created = await creating;
     vocab = created.vocab;
@@ -139,7 +138,7 @@ export function createDropoutView(app) {
    * @returns {Promise<boolean>} whether the model exists now
    */
   async function whenReady() {
-    if (!ready) await creating.catch(() => {});
+    if (!ready) await model.created;
     return ready;
   }
 

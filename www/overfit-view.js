@@ -25,7 +25,6 @@ export function createOverfitView(app) {
     { name: 'B', model: app.trainer.model(), p: () => state.overfit_p, steps: 0, train: [], valid: [] },
   ];
   let ready = false; // both copies exist in the worker
-  let creating = Promise.resolve(); // settles when the latest creation has been answered
   let playing = false;
   // Texts this view writes from now on (in draw, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
@@ -49,7 +48,7 @@ export function createOverfitView(app) {
     pause();
     ready = false;
     // Both requests are sent at once, so any command sent after them finds both copies.
-    creating = Promise.all(copies.map((copy) => {
+    const creating = Promise.all(copies.map((copy) => {
       Object.assign(copy, { steps: 0, train: [], valid: [] });
       return copy.model.create({ text: app.englishText, backend: state.backend, seed: state.seed, dropout_p: copy.p(),
         limitChars: TRAIN_CHARS });
@@ -69,7 +68,7 @@ export function createOverfitView(app) {
    * @returns {Promise<boolean>} whether both copies exist now
    */
   async function whenReady() {
-    if (!ready) await creating.catch(() => {});
+    if (!ready) await Promise.all(copies.map((copy) => copy.model.created));
     return ready;
   }
 

@@ -116,6 +116,8 @@ export class RemoteModel {
     this.onReport = () => {};
     /** @type {(err: Error) => void} */
     this.onError = (err) => trainer.onError(err);
+    /** Settles (never rejects) once the latest create has been answered. */
+    this.created = Promise.resolve();
   }
 
   /**
@@ -126,7 +128,10 @@ export class RemoteModel {
   create(options) {
     this.generation += 1;
     const weights = options.weights ? options.weights.slice() : undefined;
-    return this.trainer.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights }, weights ? [weights.buffer] : []);
+    const answer = this.trainer.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
+      weights ? [weights.buffer] : []);
+    this.created = answer.then(() => {}, () => {});
+    return answer;
   }
 
   /** @param {number} p the dropout rate of the next steps */
