@@ -127,23 +127,25 @@ pub struct Corpus {
     pub valid: Vec<u32>,
 }
 
+/// The fewest characters a text needs (after cleaning) when a batch reads `min_window` of them:
+/// [`MIN_CHARS`], or more when the validation tenth must still hold one window.
+pub fn min_chars(min_window: usize) -> usize {
+    MIN_CHARS.max(((min_window as f64) / VALID_FRACTION).ceil() as usize)
+}
+
 impl Corpus {
     /// Builds the vocabulary and the split; `min_window` is the longest run a batch reads
     /// (context + 1), so that both parts hold at least one window.
     pub fn from_text(text: &str, min_window: usize) -> Result<Self> {
         let text = clean(text);
-        let n = text.chars().count();
-        let needed = MIN_CHARS.max(((min_window as f64) / VALID_FRACTION).ceil() as usize);
-        if n < needed {
-            return Err(Error::Corpus(format!(
-                "it has {n} characters; at least {needed} are needed"
-            )));
+        let chars = text.chars().count();
+        let needed = min_chars(min_window);
+        if chars < needed {
+            return Err(Error::TextTooShort { chars, needed });
         }
         let vocab = Vocab::from_text(&text);
         if vocab.len() < 2 {
-            return Err(Error::Corpus(
-                "it uses only one distinct character; at least two are needed".into(),
-            ));
+            return Err(Error::OneCharacter);
         }
         let tokens = vocab.encode(&text).tokens;
         let split = ((tokens.len() as f64) * (1.0 - VALID_FRACTION)).round() as usize;

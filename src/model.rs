@@ -2,9 +2,9 @@
 //!
 //! Pre-norm blocks as in GPT-2 / nanoGPT. Dropout sits where the Transformer paper puts it (on the
 //! embedding sum and on every sub-layer's output before the residual add) and, as in minGPT and
-//! BERT, on the attention weights after softmax. Every dropout goes through [`Dropout`], which
-//! either does nothing (evaluation) or draws a seeded mask, applies it and, when asked, keeps the
-//! mask and the activations before and after for one example of the batch.
+//! BERT, on the attention weights after softmax. Every dropout goes through
+//! [`crate::dropout::Dropout`], which either does nothing (evaluation) or draws a seeded mask,
+//! applies it and, when asked, records what it did.
 use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
@@ -12,7 +12,7 @@ use burn::nn::{
 use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
-use crate::dropout::keep_scale;
+use crate::dropout::{Dropout, SiteKind};
 use crate::rng::Rng;
 
 /// Sizes of the model. The defaults were chosen by measuring a training step in the browser: they
@@ -40,130 +40,6 @@ pub struct ModelConfig {
 
 /// Standard deviation of the initial weights (GPT-2's 0.02).
 const INIT_STD: f64 = 0.02;
-
-/// Where dropout acts in a forward pass, named for the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SiteKind {
-    /// The sum of token and position embeddings, `[seq, d_model]` per example.
-    Embedding,
-    /// Attention weights after softmax, `[heads, seq, seq]` per example.
-    AttentionWeights,
-    /// The attention sub-layer's output before the residual add, `[seq, d_model]`.
-    AttentionOutput,
-    /// The feed-forward sub-layer's output before the residual add, `[seq, d_model]`.
-    FeedForwardOutput,
-}
-
-/// What one dropout site did to one example (the first of the batch) in a forward pass.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Site {
-    /// Which kind of site.
-    pub kind: SiteKind,
-    /// The block it belongs to (`None` for the embedding).
-    pub block: Option<usize>,
-    /// Shape of one example's activations here.
-    pub shape: Vec<usize>,
-    /// The rate the mask was drawn at.
-    pub p: f32,
-    /// The uniform draws behind the mask (a unit is kept when its draw >= p).
-    pub draws: Vec<f32>,
-    /// The mask the pass applied: 1 kept, 0 dropped.
-    pub mask: Vec<u8>,
-    /// Activations before dropout.
-    pub before: Vec<f32>,
-    /// Activations after dropout: 0 where dropped, before / (1 - p) where kept.
-    pub after: Vec<f32>,
-}
-
-/// Dropout for one forward pass: off (evaluation) or on with a rate and a seeded generator.
-#[derive(Debug)]
-pub struct Dropout {
-    p: Option<f32>,
-    rng: Rng,
-    observe: bool,
-    sites: Vec<Site>,
-}
-
-impl Dropout {
-    /// No dropout: evaluation mode, the identity everywhere.
-    pub fn off() -> Self {
-        Dropout {
-            p: None,
-            rng: Rng::new(0),
-            observe: false,
-            sites: Vec::new(),
-        }
-    }
-
-    /// Dropout at rate p with masks drawn from `seed`; with `observe`, every site is recorded.
-    /// p must already be checked to lie in [0, 1].
-    pub fn on(p: f32, seed: u64, observe: bool) -> Self {
-        Dropout {
-            p: Some(p),
-            rng: Rng::new(seed),
-            observe,
-            sites: Vec::new(),
-        }
-    }
-
-    /// The sites recorded so far, in forward order.
-    pub fn into_sites(self) -> Vec<Site> {
-        self.sites
-    }
-
-    /// Applies dropout to `x` (`[batch, ...]`): one uniform draw per unit, kept when draw >= p,
-    /// kept units scaled by 1 / (1 - p), all zeros at p = 1.
-    fn apply<const D: usize>(
-        &mut self,
-        x: Tensor<D>,
-        kind: SiteKind,
-        block: Option<usize>,
-    ) -> Tensor<D> {
-        let Some(p) = self.p else { return x };
-        let dims = x.dims();
-        let units: usize = dims.iter().product();
-        let draws = self.rng.uniforms(units);
-        let scale = keep_scale(p);
-        // One tensor holds the mask already multiplied by the scale: a single multiply applies both.
-        let factors: Vec<f32> = draws
-            .iter()
-            .map(|&u| if u >= p { scale } else { 0.0 })
-            .collect();
-        let factor_tensor =
-            Tensor::<D>::from_data(TensorData::new(factors.clone(), dims), &x.device());
-        let y = x.clone() * factor_tensor;
-        if self.observe {
-            let per_example = units / dims[0];
-            let first = |t: Tensor<D>| -> Vec<f32> {
-                let ranges: Vec<_> = dims
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &d)| if i == 0 { 0..1 } else { 0..d })
-                    .collect();
-                t.slice(ranges.as_slice())
-                    .into_data()
-                    .convert::<f32>()
-                    .try_to_vec::<f32>()
-                    .unwrap_or_default()
-            };
-            self.sites.push(Site {
-                kind,
-                block,
-                shape: dims[1..].to_vec(),
-                p,
-                draws: draws[..per_example].to_vec(),
-                mask: draws[..per_example]
-                    .iter()
-                    .map(|&u| u8::from(u >= p))
-                    .collect(),
-                before: first(x),
-                after: first(y.clone()),
-            });
-        }
-        y
-    }
-}
 
 /// One pre-norm transformer block: causal self-attention, then a feed-forward layer.
 #[derive(Module, Debug)]
@@ -211,6 +87,8 @@ impl Block {
         let causal = causal
             .reshape([1, 1, seq, seq])
             .expand([batch, self.n_heads, seq, seq]);
+        // A large negative score rather than -inf: its softmax weight is exactly 0 in f32, and a row
+        // can never be all -inf, so no NaN reaches the backward pass.
         let scores = scores.mask_fill(causal, -1.0e9);
         // 3. Attention weights, with dropout on the weights themselves.
         let weights = dropout.apply(softmax(scores, 3), SiteKind::AttentionWeights, block);

@@ -39,3 +39,10 @@ impl Rng {
         (0..len).map(|_| self.next_f32()).collect()
     }
 }
+
+/// Mixes a seed and a counter into a new seed, so each step (or draw) gets fresh numbers. The
+/// counter is spread by an odd 64-bit constant (from Marsaglia's xorshift64* multiplier) so that
+/// neighbouring counters differ in many bits before SplitMix64 mixes them.
+pub fn derive_seed(seed: u64, counter: u64) -> u64 {
+    Rng::new(seed ^ counter.wrapping_mul(0x2545_F491_4F6C_DD1D)).next_u64()
+}

@@ -166,7 +166,12 @@ pub fn distribution(logits: &[f32], settings: &Settings) -> Result<Vec<f32>> {
 
 /// Draws one index from `probs` with a seeded uniform; never returns a token of probability 0.
 pub fn draw(probs: &[f32], seed: u64) -> usize {
-    let u = Rng::new(seed).next_f64();
+    draw_at(probs, Rng::new(seed).next_f64())
+}
+
+/// The index a uniform number u in [0, 1) picks: the token whose stretch of the running total (in
+/// vocabulary order) holds u. Tokens of probability 0 have no stretch, so they are never picked.
+pub fn draw_at(probs: &[f32], u: f64) -> usize {
     let total: f64 = probs.iter().map(|&p| p as f64).sum();
     let target = u * total;
     let mut running = 0.0f64;
@@ -182,6 +187,71 @@ pub fn draw(probs: &[f32], seed: u64) -> usize {
     }
     // Rounding left `target` just past the end: the last token that can be drawn.
     last_possible
+}
+
+/// One draw: the uniform number behind it and the index it picked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Draw {
+    /// The seeded uniform number in [0, 1).
+    pub u: f64,
+    /// The drawn token.
+    pub index: usize,
+}
+
+/// Everything one next-token step shows: the distribution before and after the cut, their order,
+/// what the cut kept, and the draw when one was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shaped {
+    /// Probabilities after temperature and the cut: 0 for cut tokens, the rest summing to 1.
+    pub probs: Vec<f32>,
+    /// Probabilities after temperature, before the cut (softmax of logits / T).
+    pub before: Vec<f32>,
+    /// Token indices from the most likely to the least (by logit; ties: the lower index first).
+    pub order: Vec<u32>,
+    /// How many tokens the cut keeps.
+    pub kept: usize,
+    /// Their total probability before the cut.
+    pub kept_mass: f32,
+    /// The draw, when a seed was given.
+    pub draw: Option<Draw>,
+}
+
+/// Shapes `logits` by `settings` and, given a seed, draws from the result: one answer with every
+/// number a view of the step needs, so no caller sorts, sums or draws again.
+pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<Shaped> {
+    let probs = distribution(logits, settings)?;
+    let before = distribution(
+        logits,
+        &Settings {
+            top_k: None,
+            top_p: None,
+            ..*settings
+        },
+    )?;
+    let mut order: Vec<u32> = (0..logits.len() as u32).collect();
+    order.sort_by(|&a, &b| logits[b as usize].total_cmp(&logits[a as usize]));
+    let kept = probs.iter().filter(|&&p| p > 0.0).count();
+    let kept_mass = probs
+        .iter()
+        .zip(&before)
+        .filter(|(&p, _)| p > 0.0)
+        .map(|(_, &b)| b as f64)
+        .sum::<f64>() as f32;
+    let draw = seed.map(|seed| {
+        let u = Rng::new(seed).next_f64();
+        Draw {
+            u,
+            index: draw_at(&probs, u),
+        }
+    });
+    Ok(Shaped {
+        probs,
+        before,
+        order,
+        kept,
+        kept_mass,
+        draw,
+    })
 }
 
 /// Scales by temperature, crops to top-k and draws one token index, reproducibly for a seed.

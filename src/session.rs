@@ -1,27 +1,100 @@
-//! One demo's state: a corpus, a model in training, and the sampling settings.
+//! One demo's model: a corpus and a model in training, with the numbers the page shows about them.
 //!
-//! This is what the page holds through one opaque handle; it knows nothing of the browser, so
-//! everything it does is tested natively.
+//! The settings the reader moves (dropout rate, k, temperature, seed) are not kept here: they come
+//! in as arguments, so the page's state and link are their only owner. This module knows nothing
+//! of the browser, so everything it does is tested natively.
 use crate::corpus::{self, Corpus};
+use crate::dropout::check_p;
 use crate::error::Result;
-use crate::model::{ModelConfig, Site};
-use crate::sampling::{self, Settings};
-use crate::train::{derive_seed, Backend, StepReport, TrainConfig, Trainer};
+use crate::model::ModelConfig;
+use crate::rng::derive_seed;
+use crate::train::{Backend, StepReport, TrainConfig, Trainer};
 
 /// Windows the validation and training losses are measured on (one batch, dropout off).
 pub const LOSS_WINDOWS: usize = 32;
+/// Steps between two loss measurements with dropout off.
+pub const EVAL_EVERY: usize = 10;
+/// Training characters the overfitting view keeps: few, so memorising them is easy and the gap
+/// between training and validation loss opens within a few hundred steps.
+pub const OVERFIT_CHARS: usize = 1500;
+/// Mixed into the seed for the masks of Monte Carlo dropout, so they come from another stream
+/// than the sampling draw of the same number.
+const MC_DROPOUT_STREAM: u64 = 0x4D43_4452_4F50; // "MCDROP"
 
-/// A corpus, its model and the settings the sliders move.
+/// The sizes and counts a page states about the model and its training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    /// Longest context in characters.
+    pub context: usize,
+    /// Width of the residual stream.
+    pub d_model: usize,
+    /// Transformer blocks.
+    pub n_layers: usize,
+    /// Attention heads per block.
+    pub n_heads: usize,
+    /// Hidden width of the feed-forward layers.
+    pub d_ff: usize,
+    /// Windows per training step.
+    pub batch_size: usize,
+    /// Most distinct characters a vocabulary keeps.
+    pub max_vocab: usize,
+    /// Fewest characters a text to train on needs.
+    pub min_chars: usize,
+    /// Steps between two loss measurements.
+    pub eval_every: usize,
+    /// Windows a loss measurement averages.
+    pub loss_windows: usize,
+    /// Training characters of the overfitting view.
+    pub overfit_chars: usize,
+}
+
+impl Facts {
+    /// The facts of the default model and training.
+    pub fn defaults() -> Self {
+        let config = ModelConfig::new(2);
+        let train = TrainConfig::new();
+        Facts {
+            context: config.context,
+            d_model: config.d_model,
+            n_layers: config.n_layers,
+            n_heads: config.n_heads,
+            d_ff: config.d_ff,
+            batch_size: train.batch_size,
+            max_vocab: corpus::MAX_VOCAB,
+            min_chars: corpus::min_chars(config.context + 1),
+            eval_every: EVAL_EVERY,
+            loss_windows: LOSS_WINDOWS,
+            overfit_chars: OVERFIT_CHARS,
+        }
+    }
+}
+
+/// Training and validation loss with dropout off, after some step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Losses {
+    /// Steps taken when measured.
+    pub step: usize,
+    /// Mean loss on the training part (`None` when too short to measure).
+    pub train: Option<f32>,
+    /// Mean loss on the validation part (`None` when too short to measure).
+    pub valid: Option<f32>,
+}
+
+/// One step as the page sees it: the trainer's report and, every [`EVAL_EVERY`] steps, the losses.
+#[derive(Debug, Clone)]
+pub struct Stepped {
+    /// What the step did (loss, and the dropout sites when observed).
+    pub report: StepReport,
+    /// The losses measured after it, when a measurement was due.
+    pub measured: Option<Losses>,
+}
+
+/// A corpus and its model.
 pub struct Session {
     corpus: Corpus,
     trainer: Trainer,
-    /// Dropout rate of training steps, in [0, 1].
-    pub dropout_p: f32,
-    /// Top-k and temperature (and top-p when chosen instead) of sampling.
-    pub sampling: Settings,
-    /// Seed of samples; each draw mixes in its own number.
-    pub seed: u64,
-    last_sites: Vec<Site>,
+    /// The seed the model was made with (its batches and masks follow from it).
+    seed: u64,
 }
 
 /// Logits for a prompt, with the characters the vocabulary lacks (left out of the context).
@@ -36,34 +109,26 @@ pub struct PromptLogits {
 impl Session {
     /// A fresh model (weights from `seed`) on `text`, with the default sizes.
     pub fn from_text(text: &str, backend: Backend, seed: u64) -> Result<Self> {
-        let probe = ModelConfig::new(2);
-        let corpus = Corpus::from_text(text, probe.context + 1)?;
+        let corpus = Corpus::from_text(text, Facts::defaults().context + 1)?;
         let config = ModelConfig::new(corpus.vocab.len());
         let trainer = Trainer::new(config, TrainConfig::new(), backend, seed);
-        Ok(Self::with(corpus, trainer, seed))
+        Ok(Session {
+            corpus,
+            trainer,
+            seed,
+        })
     }
 
     /// The bundled English corpus with the shipped weights (burnpack bytes).
     pub fn english_with_weights(weights: &[u8], backend: Backend, seed: u64) -> Result<Self> {
-        let corpus = Corpus::from_text(corpus::ENGLISH, ModelConfig::new(2).context + 1)?;
+        let corpus = Corpus::from_text(corpus::ENGLISH, Facts::defaults().context + 1)?;
         let config = ModelConfig::new(corpus.vocab.len());
         let trainer = Trainer::from_weights(config, TrainConfig::new(), backend, weights, seed)?;
-        Ok(Self::with(corpus, trainer, seed))
-    }
-
-    fn with(corpus: Corpus, trainer: Trainer, seed: u64) -> Self {
-        Session {
+        Ok(Session {
             corpus,
             trainer,
-            dropout_p: 0.1,
-            sampling: Settings {
-                temperature: 1.0,
-                top_k: Some(5),
-                top_p: None,
-            },
             seed,
-            last_sites: Vec::new(),
-        }
+        })
     }
 
     /// The corpus (vocabulary and split).
@@ -72,8 +137,28 @@ impl Session {
     }
 
     /// The trainer (model, optimiser, steps).
-    pub fn trainer(&mut self) -> &mut Trainer {
-        &mut self.trainer
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// Sets how training proceeds (the trainer of the shipped weights decays its step size).
+    pub fn set_train_config(&mut self, train_config: TrainConfig) {
+        self.trainer.set_train_config(train_config);
+    }
+
+    /// The sizes and counts of this model and its training.
+    pub fn facts(&self) -> Facts {
+        let config = self.trainer.config();
+        Facts {
+            context: config.context,
+            d_model: config.d_model,
+            n_layers: config.n_layers,
+            n_heads: config.n_heads,
+            d_ff: config.d_ff,
+            batch_size: self.trainer.train_config().batch_size,
+            min_chars: corpus::min_chars(config.context + 1),
+            ..Facts::defaults()
+        }
     }
 
     /// Keeps only the first `chars` characters' worth of training tokens (the overfitting view
@@ -85,42 +170,37 @@ impl Session {
         self.corpus.train.truncate(keep);
     }
 
-    /// One training step at the session's dropout rate; keeps the sites when `observe`.
-    pub fn train_step(&mut self, observe: bool) -> Result<StepReport> {
+    /// One training step at dropout rate p; with `observe`, the report carries every dropout
+    /// site; every [`EVAL_EVERY`] steps the losses are measured too.
+    pub fn train_step(&mut self, p: f32, observe: bool) -> Result<Stepped> {
         let report = self
             .trainer
-            .train_step(&self.corpus.train, self.dropout_p, observe)?;
-        if observe {
-            self.last_sites = report.sites.clone();
-        }
-        Ok(report)
+            .train_step(&self.corpus.train, check_p(p)?, observe)?;
+        let measured = report
+            .step
+            .is_multiple_of(EVAL_EVERY)
+            .then(|| self.measure());
+        Ok(Stepped { report, measured })
     }
 
     /// Replaces the model's weights with `weights` (burnpack bytes of a model with this
-    /// vocabulary), keeping the corpus and settings; the optimiser starts afresh. The page uses
-    /// it to copy a model that trains elsewhere into the one it samples from.
+    /// vocabulary), keeping the corpus; the optimiser starts afresh. The page uses it to copy a
+    /// model that trains elsewhere into the one it samples from.
     pub fn load_weights(&mut self, weights: &[u8]) -> Result<()> {
         let config = self.trainer.config().clone();
         let train_config = self.trainer.train_config().clone();
         let backend = self.trainer.backend();
         self.trainer = Trainer::from_weights(config, train_config, backend, weights, self.seed)?;
-        self.last_sites.clear();
         Ok(())
     }
 
-    /// The dropout sites of the last observed training step.
-    pub fn last_sites(&self) -> &[Site] {
-        &self.last_sites
-    }
-
-    /// Mean loss on the validation part, dropout off.
-    pub fn validation_loss(&mut self) -> Option<f32> {
-        self.trainer.eval_loss(&self.corpus.valid, LOSS_WINDOWS)
-    }
-
-    /// Mean loss on the training part, dropout off.
-    pub fn training_loss(&mut self) -> Option<f32> {
-        self.trainer.eval_loss(&self.corpus.train, LOSS_WINDOWS)
+    /// Training and validation loss now, dropout off.
+    pub fn measure(&mut self) -> Losses {
+        Losses {
+            step: self.trainer.steps(),
+            train: self.trainer.eval_loss(&self.corpus.train, LOSS_WINDOWS),
+            valid: self.trainer.eval_loss(&self.corpus.valid, LOSS_WINDOWS),
+        }
     }
 
     /// Next-token logits after `prompt`, dropout off.
@@ -133,21 +213,18 @@ impl Session {
         })
     }
 
-    /// Next-token logits after `prompt` with dropout left on (Monte Carlo dropout), draw `draw`.
-    pub fn mc_dropout_logits(&mut self, prompt: &str, draw: u64) -> Result<Vec<f32>> {
+    /// Next-token logits after `prompt` with dropout left on at rate p (Monte Carlo dropout).
+    /// The masks of draw number `draw` follow from `seed` on a stream of their own, so they are
+    /// independent of the sampling draw with the same seed and number.
+    pub fn mc_dropout_logits(
+        &mut self,
+        prompt: &str,
+        p: f32,
+        seed: u64,
+        draw: u64,
+    ) -> Result<Vec<f32>> {
         let tokens = self.corpus.vocab.encode(prompt).tokens;
-        self.trainer
-            .mc_dropout_logits(&tokens, self.dropout_p, derive_seed(self.seed, draw))
-    }
-
-    /// The sampling distribution of `logits` under the current settings.
-    pub fn distribution(&self, logits: &[f32]) -> Result<Vec<f32>> {
-        sampling::distribution(logits, &self.sampling)
-    }
-
-    /// Draws token number `draw` from `logits`: the same seed and draw number give the same token.
-    pub fn sample(&self, logits: &[f32], draw: u64) -> Result<u32> {
-        let probs = self.distribution(logits)?;
-        Ok(sampling::draw(&probs, derive_seed(self.seed, draw)) as u32)
+        let masks = derive_seed(derive_seed(seed, MC_DROPOUT_STREAM), draw);
+        self.trainer.mc_dropout_logits(&tokens, p, masks)
     }
 }

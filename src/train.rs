@@ -5,9 +5,10 @@ use burn::store::ModuleRecord;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{DType, Device, Int, Tensor, TensorData};
 
+use crate::dropout::{Dropout, Site};
 use crate::error::Error;
-use crate::model::{Dropout, Model, ModelConfig, Site};
-use crate::rng::Rng;
+use crate::model::{Model, ModelConfig};
+use crate::rng::{derive_seed, Rng};
 
 /// The CPU backend the tensors run on; both also run in wasm. A build carries the backends its
 /// features name (see Cargo.toml): natively both, each wasm module one.
@@ -121,11 +122,6 @@ pub struct Trainer {
     inference: Option<Model>,
     seed: u64,
     step: usize,
-}
-
-/// Mixes a seed and a counter into a new seed, so each step draws fresh batches and masks.
-pub fn derive_seed(seed: u64, counter: u64) -> u64 {
-    Rng::new(seed ^ counter.wrapping_mul(0x2545_F491_4F6C_DD1D)).next_u64()
 }
 
 impl Trainer {
@@ -251,10 +247,10 @@ impl Trainer {
     ) -> crate::Result<StepReport> {
         let window = self.config.context + 1;
         if tokens.len() < window {
-            return Err(Error::Corpus(format!(
-                "training needs at least {window} characters, it has {}",
-                tokens.len()
-            )));
+            return Err(Error::WindowTooLong {
+                chars: tokens.len(),
+                needed: window,
+            });
         }
         self.step += 1;
         let step_seed = derive_seed(self.seed, self.step as u64);

@@ -1,12 +1,18 @@
 //! The wasm-bindgen binding: the only module that knows about JavaScript.
 //!
 //! Every function checks its arguments in the core and turns the core's error into a thrown JS
-//! `Error` carrying the same message; nothing here panics on bad input.
+//! `Error` carrying the same message, a `code` and its `params` (so a page can word it in its own
+//! language); nothing here panics on bad input. Settings cross as one object with the link's names
+//! (`k`, `top_p`, `sampler`, `temperature`, `seed`, plus the `draw` number), and answers come back
+//! as one object of plain numbers and typed arrays: one call per slider frame or training step.
+use js_sys::{Array, Float32Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::dropout;
+use crate::dropout::{self, Site};
 use crate::error::Error;
-use crate::sampling::{self, Settings};
+use crate::rng::derive_seed;
+use crate::sampling::{self, Settings, Shaped};
+use crate::session::{Facts, Losses, Session, Stepped};
 
 /// Installs the panic hook so a Rust panic prints its message to the browser console.
 #[wasm_bindgen(start)]
@@ -28,8 +34,30 @@ pub fn english_text() -> String {
     crate::corpus::ENGLISH.to_string()
 }
 
-fn js_error(err: Error) -> JsError {
-    JsError::new(&err.to_string())
+/// The core's error as a JS `Error`: its English message, plus `code` and `params` to translate by.
+fn js_error(err: Error) -> JsValue {
+    let error = js_sys::Error::new(&err.to_string());
+    let params = Object::new();
+    for (name, value) in err.params() {
+        set(&params, name, value.into());
+    }
+    set(&error, "code", err.code().into());
+    set(&error, "params", params.into());
+    error.into()
+}
+
+/// Sets `object[key] = value` (on a fresh plain object this cannot fail).
+fn set(object: &Object, key: &str, value: JsValue) {
+    let _ = Reflect::set(object, &key.into(), &value);
+}
+
+/// A plain JS object from names and values.
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        set(&object, key, value.clone());
+    }
+    object.into()
 }
 
 /// A JS number that must be an integer in [0, max] (seeds, lengths).
@@ -38,7 +66,7 @@ fn whole_number(
     value: f64,
     max: f64,
     allowed: &'static str,
-) -> Result<u64, JsError> {
+) -> Result<u64, JsValue> {
     if value.is_finite() && value >= 0.0 && value <= max && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
@@ -46,7 +74,7 @@ fn whole_number(
     }
 }
 
-fn seed(value: f64) -> Result<u64, JsError> {
+fn seed(value: f64) -> Result<u64, JsValue> {
     whole_number(
         "seed",
         value,
@@ -56,7 +84,7 @@ fn seed(value: f64) -> Result<u64, JsError> {
 }
 
 /// A draw number (which sample or Monte Carlo pass): an integer in [0, 2^32).
-fn draw_number(value: f64) -> Result<u64, JsError> {
+fn draw_number(value: f64) -> Result<u64, JsValue> {
     whole_number(
         "draw",
         value,
@@ -70,7 +98,7 @@ const MAX_MASK_LENGTH: f64 = (1u64 << 24) as f64;
 
 /// Probabilities over the whole vocabulary after temperature and top-k (0 for removed tokens).
 #[wasm_bindgen(js_name = topKDistribution)]
-pub fn top_k_distribution(logits: &[f32], k: f64, temperature: f32) -> Result<Vec<f32>, JsError> {
+pub fn top_k_distribution(logits: &[f32], k: f64, temperature: f32) -> Result<Vec<f32>, JsValue> {
     let top_k = sampling::check_top_k(k).map_err(js_error)?;
     let settings = Settings {
         temperature,
@@ -82,7 +110,7 @@ pub fn top_k_distribution(logits: &[f32], k: f64, temperature: f32) -> Result<Ve
 
 /// Probabilities over the whole vocabulary after temperature and top-p (0 for removed tokens).
 #[wasm_bindgen(js_name = topPDistribution)]
-pub fn top_p_distribution(logits: &[f32], p: f32, temperature: f32) -> Result<Vec<f32>, JsError> {
+pub fn top_p_distribution(logits: &[f32], p: f32, temperature: f32) -> Result<Vec<f32>, JsValue> {
     let settings = Settings {
         temperature,
         top_k: None,
@@ -93,7 +121,7 @@ pub fn top_p_distribution(logits: &[f32], p: f32, temperature: f32) -> Result<Ve
 
 /// The index drawn from the top-k distribution; the same seed always draws the same index.
 #[wasm_bindgen(js_name = sampleTopK)]
-pub fn sample_top_k(logits: &[f32], k: f64, temperature: f32, seed: f64) -> Result<u32, JsError> {
+pub fn sample_top_k(logits: &[f32], k: f64, temperature: f32, seed: f64) -> Result<u32, JsValue> {
     let top_k = sampling::check_top_k(k).map_err(js_error)?;
     let seed = self::seed(seed)?;
     let index = sampling::sample_top_k(logits, top_k, temperature, seed).map_err(js_error)?;
@@ -102,7 +130,7 @@ pub fn sample_top_k(logits: &[f32], k: f64, temperature: f32, seed: f64) -> Resu
 
 /// The dropout mask of `length` units at rate p: 1 kept, 0 dropped; nested in p for a seed.
 #[wasm_bindgen(js_name = dropoutMask)]
-pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsError> {
+pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsValue> {
     let length = whole_number(
         "length",
         length,
@@ -114,60 +142,212 @@ pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsError> 
 
 /// Training-mode dropout of `values` with exactly the mask `dropoutMask(values.length, p, seed)`.
 #[wasm_bindgen(js_name = applyDropout)]
-pub fn apply_dropout(values: &[f32], p: f32, seed: f64) -> Result<Vec<f32>, JsError> {
+pub fn apply_dropout(values: &[f32], p: f32, seed: f64) -> Result<Vec<f32>, JsValue> {
     dropout::apply(values, p, self::seed(seed)?, dropout::Mode::Train).map_err(js_error)
 }
 
-/// A summary of one training step, for JS.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StepSummary {
-    step: usize,
-    loss: f32,
-    grad_norm: f32,
+/// The sizes and counts the page states: the model's shape, the batch, the vocabulary limit, the
+/// shortest text to train on and how training is measured.
+#[wasm_bindgen]
+pub fn facts() -> JsValue {
+    let f = Facts::defaults();
+    let n = |x: usize| JsValue::from(x as f64);
+    object(&[
+        ("context", n(f.context)),
+        ("dModel", n(f.d_model)),
+        ("nLayers", n(f.n_layers)),
+        ("nHeads", n(f.n_heads)),
+        ("dFf", n(f.d_ff)),
+        ("batchSize", n(f.batch_size)),
+        ("maxVocab", n(f.max_vocab)),
+        ("minChars", n(f.min_chars)),
+        ("evalEvery", n(f.eval_every)),
+        ("lossWindows", n(f.loss_windows)),
+        ("overfitChars", n(f.overfit_chars)),
+    ])
 }
 
-/// What a dropout site is, without its arrays (those cross as typed arrays).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SiteSummary {
-    kind: crate::model::SiteKind,
-    block: Option<usize>,
-    shape: Vec<usize>,
-    p: f32,
-    units: usize,
-    dropped: usize,
+/// The sampling settings as they cross from JS: the link's names; absent numbers are `None`.
+#[derive(serde::Deserialize)]
+struct SamplingArgs {
+    sampler: Option<String>,
+    k: Option<f64>,
+    top_p: Option<f32>,
+    temperature: Option<f32>,
+    seed: Option<f64>,
+    draw: Option<f64>,
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+/// Reads `{ sampler, k, top_p, temperature, seed, draw }`: the sampler picks which cut applies
+/// (both when it is absent), temperature defaults to 1, and a draw needs both seed and draw.
+fn sampling_args(value: JsValue) -> Result<(Settings, Option<u64>), JsValue> {
+    let args: SamplingArgs = serde_wasm_bindgen::from_value(value).map_err(|e| {
+        js_error(Error::invalid(
+            "settings",
+            e,
+            "an object of numbers: k, top_p, temperature, seed, draw (and sampler: \"top_k\" or \"top_p\")",
+        ))
+    })?;
+    let (use_k, use_p) = match args.sampler.as_deref() {
+        None => (true, true),
+        Some("top_k") => (true, false),
+        Some("top_p") => (false, true),
+        Some(other) => {
+            return Err(js_error(Error::invalid(
+                "sampler",
+                other,
+                "\"top_k\" or \"top_p\"",
+            )))
+        }
+    };
+    let top_k = match args.k.filter(|_| use_k) {
+        Some(k) => Some(sampling::check_top_k(k).map_err(js_error)?),
+        None => None,
+    };
+    let top_p = match args.top_p.filter(|_| use_p) {
+        Some(p) => Some(sampling::check_top_p(p).map_err(js_error)?),
+        None => None,
+    };
+    let temperature =
+        sampling::check_temperature(args.temperature.unwrap_or(1.0)).map_err(js_error)?;
+    let draw_seed = match (args.seed, args.draw) {
+        (Some(seed), Some(draw)) => Some(derive_seed(self::seed(seed)?, draw_number(draw)?)),
+        (None, Some(_)) => {
+            return Err(js_error(Error::invalid(
+                "seed",
+                "missing",
+                "given with draw",
+            )))
+        }
+        _ => None,
+    };
+    Ok((
+        Settings {
+            temperature,
+            top_k,
+            top_p,
+        },
+        draw_seed,
+    ))
 }
 
-/// One model and its settings, held in Rust; the page talks to it through this handle.
+fn shaped_to_js(shaped: &Shaped) -> JsValue {
+    let (index, u) = match shaped.draw {
+        Some(d) => (JsValue::from(d.index as f64), JsValue::from(d.u)),
+        None => (JsValue::NULL, JsValue::NULL),
+    };
+    object(&[
+        ("probs", Float32Array::from(shaped.probs.as_slice()).into()),
+        (
+            "before",
+            Float32Array::from(shaped.before.as_slice()).into(),
+        ),
+        ("order", Uint32Array::from(shaped.order.as_slice()).into()),
+        ("kept", JsValue::from(shaped.kept as f64)),
+        ("keptMass", JsValue::from(shaped.kept_mass)),
+        ("index", index),
+        ("u", u),
+    ])
+}
+
+/// One next-token step from `logits` under `settings` (`{ sampler, k, top_p, temperature, seed,
+/// draw }`): `{ probs, before, order, kept, keptMass, index, u }`. `probs` is after temperature
+/// and the cut, `before` after temperature only, `order` the indices from most to least likely;
+/// with `seed` and `draw`, `u` is the draw's uniform number and `index` the token it picked
+/// (both null without them). The same settings always give the same answer.
+#[wasm_bindgen(js_name = nextToken)]
+pub fn next_token(logits: &[f32], settings: JsValue) -> Result<JsValue, JsValue> {
+    let (settings, seed) = sampling_args(settings)?;
+    let shaped = sampling::shape(logits, &settings, seed).map_err(js_error)?;
+    Ok(shaped_to_js(&shaped))
+}
+
+/// What dropout at rate p would do with a site's `draws` to its activations `before`:
+/// `{ mask, after, dropped }`, by the very rule and scale a training step uses.
+#[wasm_bindgen(js_name = dropoutAt)]
+pub fn dropout_at(draws: &[f32], before: &[f32], p: f32) -> Result<JsValue, JsValue> {
+    let t = dropout::threshold(draws, before, p).map_err(js_error)?;
+    Ok(object(&[
+        ("mask", Uint8Array::from(t.mask.as_slice()).into()),
+        ("after", Float32Array::from(t.after.as_slice()).into()),
+        ("dropped", JsValue::from(t.dropped as f64)),
+    ]))
+}
+
+fn losses_to_js(losses: &Losses) -> JsValue {
+    let loss = |x: Option<f32>| JsValue::from(x.unwrap_or(f32::NAN));
+    object(&[
+        ("step", JsValue::from(losses.step as f64)),
+        ("train", loss(losses.train)),
+        ("valid", loss(losses.valid)),
+    ])
+}
+
+fn site_to_js(site: &Site) -> JsValue {
+    let shape: Array = site
+        .shape
+        .iter()
+        .map(|&d| JsValue::from(d as f64))
+        .collect();
+    object(&[
+        ("kind", site.kind.name().into()),
+        (
+            "block",
+            site.block
+                .map_or(JsValue::NULL, |b| JsValue::from(b as f64)),
+        ),
+        ("shape", shape.into()),
+        ("p", JsValue::from(site.p)),
+        ("units", JsValue::from(site.mask.len() as f64)),
+        ("dropped", JsValue::from(site.dropped() as f64)),
+        ("mask", Uint8Array::from(site.mask.as_slice()).into()),
+        ("draws", Float32Array::from(site.draws.as_slice()).into()),
+        ("before", Float32Array::from(site.before.as_slice()).into()),
+        ("after", Float32Array::from(site.after.as_slice()).into()),
+    ])
+}
+
+fn stepped_to_js(stepped: &Stepped) -> JsValue {
+    let sites: Array = stepped.report.sites.iter().map(site_to_js).collect();
+    object(&[
+        ("step", JsValue::from(stepped.report.step as f64)),
+        ("loss", JsValue::from(stepped.report.loss)),
+        ("gradNorm", JsValue::from(stepped.report.grad_norm)),
+        (
+            "measured",
+            stepped
+                .measured
+                .as_ref()
+                .map_or(JsValue::NULL, losses_to_js),
+        ),
+        ("sites", sites.into()),
+    ])
+}
+
+/// One model, held in Rust; the page talks to it through this handle. It keeps no setting of the
+/// page: rates, cuts and seeds are arguments.
 #[wasm_bindgen]
 pub struct Demo {
-    session: crate::session::Session,
+    session: Session,
 }
 
 #[wasm_bindgen]
 impl Demo {
     /// The English model with the shipped weights (`weights`: the bytes of www/model.bpk).
-    /// `backend` is "ndarray" or "flex".
+    /// `backend` is "ndarray" or "flex"; `seed` fixes its batches and masks.
     #[wasm_bindgen(js_name = withWeights)]
-    pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsError> {
+    pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsValue> {
         let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
         let session =
-            crate::session::Session::english_with_weights(weights, backend, self::seed(seed)?)
-                .map_err(js_error)?;
+            Session::english_with_weights(weights, backend, self::seed(seed)?).map_err(js_error)?;
         Ok(Demo { session })
     }
 
     /// A fresh model (weights drawn from `seed`) on any text.
     #[wasm_bindgen(js_name = fromText)]
-    pub fn from_text(text: &str, backend: &str, seed: f64) -> Result<Demo, JsError> {
+    pub fn from_text(text: &str, backend: &str, seed: f64) -> Result<Demo, JsValue> {
         let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
-        let session = crate::session::Session::from_text(text, backend, self::seed(seed)?)
-            .map_err(js_error)?;
+        let session = Session::from_text(text, backend, self::seed(seed)?).map_err(js_error)?;
         Ok(Demo { session })
     }
 
@@ -182,134 +362,44 @@ impl Demo {
             .collect()
     }
 
-    /// Sets the dropout rate of training steps and Monte Carlo dropout (0 to 1).
-    #[wasm_bindgen(js_name = setDropout)]
-    pub fn set_dropout(&mut self, p: f32) -> Result<(), JsError> {
-        self.session.dropout_p = dropout::check_p(p).map_err(js_error)?;
-        Ok(())
-    }
-
-    /// Sets top-k (an integer >= 1; clamped to the vocabulary) and switches off top-p.
-    #[wasm_bindgen(js_name = setTopK)]
-    pub fn set_top_k(&mut self, k: f64) -> Result<(), JsError> {
-        self.session.sampling.top_k = Some(sampling::check_top_k(k).map_err(js_error)?);
-        self.session.sampling.top_p = None;
-        Ok(())
-    }
-
-    /// Sets top-p (0 to 1) and switches off top-k.
-    #[wasm_bindgen(js_name = setTopP)]
-    pub fn set_top_p(&mut self, p: f32) -> Result<(), JsError> {
-        self.session.sampling.top_p = Some(sampling::check_top_p(p).map_err(js_error)?);
-        self.session.sampling.top_k = None;
-        Ok(())
-    }
-
-    /// Sets the sampling temperature (finite, > 0).
-    #[wasm_bindgen(js_name = setTemperature)]
-    pub fn set_temperature(&mut self, temperature: f32) -> Result<(), JsError> {
-        self.session.sampling.temperature =
-            sampling::check_temperature(temperature).map_err(js_error)?;
-        Ok(())
-    }
-
-    /// Sets the seed of samples and Monte Carlo dropout draws.
-    #[wasm_bindgen(js_name = setSeed)]
-    pub fn set_seed(&mut self, seed: f64) -> Result<(), JsError> {
-        self.session.seed = self::seed(seed)?;
-        Ok(())
-    }
-
-    /// Runs one training step; with `observe`, its dropout sites become readable with `site*`.
-    /// Returns `{ step, loss, gradNorm }`.
+    /// One training step at dropout rate `p`. Returns everything it observed in one object:
+    /// `{ step, loss, gradNorm, measured, sites }`; `measured` (`{ step, train, valid }`, losses
+    /// with dropout off) every few steps, else null; `sites` only with `observe`, each
+    /// `{ kind, block, shape, p, units, dropped, mask, draws, before, after }` with typed arrays.
     #[wasm_bindgen(js_name = trainStep)]
-    pub fn train_step(&mut self, observe: bool) -> Result<JsValue, JsError> {
-        let report = self.session.train_step(observe).map_err(js_error)?;
-        to_js(&StepSummary {
-            step: report.step,
-            loss: report.loss,
-            grad_norm: report.grad_norm,
-        })
+    pub fn train_step(&mut self, p: f32, observe: bool) -> Result<JsValue, JsValue> {
+        let stepped = self.session.train_step(p, observe).map_err(js_error)?;
+        Ok(stepped_to_js(&stepped))
     }
 
     /// Steps taken so far.
-    pub fn steps(&mut self) -> usize {
+    pub fn steps(&self) -> usize {
         self.session.trainer().steps()
     }
 
-    /// Keeps the first `tokens` training characters only (for the overfitting view).
+    /// Keeps the first `tokens` training characters only (for the overfitting view); at least
+    /// one window stays.
     #[wasm_bindgen(js_name = limitTrainingText)]
-    pub fn limit_training_text(&mut self, tokens: usize) {
-        self.session.limit_training_tokens(tokens);
+    pub fn limit_training_text(&mut self, tokens: f64) -> Result<(), JsValue> {
+        let tokens = whole_number(
+            "tokens",
+            tokens,
+            u32::MAX as f64,
+            "an integer in [0, 4294967295]",
+        )?;
+        self.session.limit_training_tokens(tokens as usize);
+        Ok(())
     }
 
-    /// Mean validation loss with dropout off (NaN when the text is too short to measure).
-    #[wasm_bindgen(js_name = validationLoss)]
-    pub fn validation_loss(&mut self) -> f32 {
-        self.session.validation_loss().unwrap_or(f32::NAN)
-    }
-
-    /// Mean training-set loss with dropout off (NaN when the text is too short to measure).
-    #[wasm_bindgen(js_name = trainingLoss)]
-    pub fn training_loss(&mut self) -> f32 {
-        self.session.training_loss().unwrap_or(f32::NAN)
-    }
-
-    /// Number of dropout sites the last observed step recorded.
-    #[wasm_bindgen(js_name = siteCount)]
-    pub fn site_count(&self) -> usize {
-        self.session.last_sites().len()
-    }
-
-    fn site(&self, index: usize) -> Result<&crate::model::Site, JsError> {
-        let sites = self.session.last_sites();
-        sites
-            .get(index)
-            .ok_or_else(|| js_error(Error::invalid("site", index, "below siteCount()")))
-    }
-
-    /// `{ kind, block, shape, p, units, dropped }` of site `index` of the last observed step.
-    #[wasm_bindgen(js_name = siteInfo)]
-    pub fn site_info(&self, index: usize) -> Result<JsValue, JsError> {
-        let site = self.site(index)?;
-        to_js(&SiteSummary {
-            kind: site.kind,
-            block: site.block,
-            shape: site.shape.clone(),
-            p: site.p,
-            units: site.mask.len(),
-            dropped: site.mask.iter().filter(|&&m| m == 0).count(),
-        })
-    }
-
-    /// The mask site `index` applied: 1 kept, 0 dropped (first example of the batch).
-    #[wasm_bindgen(js_name = siteMask)]
-    pub fn site_mask(&self, index: usize) -> Result<Vec<u8>, JsError> {
-        Ok(self.site(index)?.mask.clone())
-    }
-
-    /// The uniform draws behind site `index`'s mask; thresholding them at another p shows the
-    /// mask that rate would have applied to the same step.
-    #[wasm_bindgen(js_name = siteDraws)]
-    pub fn site_draws(&self, index: usize) -> Result<Vec<f32>, JsError> {
-        Ok(self.site(index)?.draws.clone())
-    }
-
-    /// Activations at site `index` before dropout.
-    #[wasm_bindgen(js_name = siteBefore)]
-    pub fn site_before(&self, index: usize) -> Result<Vec<f32>, JsError> {
-        Ok(self.site(index)?.before.clone())
-    }
-
-    /// Activations at site `index` after dropout.
-    #[wasm_bindgen(js_name = siteAfter)]
-    pub fn site_after(&self, index: usize) -> Result<Vec<f32>, JsError> {
-        Ok(self.site(index)?.after.clone())
+    /// Training and validation loss now, dropout off: `{ step, train, valid }` (NaN for a part too
+    /// short to measure).
+    pub fn measure(&mut self) -> JsValue {
+        losses_to_js(&self.session.measure())
     }
 
     /// Next-token logits after `prompt`, dropout off. Characters the model has never seen are
     /// left out (see `unknownCharacters`).
-    pub fn logits(&mut self, prompt: &str) -> Result<Vec<f32>, JsError> {
+    pub fn logits(&mut self, prompt: &str) -> Result<Vec<f32>, JsValue> {
         Ok(self.session.logits(prompt).map_err(js_error)?.logits)
     }
 
@@ -325,35 +415,31 @@ impl Demo {
             .collect()
     }
 
-    /// Next-token logits with dropout left on at inference; draw number `draw` fixes the masks.
+    /// Next-token logits with dropout left on at rate `p` at inference (Monte Carlo dropout);
+    /// `seed` and draw number `draw` fix the masks (on a stream apart from sampling draws).
     #[wasm_bindgen(js_name = mcDropoutLogits)]
-    pub fn mc_dropout_logits(&mut self, prompt: &str, draw: f64) -> Result<Vec<f32>, JsError> {
-        let draw = draw_number(draw)?;
+    pub fn mc_dropout_logits(
+        &mut self,
+        prompt: &str,
+        p: f32,
+        seed: f64,
+        draw: f64,
+    ) -> Result<Vec<f32>, JsValue> {
+        let (seed, draw) = (self::seed(seed)?, draw_number(draw)?);
         self.session
-            .mc_dropout_logits(prompt, draw)
+            .mc_dropout_logits(prompt, p, seed, draw)
             .map_err(js_error)
-    }
-
-    /// The distribution of `logits` under the current top-k (or top-p) and temperature.
-    pub fn distribution(&self, logits: &[f32]) -> Result<Vec<f32>, JsError> {
-        self.session.distribution(logits).map_err(js_error)
-    }
-
-    /// Draws token number `draw` from `logits` under the current settings, reproducibly.
-    pub fn sample(&self, logits: &[f32], draw: f64) -> Result<u32, JsError> {
-        let draw = draw_number(draw)?;
-        self.session.sample(logits, draw).map_err(js_error)
     }
 
     /// Replaces the model's weights (burnpack bytes of a model with the same vocabulary), so a
     /// copy of a model that trains in a worker can be sampled here.
     #[wasm_bindgen(js_name = loadWeights)]
-    pub fn load_weights(&mut self, weights: &[u8]) -> Result<(), JsError> {
+    pub fn load_weights(&mut self, weights: &[u8]) -> Result<(), JsValue> {
         self.session.load_weights(weights).map_err(js_error)
     }
 
     /// The model's weights as burnpack bytes.
-    pub fn weights(&mut self) -> Result<Vec<u8>, JsError> {
+    pub fn weights(&self) -> Result<Vec<u8>, JsValue> {
         self.session.trainer().weights().map_err(js_error)
     }
 }

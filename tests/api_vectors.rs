@@ -77,7 +77,7 @@ fn vectors() -> Value {
             dropped.push(json!({ "values": values, "p": p, "seed": seed, "out": out }));
         }
     }
-    // Three training steps of a fresh English model (seed 17, p = 0.1 by default).
+    // Three training steps of a fresh English model (seed 17, p = 0.1).
     let (p, losses) = training_losses(17, 3);
     let training = json!({ "seed": 17, "p": p, "losses": losses });
     json!({ "training": training, "topKDistribution": top_k, "topPDistribution": top_p, "sampleTopK": samples,
@@ -86,11 +86,12 @@ fn vectors() -> Value {
 
 /// The dropout rate and the losses of the first `steps` training steps of a fresh English model.
 fn training_losses(seed: u64, steps: usize) -> (f32, Vec<f32>) {
+    let p = 0.1;
     let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, seed).unwrap();
     let losses = (0..steps)
-        .map(|_| session.train_step(false).unwrap().loss)
+        .map(|_| session.train_step(p, false).unwrap().report.loss)
         .collect();
-    (session.dropout_p, losses)
+    (p, losses)
 }
 
 fn stored() -> Value {

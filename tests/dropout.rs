@@ -125,3 +125,19 @@ fn p_outside_zero_to_one_is_an_error_naming_p() {
         assert!(err.to_string().contains("[0, 1]"));
     }
 }
+
+/// The slider's what-if: the same draws at another p give exactly the mask and outputs a step at
+/// that p applies, through the same rule and scale.
+#[test]
+fn threshold_at_another_p_is_what_a_step_at_that_p_does() {
+    let draws = dropout::draws(200, 11);
+    let before: Vec<f32> = (0..200).map(|i| i as f32 * 0.25 - 7.0).collect();
+    for p in [0.0f32, 0.1, 0.5, 0.9, 1.0] {
+        let t = dropout::threshold(&draws, &before, p).unwrap();
+        assert_eq!(t.mask, dropout::mask(200, p, 11).unwrap());
+        assert_eq!(t.after, apply(&before, p, 11, Mode::Train).unwrap());
+        assert_eq!(t.dropped, t.mask.iter().filter(|&&m| m == 0).count());
+    }
+    assert!(dropout::threshold(&draws, &before[..10], 0.5).is_err());
+    assert!(dropout::threshold(&draws, &before, 1.5).is_err());
+}

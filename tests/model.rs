@@ -7,8 +7,9 @@ mod common;
 
 use burn::tensor::{Int, Tensor, TensorData};
 use dropout_topk::corpus::{self, Corpus};
-use dropout_topk::model::{Dropout, ModelConfig, SiteKind};
-use dropout_topk::session::Session;
+use dropout_topk::dropout::{Dropout, SiteKind};
+use dropout_topk::model::ModelConfig;
+use dropout_topk::session::{Facts, Session, EVAL_EVERY};
 use dropout_topk::train::{Backend, TrainConfig, Trainer};
 
 const SEED: u64 = 17;
@@ -331,7 +332,7 @@ fn a_session_takes_over_weights_trained_elsewhere() {
     let text = "a small text about a small boat on a small sea. ".repeat(12);
     let mut trained = Session::from_text(&text, Backend::Flex, 5).unwrap();
     for _ in 0..4 {
-        trained.train_step(false).unwrap();
+        trained.train_step(0.1, false).unwrap();
     }
     // A copy with another seed: different weights until it loads the trained ones.
     let mut copy = Session::from_text(&text, Backend::Flex, 6).unwrap();
@@ -360,15 +361,53 @@ fn dropout_narrows_the_overfitting_gap() {
     let gap = |p: f32| {
         let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, 42).unwrap();
         session.limit_training_tokens(1500);
-        session.dropout_p = p;
         for _ in 0..400 {
-            session.train_step(false).unwrap();
+            session.train_step(p, false).unwrap();
         }
-        session.validation_loss().unwrap() - session.training_loss().unwrap()
+        let losses = session.measure();
+        losses.valid.unwrap() - losses.train.unwrap()
     };
     let (without, with) = (gap(0.0), gap(0.3));
     assert!(
         without > with + 0.4,
         "gap without dropout {without:.3}, with p = 0.3 {with:.3}"
     );
+}
+
+/// A session measures the losses every EVAL_EVERY steps, in the step's own answer, and states
+/// the facts the page prints (the shortest text it accepts among them).
+#[test]
+fn a_session_measures_on_schedule_and_states_its_facts() {
+    let facts = Facts::defaults();
+    let text = "the boat rows out to sea and back. ".repeat(20);
+    let short: String = text.chars().take(facts.min_chars - 1).collect();
+    let err = Session::from_text(&short, Backend::Flex, 1).err().unwrap();
+    assert_eq!(err.code(), "text_too_short");
+    let exact: String = text.chars().take(facts.min_chars).collect();
+    let mut session = Session::from_text(&exact, Backend::Flex, 1).unwrap();
+    assert_eq!(session.facts(), facts);
+    for step in 1..=EVAL_EVERY {
+        let stepped = session.train_step(0.1, false).unwrap();
+        assert_eq!(stepped.report.step, step);
+        assert_eq!(stepped.measured.is_some(), step == EVAL_EVERY);
+    }
+    assert!(session.train_step(1.5, false).is_err());
+}
+
+/// Monte Carlo dropout masks come from their own stream: the same seed and draw number give the
+/// same logits, another draw number other logits.
+#[test]
+fn monte_carlo_masks_follow_seed_and_draw() {
+    let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, 3).unwrap();
+    let a = session
+        .mc_dropout_logits("The harbour", 0.3, 42, 1)
+        .unwrap();
+    let again = session
+        .mc_dropout_logits("The harbour", 0.3, 42, 1)
+        .unwrap();
+    let b = session
+        .mc_dropout_logits("The harbour", 0.3, 42, 2)
+        .unwrap();
+    assert_eq!(a, again);
+    assert_ne!(a, b);
 }

@@ -310,3 +310,48 @@ fn extreme_logits_give_no_nan() {
         "all-equal logits are all tied at the k-th"
     );
 }
+
+/// `shape` answers with what a view shows, each number by its definition: the cut distribution,
+/// softmax at T before the cut, the order by logit, the kept count and mass, and a draw whose
+/// index is where its u falls on the running total of the cut distribution.
+#[test]
+fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
+    let logits = [1.0f32, 3.0, 2.0, 2.0, -1.0];
+    let settings = top_k(2, 0.7);
+    let shaped = sampling::shape(&logits, &settings, Some(9)).unwrap();
+    assert_eq!(shaped.probs, distribution(&logits, &settings).unwrap());
+    let before = sampling::softmax(&logits.map(|x| x / 0.7)).unwrap();
+    for (a, b) in shaped.before.iter().zip(&before) {
+        assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
+    }
+    // Ties keep the lower index first; top-k keeps both tied characters at the boundary.
+    assert_eq!(shaped.order, vec![1, 2, 3, 0, 4]);
+    assert_eq!(shaped.kept, 3);
+    let mass = before[1] + before[2] + before[3];
+    assert!((shaped.kept_mass - mass).abs() <= 1e-6);
+    let d = shaped.draw.unwrap();
+    assert!((0.0..1.0).contains(&d.u));
+    assert_eq!(d.index, sampling::draw_at(&shaped.probs, d.u));
+    assert_eq!(
+        d.index,
+        draw(&shaped.probs, 9),
+        "the same seed, the same draw"
+    );
+    assert!(sampling::shape(&logits, &settings, None)
+        .unwrap()
+        .draw
+        .is_none());
+}
+
+/// One u picks the token whose stretch of the running total holds it, so the same u lands on
+/// another token when the cut changes the stretches.
+#[test]
+fn draw_at_picks_the_stretch_that_holds_u() {
+    let probs = [0.5f32, 0.0, 0.3, 0.2];
+    assert_eq!(sampling::draw_at(&probs, 0.0), 0);
+    assert_eq!(sampling::draw_at(&probs, 0.49), 0);
+    assert_eq!(sampling::draw_at(&probs, 0.5), 2);
+    assert_eq!(sampling::draw_at(&probs, 0.79), 2);
+    assert_eq!(sampling::draw_at(&probs, 0.81), 3);
+    assert_eq!(sampling::draw_at(&[0.7, 0.0, 0.3, 0.0], 0.81), 2);
+}

@@ -7,6 +7,7 @@ mod common;
 use common::{assert_probs_close, loss_close};
 use dropout_topk::web;
 use serde_json::Value;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -115,21 +116,20 @@ fn bad_arguments_are_errors_not_panics() {
     assert!(web::apply_dropout(&logits, 1.1, 0.0).is_err());
 }
 
-/// A training step reads a loss from a JS object the binding built.
-fn loss_of(summary: wasm_bindgen::JsValue) -> f64 {
-    js_sys::Reflect::get(&summary, &"loss".into())
-        .unwrap()
-        .as_f64()
-        .unwrap()
+/// A field of a JS object the binding built.
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap()
 }
 
 /// The same seed and steps give the native losses in wasm, on both backends, within
 /// `LOSS_REL_TOL` (wasm's simd128 kernels sum in another order than native AVX ones, and its
-/// maths library is another; see tests/common/mod.rs).
+/// maths library is another; see tests/common/mod.rs). An observed step reports its seven sites
+/// in the same answer, with typed arrays whose mask agrees with its draws and its count.
 #[wasm_bindgen_test]
 fn training_in_wasm_gives_the_native_losses() {
     let fixture = fixture();
     let want = floats(&fixture["training"]["losses"]);
+    let p = num(&fixture["training"]["p"]) as f32;
     for backend in ["flex", "ndarray"] {
         let mut demo = web::Demo::from_text(
             dropout_topk::corpus::ENGLISH,
@@ -137,20 +137,57 @@ fn training_in_wasm_gives_the_native_losses() {
             num(&fixture["training"]["seed"]),
         )
         .unwrap_or_else(|_| panic!("{backend}"));
-        demo.set_dropout(num(&fixture["training"]["p"]) as f32)
-            .unwrap_or_else(|_| panic!());
+        let mut last = JsValue::NULL;
         for (step, w) in want.iter().enumerate() {
-            let got = loss_of(
-                demo.train_step(true)
-                    .unwrap_or_else(|_| panic!("{backend} step {step}")),
-            );
+            last = demo
+                .train_step(p, true)
+                .unwrap_or_else(|_| panic!("{backend} step {step}"));
+            let got = field(&last, "loss").as_f64().unwrap();
             assert!(
                 loss_close(got, *w as f64),
                 "{backend} step {step}: {got} vs native {w}"
             );
         }
-        assert_eq!(demo.site_count(), 7);
+        let sites = js_sys::Array::from(&field(&last, "sites"));
+        assert_eq!(sites.length(), 7);
+        for site in sites.iter() {
+            let draws = js_sys::Float32Array::from(field(&site, "draws")).to_vec();
+            let mask = js_sys::Uint8Array::from(field(&site, "mask")).to_vec();
+            assert_eq!(mask, dropout_topk::dropout::mask_from_draws(&draws, p));
+            let dropped = mask.iter().filter(|&&m| m == 0).count() as f64;
+            assert_eq!(field(&site, "dropped").as_f64(), Some(dropped));
+        }
     }
+}
+
+/// The settings object with the link's names gives the core's distribution, draw and counts.
+#[wasm_bindgen_test]
+fn next_token_answers_with_the_cut_the_order_and_the_draw() {
+    let logits = [2.0f32, 0.5, 1.0, 3.0];
+    let settings = js_sys::JSON::parse(
+        r#"{"sampler":"top_k","k":2,"top_p":0.3,"temperature":0.5,"seed":7,"draw":3}"#,
+    )
+    .unwrap();
+    let answer = web::next_token(&logits, settings).unwrap_or_else(|_| panic!());
+    let probs = js_sys::Float32Array::from(field(&answer, "probs")).to_vec();
+    let want = dropout_topk::sampling::distribution(
+        &logits,
+        &dropout_topk::sampling::Settings {
+            temperature: 0.5,
+            top_k: Some(2),
+            top_p: None,
+        },
+    )
+    .unwrap();
+    assert_probs_close(&probs, &want, "nextToken probs");
+    let order = js_sys::Uint32Array::from(field(&answer, "order")).to_vec();
+    assert_eq!(order, vec![3, 0, 2, 1]);
+    assert_eq!(field(&answer, "kept").as_f64(), Some(2.0));
+    let index = field(&answer, "index").as_f64().unwrap() as usize;
+    assert!(index == 0 || index == 3, "drew a cut token: {index}");
+    let u = field(&answer, "u").as_f64().unwrap();
+    assert!((0.0..1.0).contains(&u));
+    assert_eq!(index, dropout_topk::sampling::draw_at(&probs, u));
 }
 
 #[wasm_bindgen_test]
@@ -159,12 +196,35 @@ fn the_demo_refuses_bad_settings_without_panicking() {
     assert!(web::Demo::from_text(dropout_topk::corpus::ENGLISH, "gpu", 1.0).is_err());
     let mut demo = web::Demo::from_text(dropout_topk::corpus::ENGLISH, "flex", 1.0)
         .unwrap_or_else(|_| panic!());
-    assert!(demo.set_dropout(1.5).is_err());
-    assert!(demo.set_top_k(0.0).is_err());
-    assert!(demo.set_temperature(0.0).is_err());
+    assert!(demo.train_step(1.5, true).is_err());
+    let bad =
+        |json: &str| web::next_token(&[0.0, 1.0], js_sys::JSON::parse(json).unwrap()).is_err();
+    assert!(bad(r#"{"k":0}"#));
+    assert!(bad(r#"{"temperature":0}"#));
+    assert!(bad(r#"{"sampler":"greedy"}"#));
+    assert!(bad(r#"{"k":"three"}"#));
+    assert!(bad(r#"{"draw":1}"#), "a draw without a seed");
     assert!(
         demo.logits("☃☃").is_err(),
         "a prompt with no known character is an error"
     );
-    assert!(demo.site_mask(0).is_err(), "no step observed yet");
+}
+
+/// An error crosses with a code and its numbers, so the page can word it in any language.
+#[wasm_bindgen_test]
+fn errors_carry_a_code_and_params() {
+    let err = match web::Demo::from_text("too short", "flex", 1.0) {
+        Err(err) => err,
+        Ok(_) => panic!("a short text was accepted"),
+    };
+    assert_eq!(
+        field(&err, "code").as_string().as_deref(),
+        Some("text_too_short")
+    );
+    let params = field(&err, "params");
+    assert_eq!(field(&params, "n").as_string().as_deref(), Some("9"));
+    assert!(field(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("at least"));
 }

@@ -34,10 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut session = Session::english_with_weights(&weights, backend, 1)?;
         // Warm-up, as long as in wasm, where the engine compiles hot code again, optimised.
         for _ in 0..40 {
-            session.train_step(true)?;
+            session.train_step(0.1, true)?;
         }
-        let step = median_ms(40, || drop(session.train_step(false)));
-        let observed = median_ms(40, || drop(session.train_step(true)));
+        let step = median_ms(40, || drop(session.train_step(0.1, false)));
+        let observed = median_ms(40, || drop(session.train_step(0.1, true)));
         let prompt = &corpus::ENGLISH[..64];
         let eval = median_ms(40, || drop(session.logits(prompt)));
         if json {

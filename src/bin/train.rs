@@ -5,12 +5,15 @@
 use std::time::Instant;
 
 use dropout_topk::corpus;
+use dropout_topk::rng::derive_seed;
 use dropout_topk::sampling;
 use dropout_topk::session::Session;
 use dropout_topk::train::{Backend, TrainConfig};
 
 /// The seed the shipped weights were trained from.
 const SEED: u64 = 2024;
+/// Dropout rate of every training step.
+const P: f32 = 0.1;
 /// Default number of steps.
 const STEPS: usize = 2500;
 /// Larger batches than the page's live training: the shipped model should be as good as it gets.
@@ -35,21 +38,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         session.corpus().train.len(),
         session.corpus().valid.len()
     );
-    session.dropout_p = 0.1;
     let start = Instant::now();
     for step in 1..=steps {
         // Step size decays linearly to a tenth over the run.
         let progress = step as f64 / steps as f64;
-        let learning_rate = 3e-3 * (1.0 - 0.9 * progress);
-        session.trainer().set_train_config(
+        let learning_rate = TrainConfig::new().learning_rate * (1.0 - 0.9 * progress);
+        session.set_train_config(
             TrainConfig::new()
                 .with_learning_rate(learning_rate)
                 .with_batch_size(BATCH_SIZE),
         );
-        let report = session.train_step(false)?;
+        let report = session.train_step(P, false)?.report;
         if step % 500 == 0 || step == steps {
-            let train = session.training_loss().unwrap_or(f32::NAN);
-            let valid = session.validation_loss().unwrap_or(f32::NAN);
+            let losses = session.measure();
+            let train = losses.train.unwrap_or(f32::NAN);
+            let valid = losses.valid.unwrap_or(f32::NAN);
             println!(
                 "step {step:5}  batch loss {:.3}  train {train:.3}  validation {valid:.3}  ({:.1} s)",
                 report.loss,
@@ -58,18 +61,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     // The page downloads half-precision weights; the samples below come from what it gets.
-    let full = session.validation_loss().unwrap_or(f32::NAN);
+    let full = session.measure().valid.unwrap_or(f32::NAN);
     let half = session.trainer().half_weights()?;
     std::fs::write(OUT, &half)?;
     session.load_weights(&half)?;
-    let shipped = session.validation_loss().unwrap_or(f32::NAN);
+    let shipped = session.measure().valid.unwrap_or(f32::NAN);
     println!(
         "wrote {OUT}: {} bytes in f16; validation {full:.4} in f32, {shipped:.4} as shipped",
         half.len()
     );
 
     let prompt = "The harbour";
-    session.sampling = sampling::Settings {
+    let settings = sampling::Settings {
         temperature: 0.8,
         top_k: Some(5),
         top_p: None,
@@ -77,7 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut text = prompt.to_string();
     for draw in 0..200 {
         let logits = session.logits(&text)?.logits;
-        let token = session.sample(&logits, draw)?;
+        let probs = sampling::distribution(&logits, &settings)?;
+        let token = sampling::draw(&probs, derive_seed(SEED, draw)) as u32;
         text.push(session.corpus().vocab.char_of(token).unwrap_or('?'));
     }
     println!("top-k 5, temperature 0.8 from {prompt:?}:\n{text}");
