@@ -78,9 +78,9 @@ async function wasmTimings(page, backend) {
       times.sort((a, b) => a - b);
       return times[Math.floor(n / 2)];
     };
-    for (let i = 0; i < 40; i++) demo.trainStep(true); // warm-up: the engine tiers up hot code
-    const step = time(40, () => demo.trainStep(false));
-    const observed = time(40, () => demo.trainStep(true));
+    for (let i = 0; i < 40; i++) demo.trainStep(0.1, true); // warm-up: the engine tiers up hot code
+    const step = time(40, () => demo.trainStep(0.1, false));
+    const observed = time(40, () => demo.trainStep(0.1, true));
     const prompt = app.englishText.slice(0, 64);
     const evaluation = time(40, () => demo.logits(prompt));
     demo.free();
@@ -220,17 +220,17 @@ async function playThroughput(page) {
 async function memoryGrowth(page) {
   return page.evaluate(async (longSteps) => {
     const { app } = window.dropoutTopK;
-    const model = app.trainer.model();
-    await model.create({ text: app.englishText, backend: app.state.backend, seed: 3, dropout_p: 0.1 });
+    const model = app.training.model();
+    await model.create({ text: app.englishText, backend: app.state.backend, seed: 3 });
     let losses = [];
     model.onReport = (r) => losses.push(r.loss);
-    await model.step(10);
-    const warm = await app.trainer.memory();
-    await model.step(990);
-    const at1000 = await app.trainer.memory();
+    await model.step(0.1, { count: 10 });
+    const warm = await app.training.memory();
+    await model.step(0.1, { count: 990 });
+    const at1000 = await app.training.memory();
     const t0 = performance.now();
-    for (let done = 1000; done < longSteps; done += 1000) await model.step(Math.min(1000, longSteps - done));
-    const atEnd = await app.trainer.memory();
+    for (let done = 1000; done < longSteps; done += 1000) await model.step(0.1, { count: Math.min(1000, longSteps - done) });
+    const atEnd = await app.training.memory();
     const finite = losses.every(Number.isFinite);
     const last = losses[losses.length - 1];
     losses = null;
@@ -272,16 +272,16 @@ async function engineRun(open) {
     await browser.click('#dropout-step');
     const firstPress = await until(browser, 'window.benchFirstPress', 'the masks of the first step');
     const firstStep = await browser.evaluate('window.dropoutTopK.stepTiming.first');
-    const warmUp = await until(browser, 'window.dropoutTopK.app.trainer.warmUpMs', 'the worker\'s warm-up');
+    const warmUp = await until(browser, 'window.dropoutTopK.app.training.warmUpMs', 'the worker\'s warm-up');
     const steady = await browser.evaluate(`(async () => {
       const { app } = window.dropoutTopK;
-      const model = app.trainer.model();
-      await model.create({ text: app.englishText, backend: app.state.backend, seed: 5, dropout_p: 0.1 });
+      const model = app.training.model();
+      await model.create({ text: app.englishText, backend: app.state.backend, seed: 5 });
       const times = [];
       model.onReport = (r) => times.push(r.ms);
-      await model.step(40);
+      await model.step(0.1, { count: 40 });
       times.length = 0;
-      await model.step(40);
+      await model.step(0.1, { count: 40 });
       model.free();
       times.sort((a, b) => a - b);
       return times[Math.floor(times.length / 2)];

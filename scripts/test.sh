@@ -24,7 +24,7 @@ count() {
   local name=$1 n
   case $name in
     playwright) n=$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' "$log/$name.txt" | tail -n 1) ;;
-    firefox | webkit) n=$(sed -n 's/^ℹ pass \([0-9][0-9]*\)$/\1/p' "$log/$name.txt" | tail -n 1) ;;
+    unit | firefox | webkit) n=$(sed -n 's/^ℹ pass \([0-9][0-9]*\)$/\1/p' "$log/$name.txt" | tail -n 1) ;;
     *) n=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$log/$name.txt") ;;
   esac
   n=${n:-0}
@@ -50,6 +50,9 @@ run wasm-chromium cargo test --target wasm32-unknown-unknown --release --test we
 count wasm-chromium
 
 run pkg scripts/build-pkg.sh
+# The front end's view models in Node, fed by the real core (the wasm package just built).
+run unit node --test --test-reporter=spec tests/unit/
+count unit
 run dist scripts/dist.sh
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
 count playwright

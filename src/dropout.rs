@@ -95,6 +95,8 @@ pub struct Thresholded {
     pub after: Vec<f32>,
     /// How many units the mask drops.
     pub dropped: usize,
+    /// What kept units are multiplied by: [`keep_scale`]`(p)`.
+    pub scale: f32,
 }
 
 /// The mask and outputs that rate p gives with `draws` on `before`: the same step seen at another
@@ -115,6 +117,7 @@ pub fn threshold(draws: &[f32], before: &[f32], p: f32) -> Result<Thresholded> {
         mask,
         after,
         dropped,
+        scale: keep_scale(p),
     })
 }
 

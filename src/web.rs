@@ -263,7 +263,7 @@ pub fn next_token(logits: &[f32], settings: JsValue) -> Result<JsValue, JsValue>
 }
 
 /// What dropout at rate p would do with a site's `draws` to its activations `before`:
-/// `{ mask, after, dropped }`, by the very rule and scale a training step uses.
+/// `{ mask, after, dropped, scale }`, by the very rule and scale a training step uses.
 #[wasm_bindgen(js_name = dropoutAt)]
 pub fn dropout_at(draws: &[f32], before: &[f32], p: f32) -> Result<JsValue, JsValue> {
     let t = dropout::threshold(draws, before, p).map_err(js_error)?;
@@ -271,6 +271,7 @@ pub fn dropout_at(draws: &[f32], before: &[f32], p: f32) -> Result<JsValue, JsVa
         ("mask", Uint8Array::from(t.mask.as_slice()).into()),
         ("after", Float32Array::from(t.after.as_slice()).into()),
         ("dropped", JsValue::from(t.dropped as f64)),
+        ("scale", JsValue::from(t.scale)),
     ]))
 }
 
@@ -300,6 +301,7 @@ fn site_to_js(site: &Site) -> JsValue {
         ("p", JsValue::from(site.p)),
         ("units", JsValue::from(site.mask.len() as f64)),
         ("dropped", JsValue::from(site.dropped() as f64)),
+        ("scale", JsValue::from(dropout::keep_scale(site.p))),
         ("mask", Uint8Array::from(site.mask.as_slice()).into()),
         ("draws", Float32Array::from(site.draws.as_slice()).into()),
         ("before", Float32Array::from(site.before.as_slice()).into()),
@@ -365,7 +367,7 @@ impl Demo {
     /// One training step at dropout rate `p`. Returns everything it observed in one object:
     /// `{ step, loss, gradNorm, measured, sites }`; `measured` (`{ step, train, valid }`, losses
     /// with dropout off) every few steps, else null; `sites` only with `observe`, each
-    /// `{ kind, block, shape, p, units, dropped, mask, draws, before, after }` with typed arrays.
+    /// `{ kind, block, shape, p, units, dropped, scale, mask, draws, before, after }` with typed arrays.
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, p: f32, observe: bool) -> Result<JsValue, JsValue> {
         let stepped = self.session.train_step(p, observe).map_err(js_error)?;

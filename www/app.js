@@ -1,12 +1,13 @@
 // One demo: its settings, its models and the views found under a root (the page, an embed, or the
 // shadow root of a <dropout-topk> element). Every demo on a page shares one runtime per backend:
 // one fetched and compiled wasm module and one training worker; all share the English text and the
-// shipped weights.
+// shipped weights. Everything else (settings, errors, step times, the active model) is the demo's.
 import { createState, settingsFromQuery, queryFromState } from './state.js';
-import { requestDraw, setErrorHandler, stepTiming, drawTiming, onFrame, drawsPending } from './loop.js';
-import { startTrainer } from './trainer.js';
-import { errorMessage } from './format.js';
-import { translator, applyTranslations, browserLanguage } from './i18n.js';
+import { requestDraw, addAnimation, drawTiming, onFrame, drawsPending } from './loop.js';
+import { startTrainingWorker } from './trainer.js';
+import { errorMessage, errorText, numberFormat } from './format.js';
+import { translator, applyTranslations, browserLanguage, factParams } from './i18n.js';
+import { emptyTiming } from './training-run.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
 import { createOverfitView } from './overfit-view.js';
@@ -25,6 +26,12 @@ const ENGLISH_SAMPLE = 'The harbour is';
 /** Logit vectors kept per model (cleared when the model trains or changes). */
 const CACHE_LIMIT = 256;
 
+/** The views, by the id of their section, and how each is made. */
+const VIEW_MAKERS = [
+  ['topk', createTopKView], ['contrast', createContrastView], ['dropout', createDropoutView],
+  ['overfit', createOverfitView], ['owntext', createOwnTextView],
+];
+
 async function fetchOk(path) {
   const response = await fetch(url(path));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${response.statusText}`.trim());
@@ -40,8 +47,6 @@ const runtimes = new Map();
  * The shared runtime of one backend, loaded once per page. A failure of the wasm rejects; a
  * missing weights file is recorded in `problems` (each demo shows it) and an untrained model is used.
  * @param {string} backend a key of PACKAGES ("flex" unless a link asks otherwise)
- * @returns {Promise<{wasm: any, trainer: import('./trainer.js').Trainer, englishText: string,
- *   weights: Uint8Array|null, problems: Array<{key: string, message: string}>}>}
  */
 export function loadRuntime(backend = 'flex') {
   const dir = PACKAGES[backend] ?? PACKAGES.flex;
@@ -61,11 +66,11 @@ async function startRuntime(dir) {
   const { memory } = await wasm.default({ module_or_path: module });
   mark('wasm-ready');
   // Not awaited: the worker starts while the weights load, and queues commands.
-  const trainer = startTrainer(module, glue);
+  const training = startTrainingWorker(module, glue);
   const { weights, problems } = await shippedWeights;
   mark('data-loaded');
   // The English text is built into the module.
-  return { wasm, memory, trainer, englishText: wasm.englishText(), weights, problems };
+  return { wasm, memory, training, facts: wasm.facts(), englishText: wasm.englishText(), weights, problems };
 }
 
 /** The shipped weights, fetched once for every backend, from the start (alongside the wasm). */
@@ -74,171 +79,193 @@ const shippedWeights = fetchOk('model.bpk')
   .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', message: errorMessage(err) }] }));
 
 /**
- * Starts a demo on the views under `root`.
- * @param {Document|ShadowRoot} root holds the markup of index.html's sections (all or some)
- * @param {{initial?: Record<string, unknown>, problems?: Array<{key: string, params: object}>, onChange?: (state: object, name: string) => void}} [options]
- *   initial settings (already checked), problems met reading them, and a listener for changes
- * @returns {Promise<object>} the demo (`app`)
+ * A demo's own objects: settings, texts, messages, drawing and events. Views get this and
+ * nothing global.
+ * @param {Document|ShadowRoot} root
+ * @param {Record<string, unknown>} initial
  */
-export async function mountDemo(root, { initial = {}, problems = [], onChange = () => {} } = {}) {
-  const $ = (id) => root.getElementById(id);
-  const views = {};
-  const { state, set } = createState(initial, (name) => {
-    if (name === 'lang') translate();
-    if (name === 'hide') applyHidden();
-    // The contrast view draws with the top-k view's cut, temperature and prompt.
-    if (['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed'].includes(name)) views.contrast?.redraw();
-    onChange(state, name);
-  });
-  const app = {
-    root,
-    $,
-    state,
-    set,
+function createDemo(root, initial) {
+  const { state, set, subscribe } = createState(initial);
+  const listeners = new Map();
+  const id = `demo${Math.random().toString(36).slice(2, 8)}`;
+  const demo = {
+    root, state, set, subscribe,
+    $: (elementId) => root.getElementById(elementId),
+    facts: null, // the core's sizes and counts, once the module is loaded
     t: translator(state.lang),
-    id: `demo${Math.random().toString(36).slice(2, 8)}`,
-    /** Asks for `draw` in the next animation frame (keys are this demo's own). */
-    requestDraw(key, draw) {
-      requestDraw(`${app.id}:${key}`, draw);
+    number: numberFormat(state.lang),
+    stepTiming: emptyTiming(),
+    views: {},
+    /** Asks for `draw` in the next animation frame (keys are this demo's own, errors shown here). */
+    requestDraw: (key, draw) => requestDraw(`${id}:${key}`, draw, demo.showError),
+    /** Runs `tick` every frame until it returns false; an error stops it and is shown here. */
+    addAnimation: (tick) => addAnimation(tick, demo.showError),
+    /** Listens for a demo event ('active': the top-k model changed; 'trained': a model took a step). */
+    on(event, listener) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(listener);
     },
-    /** Formats a number for the demo's language. */
-    number(x, digits) {
-      return Number.isFinite(x)
-        ? x.toLocaleString(state.lang, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
-        : '–';
+    emit(event, ...args) {
+      for (const listener of listeners.get(event) ?? []) listener(...args);
     },
     showMessage(text, { reset = true } = {}) {
-      const box = $('message');
+      const box = demo.$('message');
       if (!box) return;
-      $('message-text').textContent = text;
-      $('reset').hidden = !reset;
+      demo.$('message-text').textContent = text;
+      demo.$('reset').hidden = !reset;
       box.hidden = false;
     },
-    showError(err) {
-      app.showMessage(app.t('app.error', { message: errorMessage(err) }));
+    showError: (err) => demo.showMessage(demo.t('app.error', { message: errorText(err, demo) })),
+    setStatus(key) {
+      const status = demo.$('status');
+      if (status) {
+        status.dataset.i18n = key;
+        status.textContent = demo.t(key);
+      }
+    },
+    /** Writes every text in the demo's language (the core's facts filled in) and redraws. */
+    translate() {
+      const facts = factParams(demo.facts);
+      demo.t = translator(state.lang, facts);
+      demo.number = numberFormat(state.lang);
+      if (root.documentElement) root.documentElement.lang = state.lang;
+      applyTranslations(root, demo.t);
+      const select = demo.$('lang');
+      if (select) select.value = state.lang;
+      for (const view of Object.values(demo.views)) view.redraw();
     },
   };
+  return demo;
+}
 
-  function setStatus(key) {
-    const status = $('status');
-    if (status) {
-      status.dataset.i18n = key;
-      status.textContent = app.t(key);
-    }
-  }
-
-  function translate() {
-    app.t = translator(state.lang);
-    if (root.documentElement) root.documentElement.lang = state.lang;
-    applyTranslations(root, app.t);
-    const select = $('lang');
-    if (select) select.value = state.lang;
-    redrawAll();
-  }
-
-  function applyHidden() {
+/** The controls around the views: message box, language, hiding (classroom mode). */
+function wireChrome(demo) {
+  const { root, state, $ } = demo;
+  const applyHidden = () => {
     // The explanatory text is one of the things a link can hide (classroom mode).
     for (const explain of root.querySelectorAll('.explain')) explain.dataset.control = 'explain';
-    for (const element of root.querySelectorAll('[data-control]')) {
-      element.hidden = state.hide.includes(element.dataset.control);
-    }
-  }
-
-  const redrawAll = () => Object.values(views).forEach((view) => view.redraw());
-
+    for (const element of root.querySelectorAll('[data-control]')) element.hidden = state.hide.includes(element.dataset.control);
+  };
   $('reset')?.addEventListener('click', () => location.reload());
   $('dismiss')?.addEventListener('click', () => { $('message').hidden = true; });
-  $('lang')?.addEventListener('change', (event) => set('lang', event.target.value));
+  $('lang')?.addEventListener('change', (event) => demo.set('lang', event.target.value));
+  demo.subscribe(['lang'], () => demo.translate());
+  demo.subscribe(['hide'], applyHidden);
   applyHidden();
-  translate();
-  setStatus('app.loadingWasm');
+  demo.translate();
+}
 
-  let rt;
+/**
+ * The models the top-k and contrast views sample from: the shipped one, or the reader's own, with
+ * a cache of next-character logits per prompt, so moving k or the temperature never re-runs it.
+ * @param {object} demo
+ * @param {object} shipped
+ */
+function createActiveModel(demo, shipped) {
+  const cache = new Map();
+  let owner = null;
+  let version = -1;
+  Object.assign(demo, {
+    shipped,
+    active: shipped,
+    /** Makes `model` the one the top-k and contrast views use. */
+    setActive(model) {
+      demo.active = model;
+      demo.emit('active', model);
+    },
+    /** A model's weights changed: views using it must not reuse its cached logits. */
+    modelTrained(model) {
+      if (model === demo.active) demo.emit('trained', model);
+    },
+    /** @returns {{logits: Float32Array, unknown: string}} for `text` under the active model */
+    logitsFor(text) {
+      const model = demo.active;
+      if (owner !== model || version !== model.version) {
+        cache.clear();
+        [owner, version] = [model, model.version];
+      }
+      let entry = cache.get(text);
+      if (!entry) {
+        entry = { logits: model.demo.logits(text), unknown: model.demo.unknownCharacters(text) };
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(text, entry);
+      }
+      return entry;
+    },
+  });
+}
+
+/** The shipped English model on this thread (an untrained one if the weights cannot be used). */
+function shippedModel(demo, rt) {
+  const { state } = demo;
+  let model;
+  let label = 'model.shipped';
   try {
-    rt = await loadRuntime(state.backend);
+    if (!rt.weights) throw new Error('no weights');
+    model = rt.wasm.Demo.withWeights(rt.weights, state.backend, state.seed);
   } catch (err) {
-    setStatus('app.cannotStart');
-    app.showMessage(app.t('app.wasmFailed', { message: errorMessage(err) }));
-    return app;
+    if (rt.weights) demo.showMessage(demo.t('app.weightsFailed', { message: errorText(err, demo) }));
+    model = rt.wasm.Demo.fromText(rt.englishText, state.backend, state.seed);
+    label = 'model.untrained';
   }
-  setErrorHandler((err) => app.showError(err));
-  rt.trainer.onError = (err) => app.showError(err);
-  const messages = rt.problems.map(({ key, message }) => app.t(key, { message }));
+  mark('model-ready');
+  return { demo: model, vocab: model.vocab(), label: () => demo.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
+}
+
+/** Problems met before the views start: the runtime's and the link's, in one message. */
+function showStartProblems(demo, rt, problems) {
+  const messages = rt.problems.map(({ key, message }) => demo.t(key, { message }));
   if (problems.length) {
     // Each problem is a key and parameters; a range inside it is one too.
-    const words = problems.map(({ key, params }) => app.t(key, { ...params, range: params.range ? app.t(params.range.key, params.range.params) : '' }));
-    messages.push(app.t('app.linkProblems', { problems: words.join(app.t('link.separator')) }));
+    const words = problems.map(({ key, params }) => demo.t(key, { ...params, range: params.range ? demo.t(params.range.key, params.range.params) : '' }));
+    messages.push(demo.t('app.linkProblems', { problems: words.join(demo.t('link.separator')) }));
   }
-  if (messages.length) app.showMessage(messages.join(' '));
+  if (messages.length) demo.showMessage(messages.join(' '));
+}
 
-  try {
-    let shippedDemo;
-    let label = 'model.shipped';
-    try {
-      if (!rt.weights) throw new Error('no weights');
-      shippedDemo = rt.wasm.Demo.withWeights(rt.weights, state.backend, state.seed);
-    } catch (err) {
-      if (rt.weights) app.showMessage(app.t('app.weightsFailed', { message: errorMessage(err) }));
-      shippedDemo = rt.wasm.Demo.fromText(rt.englishText, state.backend, state.seed);
-      label = 'model.untrained';
+/** Canvases follow the demo's width: redraw when it changes (once per frame at most). */
+function redrawOnResize(demo) {
+  const host = demo.root.host ?? demo.root.documentElement;
+  let width = host.clientWidth;
+  new ResizeObserver(() => {
+    const now = host.clientWidth;
+    if (now !== width) {
+      width = now;
+      demo.requestDraw('all', () => Object.values(demo.views).forEach((view) => view.redraw()));
     }
-    mark('model-ready');
-    const shipped = { demo: shippedDemo, vocab: shippedDemo.vocab(), label: () => app.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
-    Object.assign(app, {
-      wasm: rt.wasm,
-      trainer: rt.trainer,
-      englishText: rt.englishText,
-      weights: rt.weights,
-      shipped,
-      active: shipped,
-      /** Makes `model` the one the top-k and contrast views use. */
-      setActive(model) {
-        app.active = model;
-        views.topk?.modelChanged();
-        views.contrast?.modelChanged();
-        views.owntext?.redraw();
-      },
-      /** A model took a training step: views using it must not reuse its cached logits. */
-      modelTrained(model) {
-        if (model === app.active) {
-          views.topk?.redraw();
-          views.contrast?.redraw();
-        }
-      },
-      /** The dropout rate changed: the contrast view's Monte Carlo dropout uses it. */
-      dropoutChanged() {
-        views.contrast?.redraw();
-        views.owntext?.dropoutChanged();
-      },
-    });
+  }).observe(host);
+}
 
-    // Next-character logits per prompt, from a cache while the active model is unchanged: moving k
-    // or the temperature never re-runs the model.
-    const cache = new Map();
-    let cacheOwner = null;
-    let cacheVersion = -1;
-    app.logitsFor = (text) => {
-      const model = app.active;
-      if (cacheOwner !== model || cacheVersion !== model.version) {
-        cache.clear();
-        cacheOwner = model;
-        cacheVersion = model.version;
-      }
-      let logits = cache.get(text);
-      if (!logits) {
-        logits = model.demo.logits(text);
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(text, logits);
-      }
-      return logits;
-    };
-
-    if ($('topk-view')) views.topk = createTopKView(app);
-    if ($('contrast-view')) views.contrast = createContrastView(app);
-    if ($('dropout-view')) views.dropout = createDropoutView(app);
-    if ($('overfit-view')) views.overfit = createOverfitView(app);
-    if ($('owntext-view')) views.owntext = createOwnTextView(app);
-    app.views = views;
+/**
+ * Starts a demo on the views under `root`.
+ * @param {Document|ShadowRoot} root holds the markup of index.html's sections (all or some)
+ * @param {{initial?: Record<string, unknown>, problems?: Array<{key: string, params: object}>,
+ *   onChange?: (state: object, name: string) => void}} [options]
+ *   initial settings (already checked), problems met reading them, and a listener for changes
+ * @returns {Promise<object>} the demo
+ */
+export async function mountDemo(root, { initial = {}, problems = [], onChange = () => {} } = {}) {
+  const demo = createDemo(root, initial);
+  demo.subscribe('*', (name) => onChange(demo.state, name));
+  wireChrome(demo);
+  demo.setStatus('app.loadingWasm');
+  let rt;
+  try {
+    rt = await loadRuntime(demo.state.backend);
+  } catch (err) {
+    demo.setStatus('app.cannotStart');
+    demo.showMessage(demo.t('app.wasmFailed', { message: errorMessage(err) }));
+    return demo;
+  }
+  Object.assign(demo, { wasm: rt.wasm, training: rt.training, facts: rt.facts, englishText: rt.englishText, weights: rt.weights });
+  demo.timing = { stepTiming: demo.stepTiming, drawTiming, onFrame, drawsPending };
+  /** Bytes of this page's wasm memory (the training worker has its own: training.memory()). */
+  demo.memoryBytes = () => rt.memory.buffer.byteLength;
+  rt.training.onError((err) => demo.showError(err));
+  showStartProblems(demo, rt, problems);
+  try {
+    createActiveModel(demo, shippedModel(demo, rt));
+    for (const [name, create] of VIEW_MAKERS) if (demo.$(`${name}-view`)) demo.views[name] = create(demo);
     // The markup starts every control disabled until a view listens to it (index.html,
     // data-loading), so nothing pressed while the page loads is silently lost. Each view sets its
     // own disabled states in its first draw; a press before its model exists in the worker waits.
@@ -246,30 +273,16 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
       control.removeAttribute('data-loading');
       control.disabled = false;
     }
-    redrawAll();
-    await Promise.all([views.dropout?.start(), views.overfit?.start()]);
-
-    // Canvases follow the demo's width: redraw when it changes (once per frame at most).
-    const host = root.host ?? root.documentElement;
-    let width = host.clientWidth;
-    new ResizeObserver(() => {
-      const now = host.clientWidth;
-      if (now !== width) {
-        width = now;
-        app.requestDraw('all', redrawAll);
-      }
-    }).observe(host);
+    demo.translate(); // the texts with the core's facts, and every view's first draw
+    await Promise.all(Object.values(demo.views).map((view) => view.start?.()));
+    redrawOnResize(demo);
   } catch (err) {
-    setStatus('app.cannotStart');
-    app.showError(err);
-    return app;
+    demo.setStatus('app.cannotStart');
+    demo.showError(err);
+    return demo;
   }
-
-  app.timing = { stepTiming, drawTiming, onFrame, drawsPending };
-  /** Bytes of this page's wasm memory (the training worker has its own: trainer.memory()). */
-  app.memoryBytes = () => rt.memory.buffer.byteLength;
-  setStatus('app.ready');
-  return app;
+  demo.setStatus('app.ready');
+  return demo;
 }
 
 /**

@@ -43,10 +43,15 @@ export function prepareCanvas(canvas, cssHeight) {
 // most of a frame, so widths come from a ResizeObserver instead (the page redraws on resize).
 const widths = new WeakMap();
 let widthChanges = 0;
-const widthObserver = new ResizeObserver((entries) => {
-  for (const entry of entries) widths.set(entry.target, entry.contentRect.width);
-  widthChanges += 1;
-});
+let widthObserver = null; // made on first use, so the module also loads where there is no layout
+
+function observeWidth(canvas) {
+  widthObserver ??= new ResizeObserver((entries) => {
+    for (const entry of entries) widths.set(entry.target, entry.contentRect.width);
+    widthChanges += 1;
+  });
+  widthObserver.observe(canvas);
+}
 
 /** @returns {number} a count that grows whenever an observed canvas changes width */
 export function canvasWidthVersion() {
@@ -63,7 +68,7 @@ function cssWidth(canvas) {
   if (width === undefined) {
     width = canvas.clientWidth;
     widths.set(canvas, width);
-    widthObserver.observe(canvas);
+    observeWidth(canvas);
   }
   return width || canvas.parentElement?.clientWidth || 300;
 }

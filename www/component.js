@@ -35,13 +35,11 @@ class DropoutTopK extends HTMLElement {
     this.dispatchEvent(new CustomEvent('ready'));
   }
 
-  /** A changed attribute changes the setting of the same name (and the views redraw). */
+  /** A changed attribute changes the setting of the same name (the views that read it redraw). */
   attributeChangedCallback(name, old, text) {
     if (!this.app?.views || text === null || old === text) return;
     const { value } = parseSetting(name, text);
-    if (value === undefined) return;
-    this.app.set(name, value);
-    for (const view of Object.values(this.app.views)) view.redraw();
+    if (value !== undefined) this.app.set(name, value);
   }
 }
 

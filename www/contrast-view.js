@@ -1,145 +1,182 @@
 // The contrast view: with dropout off at inference the distribution is fixed and only the draw
 // varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
+//
+// contrastViewModel turns the draws and the core's answers into plain data, renderContrast writes
+// it, and createContrastView wires the controls.
 import { renderBars } from './charts.js';
-import { addAnimation, removeAnimation } from './loop.js';
+import { removeAnimation } from './loop.js';
 import { tokenLabel, percent, errorText, setLiveText } from './format.js';
-import { applySampling, barRows, cutDescription } from './topk-view.js';
+import { barRows, cutDescription, samplingSettings } from './next-token.js';
 
 /** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
  * when the reader asks for reduced motion (the bars jump at every draw). */
-const FRAMES_PER_DRAW = matchMedia('(prefers-reduced-motion: reduce)').matches ? 60 : 15;
+const framesPerDraw = () => (matchMedia('(prefers-reduced-motion: reduce)').matches ? 60 : 15);
 /** Draws kept in the history strip and in the spread summary. */
-const HISTORY = 12;
+export const HISTORY = 12;
+/** Draws remembered before the oldest are dropped (a long Play run stays small). */
+const MAX_DRAWS = 200;
 /** Bars shown. */
 const BARS = 8;
+/** Probabilities closer than this count as the same (the fixed model gives identical floats). */
+const SAME_PROB = 1e-7;
+
+/** The settings this view reads. */
+export const CONTRAST_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed', 'dropout_p', 'mc_dropout'];
+
+/**
+ * How the probability of the most likely character moved across recent draws of one kind.
+ * @param {Array<{mc: boolean, top: number, topProb: number}>} recent the last draws
+ * @param {boolean} mc the kind shown now
+ * @param {string[]} vocab
+ * @param {{t: Function, number: Function}} fmt
+ * @returns {string}
+ */
+export function spreadSummary(recent, mc, vocab, fmt) {
+  const last = recent[recent.length - 1];
+  const same = recent.filter((d) => d.mc === mc && d.top === last?.top);
+  if (same.length < 2) return fmt.t('contrast.pressDraw');
+  const probs = same.map((d) => d.topProb);
+  const lo = Math.min(...probs);
+  const hi = Math.max(...probs);
+  const label = tokenLabel(vocab[same[0].top]);
+  return hi - lo < SAME_PROB
+    ? fmt.t('contrast.stayed', { n: same.length, label, p: percent(lo, fmt) })
+    : fmt.t('contrast.moved', { n: same.length, label, lo: percent(lo, fmt), hi: percent(hi, fmt) });
+}
+
+/**
+ * What the contrast view shows.
+ * @param {object} input
+ * @param {object} input.state
+ * @param {string[]} input.vocab
+ * @param {object|null} input.answer the core's answer for the shown logits (null: none)
+ * @param {ArrayLike<number>} [input.order] the order of the fixed distribution
+ * @param {number|null} input.sampled
+ * @param {unknown} [input.error]
+ * @param {Array<{number: number, index: number, mc: boolean, top: number, topProb: number}>} input.draws
+ * @param {boolean} input.playing
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function contrastViewModel(input, fmt) {
+  const { state, vocab, answer, draws } = input;
+  const recent = draws.slice(-HISTORY);
+  return {
+    mc: state.mc_dropout,
+    playLabel: fmt.t(input.playing ? 'common.pause' : 'common.play'),
+    playing: input.playing,
+    caption: state.mc_dropout
+      ? fmt.t('contrast.captionOn', { p: fmt.number(state.dropout_p, 2) })
+      : fmt.t('contrast.captionOff'),
+    rows: answer ? barRows(answer, vocab, { minRows: BARS, sampled: input.sampled, order: input.order }, fmt).slice(0, BARS) : [],
+    cut: answer && answer.kept < BARS ? cutDescription(state, answer, fmt) : '',
+    history: recent.map((d) => ({
+      text: tokenLabel(vocab[d.index]),
+      mc: d.mc,
+      label: fmt.t('contrast.historyItem', { number: d.number, label: tokenLabel(vocab[d.index]), mc: d.mc ? fmt.t('contrast.historyMc') : '' }),
+    })),
+    summary: answer ? spreadSummary(recent, state.mc_dropout, vocab, fmt)
+      : fmt.t('contrast.noDistribution', { message: errorText(input.error, fmt) }),
+  };
+}
+
+/**
+ * @param {object} els
+ * @param {ReturnType<typeof contrastViewModel>} vm
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function renderContrast(els, vm, fmt) {
+  els.mc.checked = vm.mc;
+  els.play.textContent = vm.playLabel;
+  els.play.setAttribute('aria-pressed', String(vm.playing));
+  els.caption.textContent = vm.caption;
+  renderBars(els.bars, vm.rows, vm.cut, (x) => percent(x, fmt));
+  els.history.replaceChildren(...vm.history.map((item) => {
+    const li = document.createElement('li');
+    li.textContent = item.text;
+    li.className = item.mc ? 'mc' : 'fixed';
+    li.setAttribute('aria-label', item.label);
+    return li;
+  }));
+  setLiveText(els.summary, vm.summary);
+}
 
 /**
  * Wires the contrast view; it uses the top-k view's model, prompt, k and temperature.
- * @param {object} app the page's shared objects
- * @returns {{redraw: () => void, modelChanged: () => void}}
+ * @param {object} demo the demo's objects (app.js)
+ * @returns {{redraw: () => void}}
  */
-export function createContrastView(app) {
-  const { $, state } = app;
+export function createContrastView(demo) {
+  const { $, state } = demo;
   const els = {
     mc: $('mc_dropout'), draw: $('contrast-draw'), play: $('contrast-play'), bars: $('contrast-bars'),
     history: $('contrast-history'), summary: $('contrast-summary'), caption: $('contrast-caption'),
   };
-  let draws = []; // { number, index, mc, topProb }
+  let draws = [];
   let current = null; // the last draw's logits and index
   let playing = false;
   let frames = 0;
-  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+  const perDraw = framesPerDraw();
+  // Texts this view writes from now on (in render, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
 
+  /** The fixed model's answer for the prompt (no draw). */
+  const reference = () => demo.wasm.nextToken(demo.logitsFor(state.prompt).logits, samplingSettings(state));
+
   function drawOnce() {
-    const { demo } = app.active;
     const number = draws.length ? draws[draws.length - 1].number + 1 : 0;
-    demo.setDropout(state.dropout_p);
-    applySampling(app, demo);
-    // Dropout off: the cached deterministic logits. On: a fresh mask for each draw number.
-    const logits = state.mc_dropout ? demo.mcDropoutLogits(state.prompt, number) : app.logitsFor(state.prompt);
-    const index = demo.sample(logits, number);
-    const reference = app.logitsFor(state.prompt);
-    let top = 0;
-    for (let i = 1; i < reference.length; i++) if (reference[i] > reference[top]) top = i;
+    // Dropout off: the cached deterministic logits. On: fresh masks for each draw number.
+    const logits = state.mc_dropout
+      ? demo.active.demo.mcDropoutLogits(state.prompt, state.dropout_p, state.seed, number)
+      : demo.logitsFor(state.prompt).logits;
+    const answer = demo.wasm.nextToken(logits, samplingSettings(state, number));
+    const top = reference().order[0];
     // The probability the draw used, after temperature and the cut (0 if this draw cut it).
-    const probs = demo.distribution(logits);
-    draws.push({ number, index, mc: state.mc_dropout, top, topProb: probs[top] });
-    if (draws.length > 200) draws = draws.slice(-HISTORY);
-    current = { logits, index, prompt: state.prompt, mc: state.mc_dropout };
+    draws.push({ number, index: answer.index, mc: state.mc_dropout, top, topProb: answer.probs[top] });
+    if (draws.length > MAX_DRAWS) draws = draws.slice(-HISTORY);
+    current = { logits, index: answer.index, prompt: state.prompt, mc: state.mc_dropout };
   }
 
   function draw() {
-    els.mc.checked = state.mc_dropout;
-    const { vocab } = app.active;
-    syncPlay();
-    els.caption.textContent = state.mc_dropout
-      ? app.t('contrast.captionOn', { p: app.number(state.dropout_p, 2) })
-      : app.t('contrast.captionOff');
-    let reference;
+    let input;
     try {
-      reference = app.logitsFor(state.prompt);
-    } catch (err) {
-      els.bars.replaceChildren();
-      els.summary.textContent = app.t('contrast.noDistribution', { message: errorText(err, app) });
-      return;
+      const fixed = reference();
+      // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
+      const fresh = current && current.prompt === state.prompt && current.mc === state.mc_dropout;
+      const answer = fresh ? demo.wasm.nextToken(current.logits, samplingSettings(state)) : fixed;
+      input = { answer, order: fixed.order, sampled: fresh ? current.index : null };
+    } catch (error) {
+      input = { answer: null, error };
     }
-    // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
-    const order = Int32Array.from(vocab.keys()).sort((a, b) => reference[b] - reference[a] || a - b);
-    const fresh = current && current.prompt === state.prompt && current.mc === state.mc_dropout;
-    const logits = fresh ? current.logits : reference;
-    const sampled = fresh ? current.index : null;
-    const { rows, kept, keptMass } = barRows(app, logits, BARS, sampled, order);
-    renderBars(els.bars, rows.slice(0, Math.max(BARS, 0)), kept < BARS ? cutDescription(app, kept, keptMass) : '',
-      (x) => percent(x, app));
-    const recent = draws.slice(-HISTORY);
-    els.history.replaceChildren(...recent.map((d) => {
-      const li = document.createElement('li');
-      li.textContent = tokenLabel(vocab[d.index]);
-      li.className = d.mc ? 'mc' : 'fixed';
-      li.setAttribute('aria-label', app.t('contrast.historyItem',
-        { number: d.number, label: tokenLabel(vocab[d.index]), mc: d.mc ? app.t('contrast.historyMc') : '' }));
-      return li;
-    }));
-    let summary;
-    const same = recent.filter((d) => d.mc === state.mc_dropout && d.top === recent[recent.length - 1]?.top);
-    if (same.length >= 2) {
-      const probs = same.map((d) => d.topProb);
-      const lo = Math.min(...probs);
-      const hi = Math.max(...probs);
-      const label = tokenLabel(vocab[same[0].top]);
-      summary = hi - lo < 1e-7
-        ? app.t('contrast.stayed', { n: same.length, label, p: percent(lo, app) })
-        : app.t('contrast.moved', { n: same.length, label, lo: percent(lo, app), hi: percent(hi, app) });
-    } else {
-      summary = app.t('contrast.pressDraw');
-    }
-    setLiveText(els.summary, summary);
+    renderContrast(els, contrastViewModel({ state, vocab: demo.active.vocab, draws, playing, ...input }, demo), demo);
   }
+  const redraw = () => demo.requestDraw('contrast', draw);
 
-  /** The Play button says what a press does now: Play, or Pause while playing. */
-  function syncPlay() {
-    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
-    els.play.setAttribute('aria-pressed', String(playing));
-  }
-
-  const redraw = () => app.requestDraw('contrast', draw);
-
-  function tick() {
+  const animate = () => {
     if (!playing) return false;
     frames += 1;
-    if (frames % FRAMES_PER_DRAW === 1) {
-      drawOnce();
+    if (frames % perDraw === 1) {
+      try {
+        drawOnce();
+      } catch (err) {
+        stop();
+        throw err;
+      }
       redraw();
     }
     return true;
-  }
-
-  const animate = () => {
-    try {
-      return tick();
-    } catch (err) {
-      stop();
-      app.showError(err);
-      return false;
-    }
   };
-
   function stop() {
     playing = false;
     removeAnimation(animate);
-    syncPlay();
+    redraw();
   }
 
-  els.mc.addEventListener('change', () => {
-    app.set('mc_dropout', els.mc.checked);
-    redraw();
-  });
+  els.mc.addEventListener('change', () => demo.set('mc_dropout', els.mc.checked));
   els.draw.addEventListener('click', () => {
     try {
       drawOnce();
     } catch (err) {
-      app.showError(err);
+      demo.showError(err);
     }
     redraw();
   });
@@ -150,16 +187,15 @@ export function createContrastView(app) {
     }
     playing = true;
     frames = 0;
-    syncPlay();
-    addAnimation(animate);
+    redraw();
+    demo.addAnimation(animate);
   });
-
-  return {
-    redraw,
-    modelChanged() {
-      draws = [];
-      current = null;
-      redraw();
-    },
-  };
+  demo.subscribe([...CONTRAST_SETTINGS, 'lang'], redraw);
+  demo.on('trained', redraw);
+  demo.on('active', () => {
+    draws = [];
+    current = null;
+    redraw();
+  });
+  return { redraw };
 }

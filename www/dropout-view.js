@@ -1,9 +1,13 @@
 // The dropout view: real training steps of a model (in the training worker), the mask each
-// dropout site applied, activations before and after, re-thresholding the same draws at another
-// p, the train / eval switch, and the loss curves.
+// dropout site applied, activations before and after, the same draws read at another p (by the
+// core), the train / eval switch, and the loss curves.
+//
+// siteCard and dropoutViewModel turn the step's report into plain data, the render functions write
+// it, and createDropoutView wires the controls.
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
-import { stepTiming } from './loop.js';
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText } from './format.js';
+import { bindSlider } from './slider.js';
+import { createTrainingRun, lossSeries, lastValue, countPoints } from './training-run.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -12,359 +16,344 @@ const FIXED_PROMPT = 'The harbour is';
 const MASK_INTERVAL_MS = 200;
 /** Units shown as before / after bars per site. */
 const UNITS_SHOWN = 24;
+/** Characters listed per press of the fixed-prompt button, and presses listed. */
+const TOP_SHOWN = 4;
+const RUNS_SHOWN = 4;
 
 /** The kinds of dropout site that have a title in the dictionaries (key dropout.site.<kind>). */
 const SITE_KINDS = ['embedding', 'attention_weights', 'attention_output', 'feed_forward_output'];
 
 /**
  * A site's title: which kind, in which block.
- * @param {{t: Function}} app
- * @param {{kind: string, block: number|null}} info
- * @returns {string}
+ * @param {{kind: string, block: number|null}} site
+ * @param {{t: Function}} fmt
  */
-function siteTitle(app, info) {
-  const title = SITE_KINDS.includes(info.kind) ? app.t(`dropout.site.${info.kind}`) : info.kind;
-  return info.block === null || info.block === undefined ? title : app.t('dropout.siteInBlock', { block: info.block + 1, title });
+export function siteTitle(site, fmt) {
+  const title = SITE_KINDS.includes(site.kind) ? fmt.t(`dropout.site.${site.kind}`) : site.kind;
+  return site.block === null || site.block === undefined ? title : fmt.t('dropout.siteInBlock', { block: site.block + 1, title });
 }
 
 /**
  * Which units the before / after bars show: for [seq, d_model] sites, the first units of the
  * last position; for attention weights [heads, seq, seq], head 1's weights from the last query.
- * @param {{t: Function}} app
  * @param {number[]} shape
+ * @param {{t: Function}} fmt
  * @returns {{indices: number[], caption: string}}
  */
-function shownUnits(app, shape) {
+export function shownUnits(shape, fmt) {
   if (shape.length === 3) {
     const [, seq, keys] = shape;
     const start = (seq - 1) * keys;
     return { indices: Array.from({ length: keys }, (_, j) => start + j),
-      caption: app.t('dropout.unitsAttention', { position: seq, keys }) };
+      caption: fmt.t('dropout.unitsAttention', { position: seq, keys }) };
   }
   const [seq, width] = shape;
   const n = Math.min(UNITS_SHOWN, width);
   const start = (seq - 1) * width;
   return { indices: Array.from({ length: n }, (_, j) => start + j),
-    caption: app.t('dropout.unitsPositions', { position: seq, n, width }) };
+    caption: fmt.t('dropout.unitsPositions', { position: seq, n, width }) };
+}
+
+/**
+ * One site's card in train mode.
+ * @param {object} site a site of the step's report (web.rs trainStep)
+ * @param {{mask: Uint8Array, after: Float32Array, dropped: number, scale: number}} at what the site's
+ *   draws give at the slider's p (the site itself when p is the step's)
+ * @param {{p: number, step: number, same: boolean}} context
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function siteCard(site, at, { p, step, same }, fmt) {
+  const summary = fmt.t('dropout.summary', { dropped: at.dropped, units: site.units, share: percent(at.dropped / site.units, fmt) });
+  const shape = fmt.t(site.shape.length === 3 ? 'dropout.shapeAttention' : 'dropout.shapePositions', { shape: site.shape.join(' × ') });
+  const { indices, caption } = shownUnits(site.shape, fmt);
+  const unitMask = indices.map((j) => at.mask[j]);
+  const scale = fixed(at.scale, 3, fmt);
+  return {
+    title: siteTitle(site, fmt),
+    evalMode: false,
+    summary,
+    which: same
+      ? fmt.t('dropout.whichSame', { step, p: fmt.number(site.p, 2) })
+      : fmt.t('dropout.whichOther', { step, p: fmt.number(p, 2), stepP: fmt.number(site.p, 2) }),
+    mask: at.mask,
+    stepMask: same ? null : site.mask,
+    shape: site.shape,
+    maskLabel: fmt.t('dropout.maskLabel', { shape, summary }),
+    before: indices.map((j) => site.before[j]),
+    after: indices.map((j) => at.after[j]),
+    unitMask,
+    actsLabel: fmt.t('dropout.actsLabel', { caption, dropped: unitMask.filter((m) => m === 0).length, n: indices.length, scale }),
+    caption: fmt.t('dropout.actsCaption', { caption, p: fmt.number(p, 2), scale }),
+    data: { dropped: String(at.dropped), units: String(site.units), step: String(step) },
+  };
+}
+
+/** One site's card in eval mode: no mask at all. */
+function evalCard(site, fmt) {
+  return { title: siteTitle(site, fmt), evalMode: true, summary: fmt.t('dropout.evalSummary'),
+    which: fmt.t('dropout.evalWhich', { units: site.units }) };
+}
+
+/**
+ * The words under the fixed-prompt button: the last presses and how the last two compare.
+ * @param {Array<{number: number, p: number|null, step: number, text: string}>} runs
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function fixedRunsModel(runs, fmt) {
+  const items = runs.slice(-RUNS_SHOWN).map((run) => {
+    const mode = run.p === null ? fmt.t('dropout.runEval') : fmt.t('dropout.runTrain', { p: fmt.number(run.p, 2) });
+    return fmt.t('dropout.run', { number: run.number, mode, step: run.step, text: run.text });
+  });
+  let compare = '';
+  if (runs.length === 1) compare = fmt.t('dropout.pressAgain');
+  else if (runs.length >= 2) {
+    const [a, b] = runs.slice(-2);
+    if (a.step !== b.step) compare = fmt.t('dropout.notComparable');
+    else compare = fmt.t(a.text === b.text ? 'dropout.identical' : 'dropout.different');
+  }
+  return { items, compare };
+}
+
+/**
+ * What the dropout view shows, apart from the cards.
+ * @param {object} input
+ * @param {object} input.state
+ * @param {{ready: boolean, playing: boolean, steps: number, history: object}} input.run
+ * @param {{last: number, mean: number, count: number}} input.timing
+ * @param {Array<object>} input.runs presses of the fixed-prompt button
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function dropoutViewModel({ state, run, timing, runs }, fmt) {
+  const evalMode = state.mode === 'eval';
+  const { history } = run;
+  const lossWords = fmt.t('dropout.lossText', { steps: run.steps, batch: lossText(lastValue(history.batch), fmt),
+    train: lossText(lastValue(history.train), fmt), valid: lossText(lastValue(history.valid), fmt) });
+  const series = lossSeries(history, fmt.t, COLORS);
+  return {
+    mode: state.mode,
+    stepDisabled: evalMode,
+    playLabel: fmt.t(run.playing ? 'common.pause' : 'common.play'),
+    playing: run.playing,
+    modeNote: fmt.t(evalMode ? 'dropout.modeEval' : 'dropout.modeTrain'),
+    steps: run.ready ? fmt.t('dropout.steps', { n: run.steps }) : fmt.t('app.loadingModel'),
+    stepTime: Number.isFinite(timing.last)
+      ? fmt.t('dropout.stepTime', { last: fixed(timing.last, 1, fmt), mean: fixed(timing.mean, 1, fmt), count: timing.count })
+      : fmt.t('dropout.noStep'),
+    lossSeries: series,
+    lossText: lossWords,
+    lossLabel: fmt.t('dropout.lossLabel', { points: countPoints(series), text: lossWords }),
+    fixedRuns: fixedRunsModel(runs, fmt),
+  };
+}
+
+/** The cards' elements, made once per site count. */
+function ensureCards(els, cards, count) {
+  if (cards.length === count) return;
+  els.sites.replaceChildren();
+  cards.length = 0;
+  for (let i = 0; i < count; i++) {
+    const card = document.createElement('article');
+    card.className = 'site';
+    card.dataset.site = String(i);
+    card.dataset.testid = `site-${i}`;
+    const [title, summary, which, caption] = ['h4', 'p', 'p', 'p'].map((tag) => document.createElement(tag));
+    summary.className = 'site-summary';
+    summary.id = `site-${i}-summary`;
+    which.className = 'site-which';
+    caption.className = 'acts-caption';
+    const [mask, acts] = ['mask', 'acts'].map((name) => {
+      const canvas = document.createElement('canvas');
+      canvas.className = name;
+      canvas.setAttribute('role', 'img');
+      return canvas;
+    });
+    card.append(title, summary, which, mask, acts, caption);
+    els.sites.append(card);
+    cards.push({ card, title, summary, which, mask, acts, caption });
+  }
+}
+
+/**
+ * Writes the site cards (or the note that there are none).
+ * @param {object} els
+ * @param {Array<object>} cards the cards' elements (kept between calls)
+ * @param {Array<object>|null} models the cards' view models, or null for none
+ * @param {string} empty the note when there are none
+ * @param {boolean} canvases false: only the text (the grids are off screen)
+ * @param {(head: number) => string} headLabel
+ */
+export function renderSites(els, cards, models, empty, canvases, headLabel) {
+  if (!models) {
+    cards.length = 0;
+    const note = document.createElement('p');
+    note.className = 'site-empty';
+    note.textContent = empty;
+    els.sites.replaceChildren(note);
+    return;
+  }
+  ensureCards(els, cards, models.length);
+  models.forEach((vm, i) => {
+    const c = cards[i];
+    c.title.textContent = vm.title;
+    c.summary.textContent = vm.summary;
+    c.which.textContent = vm.which;
+    for (const part of [c.mask, c.acts, c.caption]) part.hidden = vm.evalMode;
+    if (vm.evalMode) return;
+    Object.assign(c.card.dataset, vm.data);
+    if (canvases) {
+      drawMask(c.mask, vm.mask, vm.shape, vm.stepMask, headLabel);
+      drawActivations(c.acts, vm.before, vm.after, vm.unitMask);
+    }
+    c.mask.setAttribute('aria-label', vm.maskLabel);
+    c.acts.setAttribute('aria-label', vm.actsLabel);
+    c.caption.textContent = vm.caption;
+  });
+}
+
+/** Writes everything but the cards. */
+export function renderDropout(els, vm) {
+  for (const radio of els.modeRadios) radio.checked = radio.value === vm.mode;
+  els.step.disabled = vm.stepDisabled;
+  els.play.disabled = vm.stepDisabled;
+  els.play.textContent = vm.playLabel;
+  els.play.setAttribute('aria-pressed', String(vm.playing));
+  els.modeNote.textContent = vm.modeNote;
+  els.steps.textContent = vm.steps;
+  els.stepMs.textContent = vm.stepTime;
+  drawLossChart(els.chart, vm.lossSeries);
+  els.lossText.textContent = vm.lossText;
+  els.chart.setAttribute('aria-label', vm.lossLabel);
+  els.fixedRuns.replaceChildren(...vm.fixedRuns.items.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+  setLiveText(els.fixedCompare, vm.fixedRuns.compare);
+}
+
+function findElements(demo) {
+  const { $ } = demo;
+  return {
+    step: $('dropout-step'), play: $('dropout-play'), restart: $('dropout-restart'), origin: $('dropout-origin'),
+    steps: $('dropout-steps'), stepMs: $('dropout-step-ms'), sites: $('sites'), chart: $('dropout-loss'),
+    lossText: $('dropout-loss-text'), message: $('dropout-message'), runFixed: $('run-fixed'),
+    fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
+    modeRadios: [...demo.root.querySelectorAll('input[name="mode"]')],
+    slider: bindSlider(demo, 'dropout_p', { symbol: 'p' }),
+  };
 }
 
 /**
  * Wires the dropout view around its own model (fresh weights on the English text, or a copy
  * of the shipped weights).
- * @param {object} app the page's shared objects
- * @returns {{redraw: () => void, start: () => void}}
+ * @param {object} demo the demo's objects (app.js)
+ * @returns {{redraw: () => void, start: () => Promise<void>, run: object}} run: its training run
  */
-export function createDropoutView(app) {
-  const { $, state } = app;
-  const els = {
-    p: $('dropout_p'), pValue: $('dropout_p-value'), step: $('dropout-step'), play: $('dropout-play'),
-    restart: $('dropout-restart'), origin: $('dropout-origin'), steps: $('dropout-steps'), stepMs: $('dropout-step-ms'),
-    sites: $('sites'), chart: $('dropout-loss'), lossText: $('dropout-loss-text'), message: $('dropout-message'),
-    runFixed: $('run-fixed'), fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
-  };
-  const modeRadios = [...app.root.querySelectorAll('input[name="mode"]')];
-  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+export function createDropoutView(demo) {
+  const { state } = demo;
+  const els = findElements(demo);
+  // Texts this view writes from now on (in render, so a change of language rewrites them).
   for (const el of [els.play, els.steps, els.stepMs]) el?.removeAttribute('data-i18n');
-
-  const model = app.trainer.model();
-  let ready = false; // the model exists in the worker
-  let steps = 0; // steps taken, as last reported
-  let vocab = [];
-  let sites = []; // the last observed step's sites: { info, mask, draws, before, after }
-  let sitesStep = 0; // which step those are from
-  let sitesDrawn = true; // the page has drawn them (the worker may send the next step's)
-  let sitesKey = ''; // what the grids show now (see draw)
-  let sitesVersion = 0; // grows whenever sites change
-  let history = { batch: [], train: [], valid: [] };
-  let playing = false;
-  let runs = []; // presses of the fixed-prompt button: { number, p (null in eval), step, text }
-  let mcDraw = 0;
-  const cards = [];
+  const shown = { sites: [], step: 0, version: 0, drawn: true, key: '', onScreen: true, cards: [] };
+  const fixedRuns = { runs: [], mcDraw: 0 };
+  const run = createTrainingRun(demo.training.model(), {
+    timing: demo.stepTiming,
+    onChange(report) {
+      if (report?.sites.length) Object.assign(shown, { sites: report.sites, step: report.step, version: shown.version + 1, drawn: false });
+      redraw();
+    },
+    onError: (err) => demo.showError(err),
+  });
   // Seven mask grids are the costliest drawing on the page: while they are off screen only their
   // text is updated (training keeps going); they are drawn when they scroll into view.
-  let sitesOnScreen = true;
   new IntersectionObserver((entries) => {
-    sitesOnScreen = entries.some((entry) => entry.isIntersecting);
-    if (sitesOnScreen) redraw();
+    shown.onScreen = entries.some((entry) => entry.isIntersecting);
+    if (shown.onScreen) redraw();
   }).observe(els.sites);
 
-  function measured(m) {
-    history.train.push([m.step, m.train]);
-    history.valid.push([m.step, m.valid]);
-  }
-
-  /** A fresh model on the English text, or a copy of the shipped weights, in the worker. */
-  async function create() {
-    pause();
-    ready = false;
-    const fresh = els.origin.value !== 'shipped' || !app.weights;
-    const source = fresh ? { text: app.englishText } : { weights: app.weights };
-    sites = [];
-    sitesStep = 0;
-    sitesVersion += 1;
-    steps = 0;
-    history = { batch: [], train: [], valid: [] };
-    runs = [];
-    mcDraw = 0;
-    const creating = model.create({ ...source, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p, observe: true });
-    redraw();
-    const created = await creating;
-    vocab = created.vocab;
-    measured(created.measured);
-    ready = true;
-  }
-
-  /** Every step of this model, played or pressed, reports here. */
-  model.onReport = (report) => {
-    steps = report.step;
-    history.batch.push([report.step, report.loss]);
-    if (report.measured) measured(report.measured);
-    if (report.sites) {
-      sites = report.sites;
-      sitesStep = report.step;
-      sitesVersion += 1;
-      sitesDrawn = false;
-    }
-    redraw();
-  };
-  model.onError = (err) => {
-    pause();
-    app.showError(err);
-  };
-
-  /**
-   * Waits while the model is being created in the worker, so a press during loading acts as soon
-   * as it can instead of being lost (the worker runs commands in the order they were sent).
-   * @returns {Promise<boolean>} whether the model exists now
-   */
-  async function whenReady() {
-    if (!ready) await model.created;
-    return ready;
-  }
-
-  function pause() {
-    if (playing) model.play(false);
-    playing = false;
-    syncPlay();
-  }
-
-  /** The Play button says what a press does now: Play, or Pause while playing. */
-  function syncPlay() {
-    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
-    els.play.setAttribute('aria-pressed', String(playing));
-  }
-
-  function ensureCards() {
-    if (cards.length === sites.length) return;
-    els.sites.replaceChildren();
-    cards.length = 0;
-    sites.forEach((site, i) => {
-      const card = document.createElement('article');
-      card.className = 'site';
-      card.dataset.site = String(i);
-      card.dataset.testid = `site-${i}`;
-      const h = document.createElement('h4');
-      const summary = document.createElement('p');
-      summary.className = 'site-summary';
-      summary.id = `site-${i}-summary`;
-      const which = document.createElement('p');
-      which.className = 'site-which';
-      const mask = document.createElement('canvas');
-      mask.className = 'mask';
-      mask.setAttribute('role', 'img');
-      const acts = document.createElement('canvas');
-      acts.className = 'acts';
-      acts.setAttribute('role', 'img');
-      const caption = document.createElement('p');
-      caption.className = 'acts-caption';
-      card.append(h, summary, which, mask, acts, caption);
-      els.sites.append(card);
-      cards.push({ card, title: h, summary, which, mask, acts, caption });
-    });
-  }
-
-  /** @param {boolean} canvases false: only the text (the grids are off screen) */
-  function drawSites(canvases) {
-    const evalMode = state.mode === 'eval';
-    if (!sites.length) {
-      cards.length = 0;
-      const note = document.createElement('p');
-      note.className = 'site-empty';
-      note.textContent = app.t(evalMode ? 'dropout.emptyEval' : 'dropout.emptyTrain');
-      els.sites.replaceChildren(note);
-      return;
-    }
-    ensureCards();
+  function drawSites() {
     const p = state.dropout_p;
-    sites.forEach((site, i) => {
-      const c = cards[i];
-      const { info } = site;
-      c.title.textContent = siteTitle(app, info);
-      c.mask.hidden = evalMode;
-      c.acts.hidden = evalMode;
-      c.caption.hidden = evalMode;
-      if (evalMode) {
-        c.summary.textContent = app.t('dropout.evalSummary');
-        c.which.textContent = app.t('dropout.evalWhich', { units: info.units });
-        return;
-      }
-      // The step's own mask, or the same draws read at the slider's p (kept iff u >= p).
-      const same = Math.abs(p - info.p) < 1e-6;
-      const mask = same ? site.mask : Uint8Array.from(site.draws, (u) => (u >= p ? 1 : 0));
-      let dropped = 0;
-      for (const m of mask) dropped += m === 0 ? 1 : 0;
-      const summary = app.t('dropout.summary', { dropped, units: info.units, share: percent(dropped / info.units, app) });
-      c.summary.textContent = summary;
-      c.which.textContent = same
-        ? app.t('dropout.whichSame', { step: sitesStep, p: app.number(info.p, 2) })
-        : app.t('dropout.whichOther', { step: sitesStep, p: app.number(p, 2), stepP: app.number(info.p, 2) });
-      c.card.dataset.dropped = String(dropped);
-      c.card.dataset.units = String(info.units);
-      c.card.dataset.step = String(sitesStep);
-      if (canvases) drawMask(c.mask, mask, info.shape, same ? null : site.mask, (head) => app.t('dropout.head', { n: head }));
-      const shape = app.t(info.shape.length === 3 ? 'dropout.shapeAttention' : 'dropout.shapePositions', { shape: info.shape.join(' × ') });
-      c.mask.setAttribute('aria-label', app.t('dropout.maskLabel', { shape, summary }));
-      const { indices, caption } = shownUnits(app, info.shape);
-      const before = indices.map((j) => site.before[j]);
-      const unitMask = indices.map((j) => mask[j]);
-      const scale = p < 1 ? 1 / (1 - p) : 0;
-      // At the step's own p these are the step's outputs; at another p, what that rate would give.
-      const after = same ? indices.map((j) => site.after[j]) : before.map((b, j) => (unitMask[j] ? b * scale : 0));
-      if (canvases) drawActivations(c.acts, before, after, unitMask);
-      const droppedShown = unitMask.filter((m) => m === 0).length;
-      const scaleText = fixed(scale, 3, app);
-      c.acts.setAttribute('aria-label', app.t('dropout.actsLabel', { caption, dropped: droppedShown, n: indices.length, scale: scaleText }));
-      c.caption.textContent = app.t('dropout.actsCaption', { caption, p: app.number(p, 2), scale: scaleText });
+    const models = !shown.sites.length ? null : shown.sites.map((site) => {
+      if (state.mode === 'eval') return evalCard(site, demo);
+      // The step's own mask, or what the same draws give at the slider's p (by the core).
+      const same = site.p === Math.fround(p);
+      const at = same ? site : demo.wasm.dropoutAt(site.draws, site.before, p);
+      return siteCard(site, at, { p, step: shown.step, same }, demo);
     });
-  }
-
-  function drawLoss() {
-    const points = drawLossChart(els.chart, [
-      { name: 'batch loss, dropout on', color: COLORS.grey, width: 1, points: history.batch },
-      { name: 'training loss, dropout off', color: COLORS.blue, dots: true, points: history.train },
-      { name: 'validation loss', color: COLORS.orange, dash: [6, 4], dots: true, points: history.valid },
-    ]);
-    const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
-    const text = app.t('dropout.lossText', { steps, batch: lossText(last(history.batch), app),
-      train: lossText(last(history.train), app), valid: lossText(last(history.valid), app) });
-    els.lossText.textContent = text;
-    els.chart.setAttribute('aria-label', app.t('dropout.lossLabel', { points, text }));
-  }
-
-  function drawFixedRuns() {
-    els.fixedRuns.replaceChildren(...runs.slice(-4).map((run) => {
-      const li = document.createElement('li');
-      const mode = run.p === null ? app.t('dropout.runEval') : app.t('dropout.runTrain', { p: app.number(run.p, 2) });
-      li.textContent = app.t('dropout.run', { number: run.number, mode, step: run.step, text: run.text });
-      return li;
-    }));
-    let compare = '';
-    if (runs.length === 1) compare = app.t('dropout.pressAgain');
-    else if (runs.length >= 2) {
-      const [a, b] = runs.slice(-2);
-      if (a.step !== b.step) compare = app.t('dropout.notComparable');
-      else if (a.text === b.text) compare = app.t('dropout.identical');
-      else compare = app.t('dropout.different');
-    }
-    setLiveText(els.fixedCompare, compare);
+    const empty = demo.t(state.mode === 'eval' ? 'dropout.emptyEval' : 'dropout.emptyTrain');
+    renderSites(els, shown.cards, models, empty, shown.onScreen, (head) => demo.t('dropout.head', { n: head }));
   }
 
   function draw() {
-    els.p.value = String(state.dropout_p);
-    els.pValue.value = app.number(state.dropout_p, 2);
-    els.p.setAttribute('aria-valuetext', `p = ${app.number(state.dropout_p, 2)}`);
-    for (const radio of modeRadios) radio.checked = radio.value === state.mode;
-    const evalMode = state.mode === 'eval';
-    els.step.disabled = evalMode;
-    els.play.disabled = evalMode;
-    els.modeNote.textContent = app.t(evalMode ? 'dropout.modeEval' : 'dropout.modeTrain');
-    syncPlay();
-    els.steps.textContent = ready ? app.t('dropout.steps', { n: steps }) : app.t('app.loadingModel');
-    els.stepMs.textContent = Number.isFinite(stepTiming.last)
-      ? app.t('dropout.stepTime', { last: fixed(stepTiming.last, 1, app), mean: fixed(stepTiming.mean, 1, app), count: stepTiming.count })
-      : app.t('dropout.noStep');
-    if (!ready) return;
+    els.slider.render();
+    renderDropout(els, dropoutViewModel({ state, run, timing: demo.stepTiming, runs: fixedRuns.runs }, demo));
+    if (!run.ready) return;
     // The grids change only with a new step, p, the mode, the language or a width: not with every loss.
-    const key = `${sitesVersion}|${state.dropout_p}|${state.mode}|${state.lang}|${sitesOnScreen}|${canvasWidthVersion()}`;
-    if (key !== sitesKey) {
-      sitesKey = key;
-      drawSites(sitesOnScreen);
+    const key = `${shown.version}|${state.dropout_p}|${state.mode}|${state.lang}|${shown.onScreen}|${canvasWidthVersion()}`;
+    if (key !== shown.key) {
+      shown.key = key;
+      drawSites();
     }
     // Drawn: the worker may send the masks of a later step.
-    if (!sitesDrawn) {
-      sitesDrawn = true;
-      if (playing) setTimeout(() => { if (playing) model.wantSites(); }, MASK_INTERVAL_MS);
+    if (!shown.drawn) {
+      shown.drawn = true;
+      if (run.playing) setTimeout(() => { if (run.playing) run.model.wantSites(); }, MASK_INTERVAL_MS);
     }
-    drawLoss();
-    drawFixedRuns();
   }
+  const redraw = () => demo.requestDraw('dropout', draw);
 
-  const redraw = () => app.requestDraw('dropout', draw);
+  const restart = () => createModel(demo, els, run, { shown, fixedRuns }).finally(redraw);
+  wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns });
+  demo.subscribe(['dropout_p', 'mode', 'lang'], redraw);
+  demo.subscribe(['dropout_p'], () => run.model.setDropout(state.dropout_p));
+  return { redraw, start: restart, run };
+}
 
-  els.p.addEventListener('input', () => {
-    app.set('dropout_p', Number(els.p.value));
-    model.setDropout(state.dropout_p);
-    app.dropoutChanged();
-    redraw();
-  });
-  for (const radio of modeRadios) {
+/** A fresh model on the English text, or a copy of the shipped weights, in the worker. */
+async function createModel(demo, els, run, { shown, fixedRuns }) {
+  const fresh = els.origin.value !== 'shipped' || !demo.weights;
+  const source = fresh ? { text: demo.englishText } : { weights: demo.weights };
+  Object.assign(shown, { sites: [], step: 0, version: shown.version + 1 });
+  Object.assign(fixedRuns, { runs: [], mcDraw: 0 });
+  try {
+    await run.create({ ...source, backend: demo.state.backend, seed: demo.state.seed, observe: true });
+    els.message.textContent = '';
+  } catch (err) {
+    els.message.textContent = errorText(err, demo);
+  }
+}
+
+/** Step, Play, the mode switch, Start again, the origin and the fixed-prompt button. */
+function wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns }) {
+  const { state } = demo;
+  for (const radio of els.modeRadios) {
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
-      app.set('mode', radio.value);
-      if (state.mode === 'eval') pause();
-      redraw();
+      demo.set('mode', radio.value);
+      if (state.mode === 'eval') run.pause();
     });
   }
-  els.step.addEventListener('click', async () => {
-    if (!(await whenReady())) return;
-    try {
-      await model.step(1, true);
-    } catch (err) {
-      app.showError(err);
-    }
-  });
+  els.step.addEventListener('click', () => run.step(state.dropout_p, true).catch(demo.showError));
   els.play.addEventListener('click', async () => {
-    if (playing) {
-      pause();
-      return;
-    }
-    playing = true;
-    syncPlay();
-    // Pressed while loading: the button already says Pause; training starts once the model exists.
-    if (!(await whenReady()) || !playing) return;
-    model.wantSites();
-    model.play(true);
+    run.toggle(state.dropout_p);
+    // Playing: the first steps it plays show their masks (later ones as the page draws them).
+    if (run.playing && (await run.whenReady())) run.model.wantSites();
   });
-  const restart = async () => {
-    try {
-      await create();
-      els.message.textContent = '';
-    } catch (err) {
-      els.message.textContent = errorText(err, app);
-    }
-    redraw();
-  };
   els.restart.addEventListener('click', restart);
   els.origin.addEventListener('change', restart);
   els.runFixed.addEventListener('click', async () => {
-    if (!(await whenReady())) return;
+    if (!(await run.whenReady())) return;
     const evalMode = state.mode === 'eval';
     try {
-      // Eval: the deterministic forward pass. Train: dropout on, a fresh mask per press.
-      const logits = await model.logits(FIXED_PROMPT, evalMode ? null : mcDraw++);
-      const probs = app.wasm.topKDistribution(logits, vocab.length, 1);
-      const top = Array.from(vocab.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 4);
-      const text = top.map((i) => `${tokenLabel(vocab[i])} ${fixed(probs[i] * 100, 2, app)}%`).join(' · ');
-      runs.push({ number: runs.length + 1, p: evalMode ? null : state.dropout_p, step: steps, text });
+      // Eval: the deterministic forward pass. Train: dropout on, fresh masks per press.
+      const mc = evalMode ? null : { p: state.dropout_p, seed: state.seed, draw: fixedRuns.mcDraw++ };
+      const { probs, order } = demo.wasm.nextToken(await run.model.logits(FIXED_PROMPT, mc), {});
+      const text = Array.from(order.slice(0, TOP_SHOWN), (i) => `${tokenLabel(run.vocab[i])} ${fixed(probs[i] * 100, 2, demo)}%`).join(' · ');
+      fixedRuns.runs.push({ number: fixedRuns.runs.length + 1, p: evalMode ? null : state.dropout_p, step: run.steps, text });
     } catch (err) {
-      app.showError(err);
+      demo.showError(err);
     }
     redraw();
   });
-  if (!app.weights) els.origin.querySelector('option[value="shipped"]').disabled = true;
-
-  return {
-    redraw,
-    start: restart,
-  };
+  if (!demo.weights) els.origin.querySelector('option[value="shipped"]').disabled = true;
 }

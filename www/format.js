@@ -56,28 +56,33 @@ export function errorMessage(err) {
   return String(err);
 }
 
-/** Messages of the Rust core that have a translation (their English text is the core's own). */
-const KNOWN_ERRORS = [
-  [/^text cannot be trained on: it has (?<n>\d+) characters; at least (?<needed>\d+) are needed$/, 'error.tooShort'],
-  [/^text cannot be trained on: it uses only one distinct character; at least two are needed$/, 'error.oneCharacter'],
-  [/^text cannot be trained on: training needs at least (?<needed>\d+) characters, it has (?<n>\d+)$/, 'error.window'],
-];
-
 /**
- * The message of anything thrown, in the demo's language when it is one the dictionaries know
- * (the English dictionary words them exactly as the core does); any other message as it is.
+ * The message of anything thrown, in the demo's language: an error of the core carries a `code`
+ * and `params` (web.rs), worded by the dictionary's `error.<code>`; any other message as it is.
  * @param {unknown} err
  * @param {{t: (key: string, params?: object) => string}} [app]
  * @returns {string}
  */
 export function errorText(err, app) {
-  const message = errorMessage(err);
-  if (!app) return message;
-  for (const [pattern, key] of KNOWN_ERRORS) {
-    const match = message.match(pattern);
-    if (match) return app.t(key, match.groups ?? {});
+  const code = err && typeof err === 'object' ? err.code : undefined;
+  if (app && typeof code === 'string') {
+    const key = `error.${code}`;
+    const text = app.t(key, err.params ?? {});
+    if (text !== key) return text;
   }
-  return message;
+  return errorMessage(err);
+}
+
+/**
+ * Number formatting for a language: `number(x, digits)` with a fixed count of decimals, "–" for
+ * NaN and infinities.
+ * @param {string} lang
+ * @returns {(x: number, digits: number) => string}
+ */
+export function numberFormat(lang) {
+  return (x, digits) => (Number.isFinite(x)
+    ? x.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
+    : '–');
 }
 
 /**

@@ -23,18 +23,37 @@ export function browserLanguage() {
 }
 
 /**
+ * The placeholders the texts use for the core's facts (web.rs `facts()`), so a text that states a
+ * size or a count states the model's own.
+ * @param {object|null} facts
+ * @returns {Record<string, number>} empty while the module has not loaded
+ */
+export function factParams(facts) {
+  if (!facts) return {};
+  return { context: facts.context, width: facts.dModel, blocks: facts.nLayers, heads: facts.nHeads,
+    batch: facts.batchSize, maxVocab: facts.maxVocab, minChars: facts.minChars, evalEvery: facts.evalEvery,
+    overfitChars: facts.overfitChars.toLocaleString('en') };
+}
+
+/**
  * A function that gives the text of `key` in `lang`, with {name} placeholders filled from
- * `params` (a key the language lacks falls back to English, then to the key itself).
+ * `params`, then from `defaults` (a key the language lacks falls back to English, then to the key
+ * itself; a placeholder with no value stays as it is).
  * @param {string} lang
+ * @param {Record<string, unknown>} [defaults] values for every text (the core's facts)
  * @returns {(key: string, params?: Record<string, unknown>) => string}
  */
-export function translator(lang) {
+export function translator(lang, defaults = {}) {
   const dict = DICTIONARIES[lang] ?? en;
   return (key, params = {}) => {
     const text = dict[key] ?? en[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+    const values = { ...defaults, ...params };
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
   };
 }
+
+/** A text with a placeholder left unfilled (its value is not known yet). */
+const UNFILLED = /\{\w+\}/;
 
 /**
  * Fills `element` with `text`, turning **bold** and *emphasis* into <strong> and <em> nodes.
@@ -57,12 +76,17 @@ export function setRichText(element, text) {
 }
 
 /**
- * Writes every data-i18n text and data-i18n-attr attribute under `root` in the language of `t`.
+ * Writes every data-i18n text and data-i18n-attr attribute under `root` in the language of `t`
+ * (texts still waiting for a fact keep what the markup says).
  * @param {ParentNode} root
  * @param {(key: string) => string} t
  */
 export function applyTranslations(root, t) {
-  for (const element of root.querySelectorAll('[data-i18n]')) setRichText(element, t(element.dataset.i18n));
+  for (const element of root.querySelectorAll('[data-i18n]')) {
+    // A text whose facts are not known yet keeps the markup's until they are.
+    const text = t(element.dataset.i18n);
+    if (!UNFILLED.test(text)) setRichText(element, text);
+  }
   for (const element of root.querySelectorAll('[data-i18n-attr]')) {
     for (const pair of element.dataset.i18nAttr.split(';')) {
       const [attribute, key] = pair.split(':').map((s) => s.trim());

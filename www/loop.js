@@ -3,14 +3,12 @@
 //
 // Input handlers only change state and call requestDraw; nothing heavy runs inside an event, so
 // dragging a slider never queues work. Training does not run here at all: it runs in the
-// training worker (train-worker.js), whose reports only ask for a redraw.
+// training worker (train-worker.js), whose reports only ask for a redraw. The loop only
+// schedules: each request carries the error handler of the demo that made it.
 
 const draws = new Map();
-const animations = new Set();
+const animations = new Map(); // tick -> its error handler
 let frameRequested = false;
-
-/** Training-step timings in the worker, for display: the first, the last and a running mean (ms). */
-export const stepTiming = { first: NaN, last: NaN, mean: NaN, count: 0 };
 
 /**
  * Draw time (ms) after which a frame runs no further draw; the others wait for the next frame. So
@@ -36,16 +34,8 @@ export function onFrame(listener) {
   return () => frameListeners.delete(listener);
 }
 
-/** @type {(err: unknown) => void} */
-let onError = (err) => { console.warn(err); };
-
-/**
- * Sets what happens to an error thrown by a draw or an animation.
- * @param {(err: unknown) => void} handler
- */
-export function setErrorHandler(handler) {
-  onError = handler;
-}
+/** Where an error goes when the request named no handler. */
+const logError = (err) => { console.error(err); };
 
 function schedule() {
   if (!frameRequested) {
@@ -59,9 +49,10 @@ function schedule() {
  * same key replaces the earlier request, so many input events cost one redraw.
  * @param {string} key
  * @param {() => void} draw
+ * @param {(err: unknown) => void} [onError] what happens if `draw` throws
  */
-export function requestDraw(key, draw) {
-  draws.set(key, draw);
+export function requestDraw(key, draw, onError = logError) {
+  draws.set(key, { draw, onError });
   schedule();
 }
 
@@ -72,11 +63,12 @@ export function drawsPending() {
 
 /**
  * Runs `tick` once per frame until it returns false or is removed (inference animations, which
- * are cheap: one forward pass each).
+ * are cheap: one forward pass each). A tick that throws is removed and its error handed on.
  * @param {() => boolean} tick
+ * @param {(err: unknown) => void} [onError]
  */
-export function addAnimation(tick) {
-  animations.add(tick);
+export function addAnimation(tick, onError = logError) {
+  animations.set(tick, onError);
   schedule();
 }
 
@@ -85,20 +77,9 @@ export function removeAnimation(tick) {
   animations.delete(tick);
 }
 
-/**
- * Records the time of one training step (measured in the worker around trainStep).
- * @param {number} ms
- */
-export function recordStep(ms) {
-  if (stepTiming.count === 0) stepTiming.first = ms;
-  stepTiming.last = ms;
-  stepTiming.count += 1;
-  stepTiming.mean = stepTiming.count === 1 ? ms : stepTiming.mean + (ms - stepTiming.mean) / stepTiming.count;
-}
-
 function frame() {
   frameRequested = false;
-  for (const tick of [...animations]) {
+  for (const [tick, onError] of [...animations]) {
     try {
       if (!tick()) animations.delete(tick);
     } catch (err) {
@@ -109,7 +90,7 @@ function frame() {
   const pending = [...draws.entries()];
   draws.clear();
   const start = performance.now();
-  for (const [index, [key, draw]] of pending.entries()) {
+  for (const [index, [key, { draw, onError }]] of pending.entries()) {
     if (index > 0 && performance.now() - start > FRAME_BUDGET_MS) {
       // The frame is full: the rest go first in the next one (unless asked for again meanwhile,
       // which keeps the newer request).

@@ -1,164 +1,128 @@
 // The overfitting view: two copies of a fresh model on the same small slice of text, one
 // without dropout and one with it, trained in turns in the training worker; their training and
 // validation losses.
+//
+// overfitViewModel turns the two runs into plain data, renderOverfit writes it, and
+// createOverfitView wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText } from './format.js';
+import { bindSlider } from './slider.js';
+import { createTrainingRun, lastValue, countPoints } from './training-run.js';
 
-/** Training characters each copy keeps: small, so memorising it is easy and the gap opens fast. */
-export const TRAIN_CHARS = 1500;
+/**
+ * What the overfitting view shows.
+ * @param {{ready: boolean, playing: boolean, copies: Array<{name: string, p: number, steps: number, history: object}>}} input
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function overfitViewModel({ ready, playing, copies }, fmt) {
+  const [a, b] = copies;
+  const series = [
+    { name: fmt.t('overfit.aTrain'), color: COLORS.blue, points: a.history.train },
+    { name: fmt.t('overfit.aValid'), color: COLORS.blue, dash: [6, 4], points: a.history.valid },
+    { name: fmt.t('overfit.bTrain'), color: COLORS.orange, points: b.history.train },
+    { name: fmt.t('overfit.bValid'), color: COLORS.orange, dash: [6, 4], points: b.history.valid },
+  ];
+  const rows = copies.map((copy) => {
+    const train = lastValue(copy.history.train);
+    const valid = lastValue(copy.history.valid);
+    return [fmt.t('overfit.rowName', { name: copy.name, p: fmt.number(copy.p, 2) }),
+      lossText(train, fmt), lossText(valid, fmt), lossText(valid - train, fmt)];
+  });
+  const summaries = copies.map((c) => fmt.t('overfit.chartCopy',
+    { name: c.name, train: lossText(lastValue(c.history.train), fmt), valid: lossText(lastValue(c.history.valid), fmt) }));
+  return {
+    ready,
+    playLabel: fmt.t(playing ? 'common.pause' : 'common.play'),
+    playing,
+    steps: ready ? fmt.t('overfit.steps', { a: a.steps, b: b.steps }) : fmt.t('app.loadingModel'),
+    totalSteps: a.steps + b.steps,
+    series,
+    rows,
+    chartLabel: fmt.t('overfit.chartLabel', { points: countPoints(series), copies: summaries.join(fmt.t('common.listSeparator')) }),
+  };
+}
+
+/**
+ * @param {object} els
+ * @param {ReturnType<typeof overfitViewModel>} vm
+ */
+export function renderOverfit(els, vm) {
+  els.play.textContent = vm.playLabel;
+  els.play.setAttribute('aria-pressed', String(vm.playing));
+  els.steps.textContent = vm.steps;
+  if (!vm.ready) return;
+  els.steps.dataset.steps = String(vm.totalSteps);
+  drawLossChart(els.chart, vm.series, 220);
+  els.table.tBodies[0].replaceChildren(...vm.rows.map((cells) => {
+    const tr = document.createElement('tr');
+    cells.forEach((text, i) => {
+      const cell = document.createElement(i ? 'td' : 'th');
+      if (!i) cell.scope = 'row';
+      cell.textContent = text;
+      tr.append(cell);
+    });
+    return tr;
+  }));
+  els.chart.setAttribute('aria-label', vm.chartLabel);
+}
 
 /**
  * Wires the overfitting view.
- * @param {object} app the page's shared objects
- * @returns {{redraw: () => void, start: () => void}}
+ * @param {object} demo the demo's objects (app.js)
+ * @returns {{redraw: () => void, start: () => Promise<void>}}
  */
-export function createOverfitView(app) {
-  const { $, state } = app;
+export function createOverfitView(demo) {
+  const { $, state } = demo;
   const els = {
-    p: $('overfit_p'), pValue: $('overfit_p-value'), play: $('overfit-play'), step: $('overfit-step'),
-    restart: $('overfit-restart'), steps: $('overfit-steps'), chart: $('overfit-chart'), table: $('overfit-table'),
-    message: $('overfit-message'),
+    play: $('overfit-play'), step: $('overfit-step'), restart: $('overfit-restart'), steps: $('overfit-steps'),
+    chart: $('overfit-chart'), table: $('overfit-table'), message: $('overfit-message'),
+    slider: bindSlider(demo, 'overfit_p', { symbol: 'p' }),
   };
+  // Texts this view writes from now on (in render, so a change of language rewrites them).
+  els.play?.removeAttribute('data-i18n');
+  const hooks = { timing: demo.stepTiming, onChange: () => redraw(), onError: (err) => { pauseBoth(); demo.showError(err); } };
   // Same seed: the same initial weights and the same batches; only the dropout rate differs.
   const copies = [
-    { name: 'A', model: app.trainer.model(), p: () => 0, steps: 0, train: [], valid: [] },
-    { name: 'B', model: app.trainer.model(), p: () => state.overfit_p, steps: 0, train: [], valid: [] },
+    { name: 'A', rate: () => 0, run: createTrainingRun(demo.training.model(), hooks) },
+    { name: 'B', rate: () => state.overfit_p, run: createTrainingRun(demo.training.model(), hooks) },
   ];
-  let ready = false; // both copies exist in the worker
-  let playing = false;
-  // Texts this view writes from now on (in draw, so a change of language rewrites them).
-  els.play?.removeAttribute('data-i18n');
-
-  for (const copy of copies) {
-    copy.model.onReport = (report) => {
-      copy.steps = report.step;
-      if (report.measured) {
-        copy.train.push([report.measured.step, report.measured.train]);
-        copy.valid.push([report.measured.step, report.measured.valid]);
-      }
-      redraw();
-    };
-    copy.model.onError = (err) => {
-      pause();
-      app.showError(err);
-    };
-  }
-
-  async function create() {
-    pause();
-    ready = false;
-    // Both requests are sent at once, so any command sent after them finds both copies.
-    const creating = Promise.all(copies.map((copy) => {
-      Object.assign(copy, { steps: 0, train: [], valid: [] });
-      return copy.model.create({ text: app.englishText, backend: state.backend, seed: state.seed, dropout_p: copy.p(),
-        limitChars: TRAIN_CHARS });
-    }));
-    redraw();
-    const created = await creating;
-    created.forEach(({ measured }, i) => {
-      copies[i].train.push([measured.step, measured.train]);
-      copies[i].valid.push([measured.step, measured.valid]);
-    });
-    ready = true;
-  }
-
-  /**
-   * Waits while the copies are being created in the worker, so a press during loading acts as
-   * soon as it can instead of being lost.
-   * @returns {Promise<boolean>} whether both copies exist now
-   */
-  async function whenReady() {
-    if (!ready) await Promise.all(copies.map((copy) => copy.model.created));
-    return ready;
-  }
-
-  function pause() {
-    if (playing) for (const copy of copies) copy.model.play(false);
-    playing = false;
-    syncPlay();
-  }
-
-  /** The Play button says what a press does now: Play, or Pause while playing. */
-  function syncPlay() {
-    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
-    els.play.setAttribute('aria-pressed', String(playing));
-  }
+  const pauseBoth = () => copies.forEach((copy) => copy.run.pause());
 
   function draw() {
-    els.p.value = String(state.overfit_p);
-    els.pValue.value = app.number(state.overfit_p, 2);
-    els.p.setAttribute('aria-valuetext', `p = ${app.number(state.overfit_p, 2)}`);
-    syncPlay();
-    if (!ready) {
-      els.steps.textContent = app.t('app.loadingModel');
-      return;
-    }
-    const [a, b] = copies;
-    els.steps.textContent = app.t('overfit.steps', { a: a.steps, b: b.steps });
-    els.steps.dataset.steps = String(a.steps + b.steps);
-    const points = drawLossChart(els.chart, [
-      { name: app.t('overfit.aTrain'), color: COLORS.blue, points: a.train },
-      { name: app.t('overfit.aValid'), color: COLORS.blue, dash: [6, 4], points: a.valid },
-      { name: app.t('overfit.bTrain'), color: COLORS.orange, points: b.train },
-      { name: app.t('overfit.bValid'), color: COLORS.orange, dash: [6, 4], points: b.valid },
-    ], 220);
-    const last = (series) => (series.length ? series[series.length - 1][1] : NaN);
-    const rows = copies.map((copy) => {
-      const train = last(copy.train);
-      const valid = last(copy.valid);
-      const tr = document.createElement('tr');
-      const cells = [app.t('overfit.rowName', { name: copy.name, p: app.number(copy.p(), 2) }),
-        lossText(train, app), lossText(valid, app), lossText(valid - train, app)];
-      cells.forEach((text, i) => {
-        const cell = document.createElement(i ? 'td' : 'th');
-        if (!i) cell.scope = 'row';
-        cell.textContent = text;
-        tr.append(cell);
-      });
-      return tr;
-    });
-    els.table.tBodies[0].replaceChildren(...rows);
-    const summaries = copies.map((c) => app.t('overfit.chartCopy',
-      { name: c.name, train: lossText(last(c.train), app), valid: lossText(last(c.valid), app) }));
-    els.chart.setAttribute('aria-label', app.t('overfit.chartLabel', { points, copies: summaries.join(app.t('common.listSeparator')) }));
+    els.slider.render();
+    const [a] = copies;
+    renderOverfit(els, overfitViewModel({
+      ready: copies.every((c) => c.run.ready),
+      playing: a.run.playing,
+      copies: copies.map((c) => ({ name: c.name, p: c.rate(), steps: c.run.steps, history: c.run.history })),
+    }, demo));
   }
+  const redraw = () => demo.requestDraw('overfit', draw);
 
-  const redraw = () => app.requestDraw('overfit', draw);
-
-  els.p.addEventListener('input', () => {
-    app.set('overfit_p', Number(els.p.value));
-    copies[1].model.setDropout(state.overfit_p);
-    redraw();
-  });
-  els.play.addEventListener('click', async () => {
-    if (playing) {
-      pause();
-      return;
-    }
-    playing = true;
-    syncPlay();
-    if (!(await whenReady()) || !playing) return;
-    for (const copy of copies) copy.model.play(true);
-  });
-  els.step.addEventListener('click', async () => {
-    if (!(await whenReady())) return;
+  async function restart() {
     try {
-      // A pair of steps, one per copy.
-      await Promise.all(copies.map((copy) => copy.model.step(1)));
-    } catch (err) {
-      app.showError(err);
-    }
-  });
-  const restart = async () => {
-    try {
-      await create();
+      // Both requests are sent at once, so any command sent after them finds both copies.
+      await Promise.all(copies.map((copy) => copy.run.create({ text: demo.englishText, backend: state.backend,
+        seed: state.seed, limitChars: demo.facts.overfitChars })));
       els.message.textContent = '';
     } catch (err) {
-      els.message.textContent = errorText(err, app);
+      els.message.textContent = errorText(err, demo);
     }
     redraw();
-  };
-  els.restart.addEventListener('click', restart);
+  }
 
+  els.play.addEventListener('click', () => {
+    const playing = copies[0].run.playing;
+    for (const copy of copies) {
+      if (playing) copy.run.pause();
+      else copy.run.play(copy.rate());
+    }
+  });
+  // A pair of steps, one per copy.
+  els.step.addEventListener('click', () => Promise.all(copies.map((copy) => copy.run.step(copy.rate())))
+    .catch(demo.showError));
+  els.restart.addEventListener('click', restart);
+  demo.subscribe(['overfit_p', 'lang'], redraw);
+  demo.subscribe(['overfit_p'], () => copies[1].run.model.setDropout(state.overfit_p));
   return { redraw, start: restart };
 }

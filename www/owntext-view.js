@@ -1,252 +1,217 @@
 // The own-text view: a fresh model on text the reader pastes, trained live in the training
 // worker, and handed to the top-k view on request (a copy on this thread follows its weights).
+//
+// ownTextViewModel turns the run into plain data, renderOwnText writes it, and createOwnTextView
+// wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText } from './format.js';
+import { createTrainingRun, lossSeries, countPoints } from './training-run.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
-/** Characters of the English sample the "English sample" button fills in. */
+/** Characters of a sample text the sample buttons fill in. */
 const SAMPLE_CHARS = 2500;
+/** Vocabulary characters listed. */
+const VOCAB_SHOWN = 60;
 
 /**
- * Wires the own-text view.
- * @param {object} app the page's shared objects
- * @returns {{redraw: () => void}}
+ * The training loss at the first and last measurement, and the last validation loss.
+ * @param {{train: Array<[number, number]>, valid: Array<[number, number]>}} history
  */
-export function createOwnTextView(app) {
-  const { $, state } = app;
-  const els = {
+export function lossEnds(history) {
+  const finite = history.train.filter(([, y]) => Number.isFinite(y));
+  return { first: finite[0], last: finite[finite.length - 1], valid: history.valid[history.valid.length - 1]?.[1] ?? NaN };
+}
+
+/**
+ * What the own-text view shows.
+ * @param {object} input
+ * @param {number} input.chars characters in the text box
+ * @param {string[]|null} input.vocab the reader's model's vocabulary (null: no model yet)
+ * @param {{steps: number, playing: boolean, history: object}} input.run
+ * @param {boolean} input.using the top-k view uses the reader's model
+ * @param {boolean} input.shippedActive the top-k view uses the shipped model
+ * @param {string} input.message
+ * @param {string} input.status
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function ownTextViewModel({ chars, vocab, run, using, shippedActive, message, status }, fmt) {
+  const base = {
+    count: fmt.t('own.count', { n: chars }),
+    playLabel: fmt.t(run.playing ? 'common.pause' : 'common.play'),
+    playing: run.playing,
+    hasModel: Boolean(vocab),
+    useDisabled: !vocab || using,
+    backDisabled: shippedActive,
+    message,
+    status,
+  };
+  if (!vocab) return { ...base, info: fmt.t('own.noModel'), series: [], lossText: '', chartLabel: fmt.t('own.chartEmpty') };
+  const info = fmt.t('own.info', { n: vocab.length, characters: vocab.slice(0, VOCAB_SHOWN).map(tokenLabel).join(' '),
+    more: vocab.length > VOCAB_SHOWN ? fmt.t('own.infoMore') : '', steps: run.steps, using: using ? fmt.t('own.infoUsing') : '' });
+  const series = lossSeries(run.history, fmt.t, COLORS);
+  const { first, last, valid } = lossEnds(run.history);
+  const text = first && last
+    ? fmt.t('own.loss', { first: lossText(first[1], fmt), firstStep: first[0], last: lossText(last[1], fmt), lastStep: last[0],
+      valid: lossText(valid, fmt) })
+    : fmt.t('own.lossNone');
+  return { ...base, info, series, lossText: text, first: first?.[1], last: last?.[1],
+    chartLabel: fmt.t('own.chartLabel', { points: countPoints(series), text }) };
+}
+
+/**
+ * @param {object} els
+ * @param {ReturnType<typeof ownTextViewModel>} vm
+ */
+export function renderOwnText(els, vm) {
+  els.count.textContent = vm.count;
+  els.play.textContent = vm.playLabel;
+  els.play.setAttribute('aria-pressed', String(vm.playing));
+  setLiveText(els.message, vm.message);
+  els.message.hidden = !vm.message;
+  setLiveText(els.status, vm.status);
+  els.step.disabled = !vm.hasModel;
+  els.play.disabled = !vm.hasModel;
+  els.use.disabled = vm.useDisabled;
+  els.back.disabled = vm.backDisabled;
+  els.info.textContent = vm.info;
+  drawLossChart(els.chart, vm.series);
+  els.chart.setAttribute('aria-label', vm.chartLabel);
+  if (!vm.hasModel) return;
+  els.loss.textContent = vm.lossText;
+  els.loss.dataset.first = vm.first === undefined ? '' : String(vm.first);
+  els.loss.dataset.last = vm.last === undefined ? '' : String(vm.last);
+}
+
+function findElements({ $ }) {
+  return {
     text: $('own-text'), count: $('own-count'), create: $('own-create'), step: $('own-step'), play: $('own-play'),
     use: $('own-use'), back: $('own-back'), message: $('own-message'), chart: $('own-chart'), loss: $('own-loss'),
     info: $('own-info'), sampleEn: $('own-sample-en'), sampleJa: $('own-sample-ja'), status: $('own-status'),
   };
+}
+
+/**
+ * Wires the own-text view.
+ * @param {object} demo the demo's objects (app.js)
+ * @returns {{redraw: () => void}}
+ */
+export function createOwnTextView(demo) {
+  const { state } = demo;
+  const els = findElements(demo);
+  // Texts this view writes from now on (in render, so a change of language rewrites them).
+  for (const el of [els.play, els.count]) el?.removeAttribute('data-i18n');
+  // The texts of the message and status lines, as functions of the language (null: none).
+  const words = { message: null, status: null };
+  const say = (line, text) => { words[line] = text; redraw(); };
   // The model that trains (in the worker) and, for the top-k view, a copy here that loads its
   // weights as they change: sampling on this thread never waits for a training step.
-  const remote = app.trainer.model();
-  /** @type {{demo: any, vocab: string[], label: () => string, version: number, sampleText: string, steps: number, synced: number} | null} */
-  let model = null;
-  let history = { batch: [], train: [], valid: [] };
-  let playing = false;
-  let syncing = false;
-  let lastSync = 0;
-  // The texts of the message and status lines, as functions of the language (null: none).
-  let message = null;
-  let status = null;
-  // Texts this view writes from now on (in draw, so a change of language rewrites them).
-  for (const el of [els.play, els.count]) el?.removeAttribute('data-i18n');
-
-  remote.onReport = (report) => {
-    if (!model) return;
-    model.steps = report.step;
-    history.batch.push([report.step, report.loss]);
-    if (report.measured) {
-      history.train.push([report.measured.step, report.measured.train]);
-      history.valid.push([report.measured.step, report.measured.valid]);
-    }
-    if (app.active === model) sync();
-    redraw();
-  };
-  remote.onError = (err) => {
-    pause();
-    showMessage(() => errorText(err, app));
-    redraw();
-  };
+  const local = { model: null, syncing: false, lastSync: 0 };
+  const run = createTrainingRun(demo.training.model(), {
+    timing: demo.stepTiming,
+    onChange(report) {
+      if (report && demo.active === local.model) sync();
+      redraw();
+    },
+    onError: (err) => say('message', () => errorText(err, demo)),
+  });
 
   /** Copies the trained weights into the top-k view's model (one copy in flight at a time). */
   async function sync(force = false) {
-    const target = model;
-    if (!target || syncing || target.synced === target.steps) return;
-    if (!force && performance.now() - lastSync < SYNC_EVERY_MS) {
+    const target = local.model;
+    if (!target || local.syncing || target.synced === run.steps) return;
+    if (!force && performance.now() - local.lastSync < SYNC_EVERY_MS) {
       setTimeout(() => sync(), SYNC_EVERY_MS);
       return;
     }
-    syncing = true;
+    local.syncing = true;
     try {
-      const steps = target.steps;
-      const weights = await remote.weights();
-      if (model !== target) return;
+      const steps = run.steps;
+      const weights = await run.model.weights();
+      if (local.model !== target) return;
       target.demo.loadWeights(weights);
-      target.synced = steps;
-      target.version += 1;
-      lastSync = performance.now();
-      app.modelTrained(target);
+      Object.assign(target, { synced: steps, version: target.version + 1 });
+      local.lastSync = performance.now();
+      demo.modelTrained(target);
     } catch (err) {
-      showMessage(() => errorText(err, app));
-      redraw();
+      say('message', () => errorText(err, demo));
     } finally {
-      syncing = false;
+      local.syncing = false;
     }
-  }
-
-  function pause() {
-    if (playing) remote.play(false);
-    playing = false;
-    syncPlay();
-  }
-
-  /** The Play button says what a press does now: Play, or Pause while playing. */
-  function syncPlay() {
-    els.play.textContent = app.t(playing ? 'common.pause' : 'common.play');
-    els.play.setAttribute('aria-pressed', String(playing));
-  }
-
-  /**
-   * Shows a message (hidden when null); written now and again by draw, in the current language.
-   * @param {(() => string)|null} text
-   */
-  function showMessage(text) {
-    message = text;
-    writeMessage();
-  }
-
-  function writeMessage() {
-    const text = message ? message() : '';
-    setLiveText(els.message, text);
-    els.message.hidden = !text;
-  }
-
-  /** @param {(() => string)|null} text the status line, as a function of the language */
-  function showStatus(text) {
-    status = text;
-    writeStatus();
-  }
-
-  function writeStatus() {
-    const text = status ? status() : '';
-    setLiveText(els.status, text);
-  }
-
-  async function create() {
-    pause();
-    const text = els.text.value;
-    let demo;
-    try {
-      demo = app.wasm.Demo.fromText(text, state.backend, state.seed);
-    } catch (err) {
-      showMessage(() => app.t('own.cannotTrain', { message: errorText(err, app) }));
-      redraw();
-      return;
-    }
-    showMessage(null);
-    const old = model;
-    const vocab = demo.vocab();
-    const start = text.replace(/\s+/g, ' ').trim().slice(0, 12);
-    const created = { demo, vocab, version: 0, sampleText: start, steps: 0, synced: 0 };
-    created.label = () => app.t('own.modelLabel', { steps: created.steps });
-    model = created;
-    history = { batch: [], train: [], valid: [] };
-    // Hand the new model over before freeing the old one if the top-k view was using it.
-    if (old && app.active === old) app.setActive(model);
-    old?.demo.free();
-    redraw();
-    try {
-      // The same text and seed: the worker's model starts from the same weights as the copy here.
-      const { measured } = await remote.create({ text, backend: state.backend, seed: state.seed, dropout_p: state.dropout_p });
-      history.train.push([measured.step, measured.train]);
-      history.valid.push([measured.step, measured.valid]);
-      showStatus(() => app.t('own.ready', { n: vocab.length }));
-    } catch (err) {
-      showMessage(() => app.t('own.cannotTrain', { message: errorText(err, app) }));
-    }
-    redraw();
   }
 
   function draw() {
-    const n = [...els.text.value].length;
-    els.count.textContent = app.t('own.count', { n });
-    syncPlay();
-    writeMessage();
-    writeStatus();
-    const has = Boolean(model);
-    els.step.disabled = !has;
-    els.play.disabled = !has;
-    els.use.disabled = !has || app.active === model;
-    els.back.disabled = app.active === app.shipped || !app.shipped;
-    if (!has) {
-      els.info.textContent = app.t('own.noModel');
-      drawLossChart(els.chart, []);
-      els.chart.setAttribute('aria-label', app.t('own.chartEmpty'));
+    const model = local.model;
+    renderOwnText(els, ownTextViewModel({ chars: [...els.text.value].length, vocab: model?.vocab ?? null, run,
+      using: Boolean(model) && demo.active === model, shippedActive: demo.active === demo.shipped,
+      message: words.message ? words.message() : '', status: words.status ? words.status() : '' }, demo));
+  }
+  const redraw = () => demo.requestDraw('owntext', draw);
+
+  async function create() {
+    const text = els.text.value;
+    let copy;
+    try {
+      copy = demo.wasm.Demo.fromText(text, state.backend, state.seed);
+    } catch (err) {
+      say('message', () => demo.t('own.cannotTrain', { message: errorText(err, demo) }));
       return;
     }
-    const shown = model.vocab.slice(0, 60).map(tokenLabel).join(' ');
-    els.info.textContent = app.t('own.info', { n: model.vocab.length, characters: shown,
-      more: model.vocab.length > 60 ? app.t('own.infoMore') : '', steps: model.steps,
-      using: app.active === model ? app.t('own.infoUsing') : '' });
-    const points = drawLossChart(els.chart, [
-      { name: 'batch loss, dropout on', color: COLORS.grey, width: 1, points: history.batch },
-      { name: 'training loss, dropout off', color: COLORS.blue, dots: true, points: history.train },
-      { name: 'validation loss', color: COLORS.orange, dash: [6, 4], dots: true, points: history.valid },
-    ]);
-    const finite = history.train.filter(([, y]) => Number.isFinite(y));
-    const first = finite[0];
-    const last = finite[finite.length - 1];
-    const text = first && last
-      ? app.t('own.loss', { first: lossText(first[1], app), firstStep: first[0], last: lossText(last[1], app), lastStep: last[0],
-        valid: lossText(history.valid[history.valid.length - 1][1], app) })
-      : app.t('own.lossNone');
-    els.loss.textContent = text;
-    els.loss.dataset.first = first ? String(first[1]) : '';
-    els.loss.dataset.last = last ? String(last[1]) : '';
-    els.chart.setAttribute('aria-label', app.t('own.chartLabel', { points, text }));
+    words.message = null;
+    const old = local.model;
+    const vocab = copy.vocab();
+    const model = { demo: copy, vocab, version: 0, sampleText: text.replace(/\s+/g, ' ').trim().slice(0, 12), synced: 0,
+      label: () => demo.t('own.modelLabel', { steps: run.steps }) };
+    local.model = model;
+    // Hand the new model over before freeing the old one if the top-k view was using it.
+    if (old && demo.active === old) demo.setActive(model);
+    old?.demo.free();
+    try {
+      // The same text and seed: the worker's model starts from the same weights as the copy here.
+      await run.create({ text, backend: state.backend, seed: state.seed });
+      say('status', () => demo.t('own.ready', { n: vocab.length }));
+    } catch (err) {
+      say('message', () => demo.t('own.cannotTrain', { message: errorText(err, demo) }));
+    }
   }
 
-  const redraw = () => app.requestDraw('owntext', draw);
+  wireOwnText(demo, els, run, { create, sync, say, local, redraw });
+  demo.subscribe(['lang'], redraw);
+  demo.subscribe(['dropout_p'], () => run.model.setDropout(state.dropout_p));
+  demo.on('active', redraw);
+  return { redraw };
+}
 
+/** The buttons: create, Step, Play, use / stop using the model, and the two samples. */
+function wireOwnText(demo, els, run, { create, sync, say, local, redraw }) {
+  const { state } = demo;
   els.text.addEventListener('input', redraw);
   els.create.addEventListener('click', create);
-  els.step.addEventListener('click', async () => {
-    if (!model) return;
-    try {
-      remote.setDropout(state.dropout_p);
-      await remote.step(1);
-    } catch (err) {
-      showMessage(() => errorText(err, app));
-    }
-  });
-  els.play.addEventListener('click', () => {
-    if (playing) {
-      pause();
-      return;
-    }
-    if (!model) return;
-    playing = true;
-    syncPlay();
-    remote.setDropout(state.dropout_p);
-    remote.play(true);
-  });
+  // Training uses the dropout rate of the dropout view.
+  els.step.addEventListener('click', () => local.model && run.step(state.dropout_p).catch((err) => say('message', () => errorText(err, demo))));
+  els.play.addEventListener('click', () => local.model && run.toggle(state.dropout_p));
   els.use.addEventListener('click', async () => {
-    if (!model) return;
+    if (!local.model) return;
     await sync(true);
-    app.setActive(model);
-    showStatus(() => app.t('own.usingNow'));
-    redraw();
+    demo.setActive(local.model);
+    say('status', () => demo.t('own.usingNow'));
   });
   els.back.addEventListener('click', () => {
-    app.setActive(app.shipped);
-    showStatus(() => app.t('own.usingShipped'));
-    redraw();
+    demo.setActive(demo.shipped);
+    say('status', () => demo.t('own.usingShipped'));
   });
   els.sampleEn.addEventListener('click', () => {
-    els.text.value = app.englishText.slice(0, SAMPLE_CHARS);
+    els.text.value = demo.englishText.slice(0, SAMPLE_CHARS);
     redraw();
   });
   els.sampleJa.addEventListener('click', async () => {
     try {
-      const response = await fetch('corpus/ja.txt');
+      const response = await fetch(new URL('corpus/ja.txt', import.meta.url));
       if (!response.ok) throw new Error(`corpus/ja.txt: HTTP ${response.status}`);
       els.text.value = (await response.text()).slice(0, SAMPLE_CHARS);
-      showMessage(null);
+      say('message', null);
     } catch (err) {
-      showMessage(() => app.t('own.jaFailed', { message: errorText(err, app) }));
+      say('message', () => demo.t('own.jaFailed', { message: errorText(err, demo) }));
     }
-    redraw();
   });
-
-  return {
-    redraw,
-    /** The dropout rate changed: the next steps of this model use it too. */
-    dropoutChanged() {
-      if (model) remote.setDropout(state.dropout_p);
-    },
-  };
 }

@@ -141,14 +141,16 @@ export function queryFromState(state, keep = new Set()) {
 }
 
 /**
- * A fresh set of settings (one per demo on a page) and its setter.
+ * A fresh set of settings (one per demo on a page), its setter, and subscriptions: each part of
+ * the demo names the settings it reads and is told when one of them changes.
  * @param {Record<string, unknown>} [initial] values already checked by parseSetting
- * @param {(name: string) => void} [onChange] called after a setting changes
- * @returns {{state: Record<string, any>, set: (name: string, value: unknown) => unknown}}
+ * @returns {{state: Record<string, any>, set: (name: string, value: unknown) => unknown,
+ *   subscribe: (names: string[]|'*', listener: (name: string) => void) => () => void}}
  */
-export function createState(initial = {}, onChange = () => {}) {
+export function createState(initial = {}) {
   const state = Object.seal(Object.fromEntries(
     Object.entries(SETTINGS).map(([name, spec]) => [name, name in initial ? initial[name] : spec.default])));
+  const listeners = new Set();
   /**
    * Cleans a proposed value for a setting: numbers are clamped to the range and snapped to whole
    * numbers where the setting is an integer; choices outside the allowed values keep the old value.
@@ -156,22 +158,30 @@ export function createState(initial = {}, onChange = () => {}) {
   function set(name, value) {
     const spec = SETTINGS[name];
     if (!spec) throw new Error(`unknown setting ${name}`);
-    let clean;
-    if (spec.list) {
-      clean = Array.isArray(value) ? value.filter((v) => spec.list.includes(v)) : state[name];
-    } else if (spec.values) {
-      clean = spec.values.includes(value) ? value : state[name];
-    } else if (typeof spec.default === 'number') {
-      const n = Number(value);
-      if (!Number.isFinite(n)) return state[name];
-      clean = clamp(spec, n);
-    } else {
-      clean = String(value).slice(0, spec.maxLength);
-    }
+    const clean = cleanValue(spec, value, state[name]);
     const changed = clean !== state[name];
     state[name] = clean;
-    if (changed) onChange(name);
+    if (changed) {
+      for (const { names, listener } of [...listeners]) if (names === '*' || names.includes(name)) listener(name);
+    }
     return clean;
   }
-  return { state, set };
+  /** Calls `listener(name)` after any of `names` ('*': any setting) changes; returns an unsubscribe. */
+  function subscribe(names, listener) {
+    const entry = { names, listener };
+    listeners.add(entry);
+    return () => listeners.delete(entry);
+  }
+  return { state, set, subscribe };
+}
+
+/** The value `value` becomes for a setting of `spec` whose value is now `old`. */
+function cleanValue(spec, value, old) {
+  if (spec.list) return Array.isArray(value) ? value.filter((v) => spec.list.includes(v)) : old;
+  if (spec.values) return spec.values.includes(value) ? value : old;
+  if (typeof spec.default === 'number') {
+    const n = Number(value);
+    return Number.isFinite(n) ? clamp(spec, n) : old;
+  }
+  return String(value).slice(0, spec.maxLength);
 }

@@ -1,316 +1,273 @@
 // The top-k view: the active model's next-character distribution, the cut at k (or p), and
 // seeded draws (Sample) and continuations (Generate).
+//
+// topKViewModel turns the state and the core's answer into plain data, renderTopK writes it into
+// the page, and createTopKView wires the controls.
 import { renderBars } from './charts.js';
-import { addAnimation, removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorMessage, setLiveText } from './format.js';
+import { removeAnimation } from './loop.js';
+import { tokenLabel, percent, errorText, setLiveText } from './format.js';
+import { bindSlider } from './slider.js';
+import { barRows, cutDescription, samplingSettings } from './next-token.js';
 
 /** Bars always shown (more when more are kept, so the cut stays visible). */
 const MIN_BARS = 20;
 /** Characters one press of Generate appends. */
 const GENERATE_LENGTH = 80;
+/** The longest end of the context the view quotes. */
+const CONTEXT_SHOWN = 40;
+
+/** The settings this view reads. */
+export const TOPK_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed'];
 
 /**
- * Sets the active model's sampling settings from the state (cheap setters in Rust).
- * @param {{state: object}} app
- * @param {any} demo a Demo
+ * What the top-k view shows.
+ * @param {object} input
+ * @param {object} input.state the demo's settings
+ * @param {{vocab: string[], label: string}} input.model the active model
+ * @param {string} input.text the context the bars continue
+ * @param {string} input.unknown characters of the prompt the model lacks
+ * @param {object|null} input.answer the core's nextToken answer (null when there is none)
+ * @param {unknown} [input.error] why there is no answer
+ * @param {number|null} input.sampled the index of the character drawn from this distribution
+ * @param {boolean} input.generating
+ * @param {string} input.announcement
+ * @param {{t: Function, number: Function}} fmt
  */
-export function applySampling({ state }, demo) {
-  demo.setTemperature(state.temperature);
-  if (state.sampler === 'top_p') demo.setTopP(state.top_p);
-  else demo.setTopK(state.k);
-  demo.setSeed(state.seed);
+export function topKViewModel(input, fmt) {
+  const { state, model, text, answer } = input;
+  const shown = text.length > CONTEXT_SHOWN ? `…${text.slice(-CONTEXT_SHOWN)}` : text;
+  return {
+    vocabSize: model.vocab.length,
+    modelLabel: model.label,
+    sampler: state.sampler,
+    kDisabled: state.sampler !== 'top_k',
+    topPDisabled: state.sampler !== 'top_p',
+    context: fmt.t('topk.context', { text: shown }),
+    unknown: input.unknown ? fmt.t('topk.unknown', { characters: [...input.unknown].map(tokenLabel).join(' ') }) : '',
+    error: answer ? null : errorText(input.error, fmt),
+    rows: answer ? barRows(answer, model.vocab, { minRows: MIN_BARS, sampled: input.sampled }, fmt) : [],
+    cut: answer ? cutDescription(state, answer, fmt) : '',
+    generateLabel: fmt.t(input.generating ? 'topk.stop' : 'topk.generate'),
+    generating: input.generating,
+    announcement: input.announcement,
+  };
 }
 
 /**
- * The text of the current cut, for the cut line and for announcements.
- * @param {{state: object, t: Function, number: Function}} app
- * @param {number} kept how many characters survived
- * @param {number} keptMass their probability before the cut
- * @returns {string}
+ * Writes the view model into the view's elements.
+ * @param {object} els
+ * @param {ReturnType<typeof topKViewModel>} vm
+ * @param {{t: Function, number: Function}} fmt
  */
-export function cutDescription(app, kept, keptMass) {
-  const { state } = app;
-  if (state.sampler === 'top_p') {
-    return app.t('topk.cutTopP', { p: app.number(state.top_p, 2), kept, mass: percent(keptMass, app) });
-  }
-  const ties = kept > state.k ? app.t('topk.ties') : '';
-  return app.t('topk.cutTopK', { k: state.k, kept, ties });
+export function renderTopK(els, vm, fmt) {
+  els.bars.removeAttribute('data-pending'); // the room kept for the first bars (style.css)
+  for (const radio of els.samplerRadios) radio.checked = radio.value === vm.sampler;
+  els.vocabSize.textContent = String(vm.vocabSize);
+  els.model.textContent = vm.modelLabel;
+  els.generate.textContent = vm.generateLabel;
+  els.generate.setAttribute('aria-pressed', String(vm.generating));
+  setLiveText(els.announce, vm.announcement);
+  els.context.textContent = vm.context;
+  els.unknown.textContent = vm.unknown;
+  els.error.textContent = vm.error ?? '';
+  els.error.hidden = vm.error === null;
+  els.sample.disabled = vm.error !== null;
+  renderBars(els.bars, vm.rows, vm.cut, (p) => percent(p, fmt));
 }
 
-/**
- * Rows for a bar list: tokens sorted by logit (most likely first), with their probability
- * before the cut (softmax of logits / T over the whole vocabulary) and after it.
- * @param {object} app the page's shared objects (wasm functions, active model)
- * @param {Float32Array} logits
- * @param {number} minRows
- * @param {number|null} sampledIndex
- * @param {Int32Array|null} order a fixed order to show (default: by these logits)
- * @returns {{rows: import('./charts.js').BarRow[], kept: number, keptMass: number, dist: Float32Array}}
- */
-export function barRows(app, logits, minRows, sampledIndex, order = null) {
-  const { state } = app;
-  const { demo, vocab } = app.active;
-  applySampling(app, demo);
-  const dist = demo.distribution(logits);
-  const original = app.wasm.topKDistribution(logits, vocab.length, state.temperature);
-  const sorted = order ?? Int32Array.from(vocab.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
-  let kept = 0;
-  let keptMass = 0;
-  for (let i = 0; i < dist.length; i++) {
-    if (dist[i] > 0) {
-      kept += 1;
-      keptMass += original[i];
-    }
-  }
-  const count = Math.min(vocab.length, Math.max(minRows, kept + 3));
-  const rows = [];
-  for (const index of sorted.slice(0, count)) {
-    const label = tokenLabel(vocab[index]);
-    const isKept = dist[index] > 0;
-    const description = isKept
-      ? app.t('topk.barKept', { label, p: percent(dist[index], app), before: percent(original[index], app) })
-      : app.t('topk.barCut', { label, before: percent(original[index], app) });
-    rows.push({ index, label, original: original[index], shown: dist[index], kept: isKept,
-      sampled: index === sampledIndex,
-      description: index === sampledIndex ? app.t('topk.barDrawn', { description }) : description });
-  }
-  return { rows, kept, keptMass, dist };
+function findElements(demo) {
+  const { $ } = demo;
+  return {
+    prompt: $('prompt'), seed: $('seed'), bars: $('bars'), context: $('topk-context'), unknown: $('topk-unknown'),
+    error: $('topk-error'), sample: $('sample'), generate: $('generate'), clear: $('clear-generated'),
+    generated: $('generated'), announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
+    samplerRadios: [...demo.root.querySelectorAll('input[name="sampler"]')],
+    sliders: {
+      k: bindSlider(demo, 'k', { symbol: 'k', digits: 0 }),
+      temperature: bindSlider(demo, 'temperature', { symbol: 'T' }),
+      top_p: bindSlider(demo, 'top_p', { symbol: 'p' }),
+    },
+  };
+}
+
+/** The prompt, then the generated characters, each its own span (the latest marked). */
+function renderGenerated(els, prompt, generated) {
+  const promptSpan = document.createElement('span');
+  promptSpan.className = 'prompt-text';
+  promptSpan.textContent = prompt;
+  const spans = [...generated].map((ch, i) => {
+    const span = document.createElement('span');
+    span.className = i === generated.length - 1 ? 'gen latest' : 'gen';
+    span.textContent = ch;
+    return span;
+  });
+  els.generated.replaceChildren(promptSpan, ...spans);
 }
 
 /**
  * Wires the top-k view.
- * @param {object} app the page's shared objects
- * @returns {{redraw: () => void, modelChanged: () => void}}
+ * @param {object} demo the demo's objects (app.js)
+ * @returns {{redraw: () => void}}
  */
-export function createTopKView(app) {
-  const { $, state } = app;
-  const els = {
-    prompt: $('prompt'), k: $('k'), temperature: $('temperature'), top_p: $('top_p'), seed: $('seed'),
-    kValue: $('k-value'), temperatureValue: $('temperature-value'), topPValue: $('top_p-value'),
-    bars: $('bars'), context: $('topk-context'), unknown: $('topk-unknown'), error: $('topk-error'),
-    sample: $('sample'), generate: $('generate'), clear: $('clear-generated'), generated: $('generated'),
-    announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
-  };
-  const samplerRadios = [...app.root.querySelectorAll('input[name="sampler"]')];
-  // Texts this view writes from now on (in draw, so a change of language rewrites them).
+export function createTopKView(demo) {
+  const { state } = demo;
+  const els = findElements(demo);
+  // Texts this view writes from now on (in render, so a change of language rewrites them).
   for (const el of [els.model, els.context, els.generate]) el?.removeAttribute('data-i18n');
-
-  let sampleCount = 0; // draw number of the next Sample press
-  let lastDraw = null; // { index, context, settings } of the last drawn character
-  let generated = ''; // characters appended by Generate
-  let generating = false;
+  const run = { sampleCount: 0, lastDraw: null, generated: '', generating: false, announcement: () => '' };
   let firstBarsMarked = false;
-  let announcement = () => ''; // the latest announcement, written in the current language
+  const context = () => state.prompt + run.generated;
+  const settingsKey = () => TOPK_SETTINGS.filter((n) => n !== 'prompt').map((n) => state[n]).join('|');
 
-  const settingsKey = () => `${state.sampler}|${state.k}|${state.top_p}|${state.temperature}|${state.seed}`;
-  const context = () => state.prompt + generated;
-
-  const logitsFor = (text) => app.logitsFor(text);
-
-  /** The Generate button says what a press does now: Generate, or Stop while generating. */
-  function syncGenerate() {
-    els.generate.textContent = app.t(generating ? 'topk.stop' : 'topk.generate');
-    els.generate.setAttribute('aria-pressed', String(generating));
-  }
-
-  function syncControls() {
-    const vocabSize = app.active.vocab.length;
-    els.k.max = String(vocabSize);
-    if (state.k > vocabSize) app.set('k', vocabSize);
-    els.k.value = String(state.k);
-    els.kValue.value = String(state.k);
-    els.k.setAttribute('aria-valuetext', `k = ${state.k}`);
-    els.temperature.value = String(state.temperature);
-    els.temperatureValue.value = app.number(state.temperature, 2);
-    els.temperature.setAttribute('aria-valuetext', `T = ${app.number(state.temperature, 2)}`);
-    els.top_p.value = String(state.top_p);
-    els.topPValue.value = app.number(state.top_p, 2);
-    els.top_p.setAttribute('aria-valuetext', `p = ${app.number(state.top_p, 2)}`);
-    els.k.disabled = state.sampler !== 'top_k';
-    els.top_p.disabled = state.sampler !== 'top_p';
-    for (const radio of samplerRadios) radio.checked = radio.value === state.sampler;
-    els.vocabSize.textContent = String(vocabSize);
-    els.model.textContent = app.active.label();
-    syncGenerate();
-    const announce = announcement();
-    setLiveText(els.announce, announce);
+  /** The core's answer for `text`, with a draw when `draw` is a number. */
+  function answerFor(text, draw = null) {
+    const { logits, unknown } = demo.logitsFor(text);
+    return { unknown, answer: demo.wasm.nextToken(logits, samplingSettings(state, draw)) };
   }
 
   function draw() {
-    els.bars.removeAttribute('data-pending'); // the room kept for the first bars (style.css)
-    syncControls();
     // While generating, the bars show the distribution the latest character was drawn from.
-    const text = generating && lastDraw ? lastDraw.context : context();
-    const shown = text.length > 40 ? `…${text.slice(-40)}` : text;
-    els.context.textContent = app.t('topk.context', { text: shown });
-    const unknown = app.active.demo.unknownCharacters(state.prompt);
-    els.unknown.textContent = unknown
-      ? app.t('topk.unknown', { characters: [...unknown].map(tokenLabel).join(' ') })
-      : '';
-    let logits;
+    const text = run.generating && run.lastDraw ? run.lastDraw.context : context();
+    let step;
     try {
-      logits = logitsFor(text);
-    } catch (err) {
-      els.error.textContent = errorMessage(err);
-      els.error.hidden = false;
-      els.bars.replaceChildren();
-      els.sample.disabled = true;
-      return;
+      step = answerFor(text);
+    } catch (error) {
+      step = { answer: null, error, unknown: '' };
     }
-    els.error.hidden = true;
-    els.sample.disabled = false;
+    const { lastDraw } = run;
     const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
-    const { rows, kept, keptMass } = barRows(app, logits, MIN_BARS, sampled);
-    renderBars(els.bars, rows, cutDescription(app, kept, keptMass), (p) => percent(p, app));
-    if (!firstBarsMarked) {
+    const model = { vocab: demo.active.vocab, label: demo.active.label() };
+    const vm = topKViewModel({ state, model, text, ...step, sampled, generating: run.generating,
+      announcement: run.announcement() }, demo);
+    els.sliders.k.render({ max: vm.vocabSize, disabled: vm.kDisabled });
+    els.sliders.temperature.render();
+    els.sliders.top_p.render({ disabled: vm.topPDisabled });
+    renderTopK(els, vm, demo);
+    if (!firstBarsMarked && step.answer) {
       firstBarsMarked = true;
-      // Start-up timeline (make bench reads it in every engine).
-      performance.mark('dropout-topk:first-bars');
+      performance.mark('dropout-topk:first-bars'); // start-up timeline (make bench reads it)
     }
   }
+  const redraw = () => demo.requestDraw('topk', draw);
 
-  const redraw = () => app.requestDraw('topk', draw);
-
-  function renderGenerated() {
-    const promptSpan = document.createElement('span');
-    promptSpan.className = 'prompt-text';
-    promptSpan.textContent = state.prompt;
-    els.generated.replaceChildren(promptSpan);
-  }
-
-  function appendGenerated(ch, last) {
-    els.generated.querySelector('.latest')?.classList.remove('latest');
-    const span = document.createElement('span');
-    span.className = last ? 'gen latest' : 'gen';
-    span.textContent = ch;
-    els.generated.append(span);
-  }
-
+  /** Draws character number `number` after the current context; remembers it for the bars. */
   function drawOne(number) {
     const text = context();
-    const logits = logitsFor(text);
-    applySampling(app, app.active.demo);
-    const index = app.active.demo.sample(logits, number);
-    lastDraw = { index, context: text, settings: settingsKey() };
-    return { index, ch: app.active.vocab[index], prob: app.active.demo.distribution(logits)[index] };
+    const { answer } = answerFor(text, number);
+    run.lastDraw = { index: answer.index, u: answer.u, context: text, settings: settingsKey() };
+    return { index: answer.index, ch: demo.active.vocab[answer.index], prob: answer.probs[answer.index], u: answer.u };
   }
 
-  /** @param {(() => string)|undefined} message the announcement, as a function of the language */
-  function stopGenerating(message) {
-    if (!generating) return;
-    generating = false;
-    removeAnimation(tick);
-    if (message) announcement = message;
-    syncGenerate();
-    redraw();
-  }
-
-  function tick() {
-    if (!generating) return false;
-    try {
-      const { ch } = drawOne(generated.length);
-      generated += ch;
-      appendGenerated(ch, true);
-      redraw();
-    } catch (err) {
-      stopGenerating();
-      app.showError(err);
-      return false;
+  const generation = wireGeneration(demo, els, run, drawOne, redraw);
+  wireTopKControls(demo, els, run, { drawOne, redraw, generation });
+  demo.subscribe([...TOPK_SETTINGS, 'lang'], redraw);
+  demo.on('trained', redraw);
+  demo.on('active', () => {
+    generation.clear();
+    // A model that knows none of the prompt's characters cannot continue it: start from its text.
+    const unknown = [...demo.active.demo.unknownCharacters(state.prompt)].length;
+    if (unknown === new Set(state.prompt).size && demo.active.sampleText) {
+      demo.set('prompt', demo.active.sampleText);
+      els.prompt.value = state.prompt;
     }
-    if (generated.length >= GENERATE_LENGTH) {
-      const text = generated;
-      stopGenerating(() => app.t('topk.generated', { n: text.length, text }));
-      redraw();
-      return false;
-    }
-    return true;
-  }
-
-  function resetDraws() {
-    sampleCount = 0;
-    lastDraw = null;
-  }
-
-  // Input handlers only change state and ask for one redraw in the next frame.
-  els.prompt.addEventListener('input', () => {
-    stopGenerating();
-    app.set('prompt', els.prompt.value);
-    generated = '';
-    resetDraws();
-    renderGenerated();
+    if (state.k > demo.active.vocab.length) demo.set('k', demo.active.vocab.length);
+    renderGenerated(els, state.prompt, run.generated);
     redraw();
   });
-  for (const name of ['k', 'temperature', 'top_p']) {
-    els[name].addEventListener('input', () => {
-      app.set(name, Number(els[name].value));
-      redraw();
-    });
+  if (state.k > demo.active.vocab.length) demo.set('k', demo.active.vocab.length);
+  els.prompt.value = state.prompt;
+  els.seed.value = String(state.seed);
+  renderGenerated(els, state.prompt, '');
+  return { redraw };
+}
+
+/** Generate and Stop: one character per frame until GENERATE_LENGTH, or until stopped. */
+function wireGeneration(demo, els, run, drawOne, redraw) {
+  function stop(message) {
+    if (!run.generating) return;
+    run.generating = false;
+    removeAnimation(animate);
+    if (message) run.announcement = message;
+    redraw();
   }
-  for (const radio of samplerRadios) {
+  function tick() {
+    if (!run.generating) return false;
+    const { ch } = drawOne(run.generated.length);
+    run.generated += ch;
+    renderGenerated(els, demo.state.prompt, run.generated);
+    redraw();
+    if (run.generated.length < GENERATE_LENGTH) return true;
+    const text = run.generated;
+    stop(() => demo.t('topk.generated', { n: text.length, text }));
+    return false;
+  }
+  // An error stops the generation; the loop shows it in this demo.
+  const animate = () => {
+    try {
+      return tick();
+    } catch (err) {
+      stop();
+      throw err;
+    }
+  };
+  els.generate.addEventListener('click', () => {
+    if (run.generating) {
+      const n = run.generated.length;
+      stop(() => demo.t('topk.stopped', { n }));
+      return;
+    }
+    run.generated = '';
+    renderGenerated(els, demo.state.prompt, '');
+    run.generating = true;
+    run.announcement = () => demo.t('topk.generating');
+    redraw();
+    demo.addAnimation(animate);
+  });
+  return {
+    stop,
+    /** Stops, forgets the generated text and the draws (a new prompt, seed or model). */
+    clear() {
+      stop();
+      run.generated = '';
+      run.sampleCount = 0;
+      run.lastDraw = null;
+      renderGenerated(els, demo.state.prompt, '');
+    },
+  };
+}
+
+/** The prompt, the sampler switch, the seed, Sample and Clear. */
+function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
+  const { state } = demo;
+  els.prompt.addEventListener('input', () => {
+    demo.set('prompt', els.prompt.value);
+    generation.clear();
+  });
+  for (const radio of els.samplerRadios) {
     radio.addEventListener('change', () => {
-      if (radio.checked) app.set('sampler', radio.value);
-      redraw();
+      if (radio.checked) demo.set('sampler', radio.value);
     });
   }
   els.seed.addEventListener('change', () => {
-    els.seed.value = String(app.set('seed', els.seed.value));
-    resetDraws();
+    els.seed.value = String(demo.set('seed', els.seed.value));
+    run.sampleCount = 0;
+    run.lastDraw = null;
     redraw();
   });
   els.sample.addEventListener('click', () => {
     try {
-      const number = sampleCount++;
+      const number = run.sampleCount++;
       const { ch, prob } = drawOne(number);
       const seed = state.seed;
-      announcement = () => app.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, app), number, seed });
+      run.announcement = () => demo.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, demo), number, seed });
       redraw();
     } catch (err) {
-      app.showError(err);
+      demo.showError(err);
     }
-  });
-  els.generate.addEventListener('click', () => {
-    if (generating) {
-      const n = generated.length;
-      stopGenerating(() => app.t('topk.stopped', { n }));
-      redraw();
-      return;
-    }
-    generated = '';
-    renderGenerated();
-    generating = true;
-    announcement = () => app.t('topk.generating');
-    syncGenerate();
-    redraw();
-    addAnimation(tick);
   });
   els.clear.addEventListener('click', () => {
-    stopGenerating();
-    generated = '';
-    resetDraws();
-    renderGenerated();
-    announcement = () => app.t('topk.cleared');
+    generation.clear();
+    run.announcement = () => demo.t('topk.cleared');
     redraw();
   });
-
-  els.prompt.value = state.prompt;
-  els.seed.value = String(state.seed);
-  renderGenerated();
-
-  return {
-    redraw,
-    modelChanged() {
-      stopGenerating();
-      generated = '';
-      resetDraws();
-      renderGenerated();
-      // A model that knows none of the prompt's characters cannot continue it: start from its text.
-      const unknown = [...app.active.demo.unknownCharacters(state.prompt)].length;
-      if (unknown === new Set(state.prompt).size && app.active.sampleText) {
-        app.set('prompt', app.active.sampleText);
-        els.prompt.value = state.prompt;
-        renderGenerated();
-      }
-      redraw();
-    },
-  };
 }

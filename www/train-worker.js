@@ -2,15 +2,14 @@
 // training step (tens of milliseconds in wasm) never holds up a slider, a click or a frame.
 //
 // The page sends commands (see trainer.js); playing models take turns, one step per task, and
-// after each step the worker posts a report: the loss, the step time, a loss measurement when one
-// is due, and, when the page has asked for them, the masks that step applied.
+// after each step the worker posts the core's report as it came (web.rs trainStep: the loss, a
+// loss measurement when one is due, and, when the page has asked for them, the masks that step
+// applied), plus the step's time.
 
-/** Steps between two loss measurements with dropout off (training and validation parts). */
-const EVAL_EVERY = 10;
 /** Throwaway steps after the first model is created (see warmUp). */
 const WARM_UP_STEPS = 3;
 
-/** @type {Map<number, {demo: Demo, generation: number, playing: boolean, observe: boolean, wantSites: boolean}>} */
+/** @type {Map<number, {demo: Demo, generation: number, playing: boolean, p: number, observe: boolean, wantSites: boolean}>} */
 const models = new Map();
 let ready = null;
 let Demo = null; // the binding's class, from the module the page chose
@@ -30,41 +29,25 @@ function schedule() {
   }
 }
 
-function message(err) {
-  return err instanceof Error ? err.message : String(err);
+/** An error as it crosses to the page: its message, and the core's code and params if any. */
+function errorData(err) {
+  if (err instanceof Error) return { message: err.message || String(err), code: err.code, params: err.params };
+  return { message: String(err) };
 }
 
-/** Training and validation loss with dropout off (NaN when a part is too short to measure). */
-function measure(demo) {
-  return { step: demo.steps(), train: demo.trainingLoss(), valid: demo.validationLoss() };
+/** The typed arrays of a report, handed over rather than copied. */
+function buffers(report) {
+  return report.sites.flatMap((site) => [site.mask.buffer, site.draws.buffer, site.before.buffer, site.after.buffer]);
 }
 
-/** The sites of the last observed step, as transferable arrays. */
-function readSites(demo) {
-  const sites = [];
-  for (let i = 0; i < demo.siteCount(); i++) {
-    sites.push({ info: demo.siteInfo(i), mask: demo.siteMask(i), draws: demo.siteDraws(i),
-      before: demo.siteBefore(i), after: demo.siteAfter(i) });
-  }
-  return sites;
-}
-
-/** One training step of model `id`, reported to the page. */
+/** One training step of model `id` at its dropout rate, reported to the page. */
 function step(id, model) {
   const observe = model.observe && model.wantSites;
   const t0 = performance.now();
-  const result = model.demo.trainStep(observe);
-  const ms = performance.now() - t0;
-  const report = { type: 'report', id, generation: model.generation, step: result.step, loss: result.loss,
-    gradNorm: result.gradNorm, ms };
-  const transfer = [];
-  if (observe) {
-    model.wantSites = false;
-    report.sites = readSites(model.demo);
-    for (const site of report.sites) transfer.push(site.mask.buffer, site.draws.buffer, site.before.buffer, site.after.buffer);
-  }
-  if (result.step % EVAL_EVERY === 0) report.measured = measure(model.demo);
-  postMessage(report, transfer);
+  const report = model.demo.trainStep(model.p, observe);
+  report.ms = performance.now() - t0;
+  if (observe) model.wantSites = false;
+  postMessage({ type: 'report', id, generation: model.generation, report }, buffers(report));
 }
 
 function playOne() {
@@ -77,7 +60,7 @@ function playOne() {
     step(id, model);
   } catch (err) {
     model.playing = false;
-    postMessage({ type: 'error', id, generation: model.generation, message: message(err) });
+    postMessage({ type: 'error', id, generation: model.generation, error: errorData(err) });
   }
   schedule();
 }
@@ -95,7 +78,7 @@ function warmUp(msg) {
   let scratch;
   try {
     scratch = Demo.fromText(englishText, msg.backend, msg.seed);
-    for (let i = 0; i < WARM_UP_STEPS; i++) scratch.trainStep(true);
+    for (let i = 0; i < WARM_UP_STEPS; i++) scratch.trainStep(0.1, true);
   } catch {
     // Only a warm-up: the real models report their own errors.
   } finally {
@@ -110,57 +93,67 @@ function get(id) {
   return model;
 }
 
+/** The commands: each returns its answer (and transferables) for the page's request. */
+const COMMANDS = {
+  create(msg) {
+    const demo = msg.weights
+      ? Demo.withWeights(msg.weights, msg.backend, msg.seed)
+      : Demo.fromText(msg.text, msg.backend, msg.seed);
+    if (msg.limitChars) demo.limitTrainingText(msg.limitChars);
+    models.get(msg.id)?.demo.free();
+    models.set(msg.id, { demo, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
+    return { value: { vocab: demo.vocab(), measured: demo.measure() } };
+  },
+  free(msg) {
+    models.get(msg.id)?.demo.free();
+    models.delete(msg.id);
+    return {};
+  },
+  setDropout(msg) {
+    // A rate sent before the model exists is for its play, which will carry its own.
+    const model = models.get(msg.id);
+    if (model) model.p = msg.p;
+    return {};
+  },
+  play(msg) {
+    const model = get(msg.id);
+    model.playing = msg.playing;
+    if (msg.p !== undefined) model.p = msg.p;
+    schedule();
+    return {};
+  },
+  wantSites(msg) {
+    get(msg.id).wantSites = true;
+    return {};
+  },
+  step(msg) {
+    const model = get(msg.id);
+    model.p = msg.p;
+    for (let i = 0; i < msg.count; i++) {
+      if (msg.observe) model.wantSites = true;
+      step(msg.id, model);
+    }
+    return {};
+  },
+  logits(msg) {
+    const { demo } = get(msg.id);
+    const logits = msg.mc ? demo.mcDropoutLogits(msg.prompt, msg.mc.p, msg.mc.seed, msg.mc.draw) : demo.logits(msg.prompt);
+    return { value: logits, transfer: [logits.buffer] };
+  },
+  memory() {
+    return { value: memory.buffer.byteLength };
+  },
+  weights(msg) {
+    const bytes = get(msg.id).demo.weights();
+    return { value: bytes, transfer: [bytes.buffer] };
+  },
+};
+
 /** Runs one command; its return value (and transferables) answer the page's request. */
 function handle(msg) {
-  switch (msg.type) {
-    case 'create': {
-      const demo = msg.weights
-        ? Demo.withWeights(msg.weights, msg.backend, msg.seed)
-        : Demo.fromText(msg.text, msg.backend, msg.seed);
-      if (msg.limitChars) demo.limitTrainingText(msg.limitChars);
-      demo.setDropout(msg.dropout_p);
-      models.get(msg.id)?.demo.free();
-      models.set(msg.id, { demo, generation: msg.generation, playing: false, observe: Boolean(msg.observe), wantSites: true });
-      return { value: { vocab: demo.vocab(), measured: measure(demo) } };
-    }
-    case 'free':
-      models.get(msg.id)?.demo.free();
-      models.delete(msg.id);
-      return {};
-    case 'setDropout':
-      get(msg.id).demo.setDropout(msg.p);
-      return {};
-    case 'play':
-      get(msg.id).playing = msg.playing;
-      schedule();
-      return {};
-    case 'wantSites':
-      get(msg.id).wantSites = true;
-      return {};
-    case 'step': {
-      const model = get(msg.id);
-      for (let i = 0; i < msg.count; i++) {
-        if (msg.observe) model.wantSites = true;
-        step(msg.id, model);
-      }
-      return {};
-    }
-    case 'logits': {
-      const { demo } = get(msg.id);
-      const logits = msg.mcDraw === null || msg.mcDraw === undefined
-        ? demo.logits(msg.prompt)
-        : demo.mcDropoutLogits(msg.prompt, msg.mcDraw);
-      return { value: logits, transfer: [logits.buffer] };
-    }
-    case 'memory':
-      return { value: memory.buffer.byteLength };
-    case 'weights': {
-      const bytes = get(msg.id).demo.weights();
-      return { value: bytes, transfer: [bytes.buffer] };
-    }
-    default:
-      throw new Error(`unknown command ${msg.type}`);
-  }
+  const command = COMMANDS[msg.type];
+  if (!command) throw new Error(`unknown command ${msg.type}`);
+  return command(msg);
 }
 
 self.onmessage = async ({ data: msg }) => {
@@ -178,8 +171,8 @@ self.onmessage = async ({ data: msg }) => {
     await ready;
     reply = msg.type === 'init' ? {} : handle(msg);
   } catch (err) {
-    if (msg.request !== undefined) postMessage({ type: 'reply', request: msg.request, error: message(err) });
-    else postMessage({ type: 'error', id: msg.id, generation: models.get(msg.id)?.generation, message: message(err) });
+    if (msg.request !== undefined) postMessage({ type: 'reply', request: msg.request, error: errorData(err) });
+    else postMessage({ type: 'error', id: msg.id, generation: models.get(msg.id)?.generation, error: errorData(err) });
     return;
   }
   if (msg.request !== undefined) {

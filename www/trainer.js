@@ -1,30 +1,31 @@
 // The page's side of the training worker (train-worker.js): models that train are handles here,
-// their steps run in the worker, and each step's report comes back as an event.
-import { recordStep } from './loop.js';
+// their steps run in the worker, and each step's report comes back to the model's own listener.
+// One worker serves every demo on a page; an error of one model reaches that model's demo only.
 
 /**
- * A step's report.
+ * A step's report: what the core's trainStep returned (web.rs), plus the step's time in the worker.
  * @typedef {{step: number, loss: number, gradNorm: number, ms: number,
- *   sites?: Array<{info: object, mask: Uint8Array, draws: Float32Array, before: Float32Array, after: Float32Array}>,
- *   measured?: {step: number, train: number, valid: number}}} StepReport
+ *   sites: Array<{kind: string, block: number|null, shape: number[], p: number, units: number, dropped: number,
+ *     mask: Uint8Array, draws: Float32Array, before: Float32Array, after: Float32Array}>,
+ *   measured: {step: number, train: number, valid: number}|null}} StepReport
  */
 
 /**
  * Starts the worker with the page's compiled wasm module.
  * @param {WebAssembly.Module} module
  * @param {string} glue the URL of the module's JS binding (pkg/…/dropout_topk.js)
- * @returns {Trainer}
+ * @returns {TrainingWorker}
  */
-export function startTrainer(module, glue) {
+export function startTrainingWorker(module, glue) {
   const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
-  const trainer = new Trainer(worker);
+  const training = new TrainingWorker(worker);
   // The first message: the worker instantiates the module, then runs what follows in order.
-  trainer.request({ type: 'init', module, glue }).catch((err) => trainer.onError(err));
-  return trainer;
+  training.request({ type: 'init', module, glue }).catch((err) => training.fail(err));
+  return training;
 }
 
 /** The worker and the models in it. */
-export class Trainer {
+export class TrainingWorker {
   /**
    * @param {Worker} worker
    */
@@ -36,16 +37,32 @@ export class Trainer {
     this.nextId = 0;
     /** How long the worker's warm-up took (ms), once it has run (see train-worker.js). */
     this.warmUpMs = NaN;
-    /** Called with an error the worker reports outside any request (or a crashed worker). */
-    this.onError = (err) => console.error(err);
+    /** Listeners for errors of the worker itself (each demo adds one): a crash concerns them all. */
+    this.errorListeners = new Set();
     worker.onmessage = ({ data }) => this.receive(data);
     worker.onerror = (event) => {
       event.preventDefault();
       const err = new Error(`the training worker failed: ${event.message || 'it could not start'}`);
       for (const { reject } of this.pending.values()) reject(err);
       this.pending.clear();
-      this.onError(err);
+      this.fail(err);
     };
+  }
+
+  /**
+   * Listens for errors of the worker outside any model's request.
+   * @param {(err: Error) => void} listener
+   * @returns {() => void} removes the listener
+   */
+  onError(listener) {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** @param {Error} err reported to every listener (the console when there is none) */
+  fail(err) {
+    if (!this.errorListeners.size) console.error(err);
+    for (const listener of this.errorListeners) listener(err);
   }
 
   /**
@@ -72,7 +89,7 @@ export class Trainer {
       const pending = this.pending.get(data.request);
       this.pending.delete(data.request);
       if (!pending) return;
-      if (data.error !== undefined) pending.reject(new Error(data.error));
+      if (data.error !== undefined) pending.reject(Object.assign(new Error(data.error.message), data.error));
       else pending.resolve(data.value);
       return;
     }
@@ -84,12 +101,11 @@ export class Trainer {
     // Reports of a model that was re-created or freed since are dropped.
     if (model && data.generation !== model.generation) return;
     if (data.type === 'report') {
-      recordStep(data.ms);
-      model?.onReport(data);
+      model?.onReport(data.report);
     } else if (data.type === 'error') {
-      const err = new Error(data.message);
+      const err = Object.assign(new Error(data.error.message), data.error);
       if (model) model.onError(err);
-      else this.onError(err);
+      else this.fail(err);
     }
   }
 
@@ -108,73 +124,78 @@ export class Trainer {
 
 /** One model in the worker. Create it, then step it or let it play; reports arrive in onReport. */
 export class RemoteModel {
-  constructor(trainer, id) {
-    this.trainer = trainer;
+  constructor(training, id) {
+    this.training = training;
     this.id = id;
     this.generation = 0;
     /** @type {(report: StepReport) => void} */
     this.onReport = () => {};
     /** @type {(err: Error) => void} */
-    this.onError = (err) => trainer.onError(err);
+    this.onError = (err) => training.fail(err);
     /** Settles (never rejects) once the latest create has been answered. */
     this.created = Promise.resolve();
   }
 
   /**
    * (Re)creates the model: fresh weights from `seed` on `text`, or the shipped weights.
-   * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, dropout_p: number, limitChars?: number, observe?: boolean}} options
+   * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, limitChars?: number}} options
    * @returns {Promise<{vocab: string[], measured: {step: number, train: number, valid: number}}>}
    */
   create(options) {
     this.generation += 1;
     const weights = options.weights ? options.weights.slice() : undefined;
-    const answer = this.trainer.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
+    const answer = this.training.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
       weights ? [weights.buffer] : []);
     this.created = answer.then(() => {}, () => {});
     return answer;
   }
 
-  /** @param {number} p the dropout rate of the next steps */
-  setDropout(p) {
-    this.trainer.send({ type: 'setDropout', id: this.id, p });
+  /**
+   * Starts or stops training in turns with the other playing models.
+   * @param {boolean} playing
+   * @param {number} [p] the dropout rate of the steps it plays
+   */
+  play(playing, p) {
+    this.training.send({ type: 'play', id: this.id, playing, p });
   }
 
-  /** @param {boolean} playing */
-  play(playing) {
-    this.trainer.send({ type: 'play', id: this.id, playing });
+  /** @param {number} p the dropout rate of the steps it plays from now on */
+  setDropout(p) {
+    this.training.send({ type: 'setDropout', id: this.id, p });
   }
 
   /** Asks for the masks of the next step (the page has drawn the last ones). */
   wantSites() {
-    this.trainer.send({ type: 'wantSites', id: this.id });
+    this.training.send({ type: 'wantSites', id: this.id });
   }
 
   /**
-   * Runs `count` steps now; their reports arrive before this resolves.
-   * @param {number} [count]
-   * @param {boolean} [observe] report the masks of every one of them
+   * Runs `count` steps now at dropout rate p; their reports arrive before this resolves.
+   * @param {number} p
+   * @param {{count?: number, observe?: boolean}} [options] observe: report every step's masks
    */
-  step(count = 1, observe = false) {
-    return this.trainer.request({ type: 'step', id: this.id, count, observe });
+  step(p, { count = 1, observe = false } = {}) {
+    return this.training.request({ type: 'step', id: this.id, count, observe, p });
   }
 
   /**
-   * Next-character logits after `prompt`: dropout off, or left on with the masks of draw `mcDraw`.
+   * Next-character logits after `prompt`: dropout off, or left on at rate p with the masks of
+   * `seed` and draw number `draw` (Monte Carlo dropout).
    * @param {string} prompt
-   * @param {number|null} [mcDraw]
+   * @param {{p: number, seed: number, draw: number}|null} [mc]
    * @returns {Promise<Float32Array>}
    */
-  logits(prompt, mcDraw = null) {
-    return this.trainer.request({ type: 'logits', id: this.id, prompt, mcDraw });
+  logits(prompt, mc = null) {
+    return this.training.request({ type: 'logits', id: this.id, prompt, mc });
   }
 
   /** @returns {Promise<Uint8Array>} the model's weights (burnpack bytes) */
   weights() {
-    return this.trainer.request({ type: 'weights', id: this.id });
+    return this.training.request({ type: 'weights', id: this.id });
   }
 
   free() {
     this.generation += 1;
-    this.trainer.send({ type: 'free', id: this.id });
+    this.training.send({ type: 'free', id: this.id });
   }
 }

@@ -170,6 +170,42 @@ test('two <dropout-topk> elements on one page keep separate settings and share o
   expect(errors).toEqual([]);
 });
 
+test('two elements keep their own errors: breaking one shows it there, and the other keeps working', async ({ page }) => {
+  await page.route('**/host-two.html', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
+    <script type="module" src="component.js"></script>
+    <dropout-topk id="a" view="dropout" dropout_p="0.2" lang="en"></dropout-topk>
+    <dropout-topk id="b" view="dropout" dropout_p="0.5" lang="en"></dropout-topk>` }));
+  await page.goto('/host-two.html');
+  const a = page.locator('#a');
+  const b = page.locator('#b');
+  for (const el of [a, b]) await expect(el.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
+  // Moving one element's slider moves only its own setting.
+  await a.locator('#dropout_p').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(a.locator('#dropout_p-value')).toHaveText('0.21');
+  await expect(b.locator('#dropout_p-value')).toHaveText('0.50');
+  // Break a: one of its drawings throws, and its model disappears from the shared worker.
+  await page.evaluate(() => {
+    const { app } = document.getElementById('a');
+    app.requestDraw('broken', () => { throw new Error('a drawing of element a failed'); });
+  });
+  await expect(a.locator('#message-text')).toContainText('a drawing of element a failed');
+  await a.locator('#dismiss').click();
+  await page.evaluate(() => {
+    const { model } = document.getElementById('a').app.views.dropout.run;
+    model.training.send({ type: 'free', id: model.id });
+  });
+  await a.locator('#dropout-step').click();
+  await expect(a.locator('#message-text')).toContainText('no model');
+  // b shows no error, and its Step still trains at its own rate.
+  await expect(b.locator('#message')).toBeHidden();
+  await b.locator('#dropout-step').click();
+  await expect(b.locator('#dropout-steps')).toHaveText('Step 1');
+  await expect(b.locator('[data-testid="site-0"]')).toBeVisible();
+  await expect(b.locator('.site-which').first()).toContainText('p = 0.50');
+  await expect(b.locator('#message')).toBeHidden();
+});
+
 /** Loads `url`, records every request and every CSP violation, and uses all five views. */
 async function useEverything(page, url) {
   const errors = watch(page);

@@ -1,0 +1,177 @@
+// The view models: the state and the core's real answers in, the plain data each view shows out.
+// Checked against the semantics (semantics.md), not against what the code happens to return.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wasm, shippedModel, formatter } from './core.mjs';
+import { createState } from '../../www/state.js';
+import { topKViewModel } from '../../www/topk-view.js';
+import { contrastViewModel, spreadSummary } from '../../www/contrast-view.js';
+import { siteCard, fixedRunsModel, dropoutViewModel, shownUnits } from '../../www/dropout-view.js';
+import { overfitViewModel } from '../../www/overfit-view.js';
+import { ownTextViewModel } from '../../www/owntext-view.js';
+import { samplingSettings } from '../../www/next-token.js';
+import { emptyHistory, addReport, addMeasured, emptyTiming, addStepTime, countPoints } from '../../www/training-run.js';
+
+/** Probabilities and sums in f32 from the core: compared within 1e-6 (tests/common/mod.rs, PROB_TOL). */
+const PROB_TOL = 1e-6;
+const en = formatter('en');
+const model = shippedModel();
+const vocab = model.vocab();
+const prompt = 'The harbour is';
+const logits = model.logits(prompt);
+
+function topK(changes = {}, extra = {}) {
+  const { state, set } = createState();
+  for (const [name, value] of Object.entries(changes)) set(name, value);
+  const answer = wasm.nextToken(logits, samplingSettings(state));
+  const vm = topKViewModel({ state, model: { vocab, label: 'shipped' }, text: prompt, unknown: '', answer, sampled: null,
+    generating: false, announcement: '', ...extra }, en);
+  return { state, answer, vm };
+}
+
+test('top-k bars: kept rows show the renormalised probability, cut rows 0, in order of likelihood', () => {
+  const { answer, vm } = topK({ k: 4 });
+  const kept = vm.rows.filter((r) => r.kept);
+  assert.equal(kept.length, answer.kept);
+  assert.ok(answer.kept >= 4, 'ties at the k-th logit stay, so at least k');
+  assert.ok(Math.abs(kept.reduce((s, r) => s + r.shown, 0) - 1) <= PROB_TOL * vocab.length);
+  for (const row of vm.rows.filter((r) => !r.kept)) assert.equal(row.shown, 0);
+  for (let i = 1; i < vm.rows.length; i++) assert.ok(vm.rows[i - 1].original >= vm.rows[i].original);
+  assert.equal(vm.rows.length, Math.min(vocab.length, Math.max(20, answer.kept + 3)));
+  // Renormalising is proportional: each kept probability is its share of the kept mass.
+  for (const row of kept) assert.ok(Math.abs(row.shown - row.original / answer.keptMass) <= 1e-5);
+  assert.equal(vm.kDisabled, false);
+  assert.equal(vm.topPDisabled, true);
+  assert.match(vm.cut, /k = 4/);
+});
+
+test('the temperature never changes which characters top-k keeps; top-p keeps the fewest reaching p', () => {
+  const cold = topK({ k: 5, temperature: 0.3 }).vm.rows.filter((r) => r.kept).map((r) => r.index);
+  const hot = topK({ k: 5, temperature: 2.5 }).vm.rows.filter((r) => r.kept).map((r) => r.index);
+  assert.deepEqual(cold, hot);
+  const { answer, vm } = topK({ sampler: 'top_p', top_p: 0.8 });
+  assert.ok(answer.keptMass >= 0.8 - PROB_TOL);
+  const kept = vm.rows.filter((r) => r.kept);
+  const withoutLast = kept.slice(0, -1).reduce((s, r) => s + r.original, 0);
+  assert.ok(withoutLast < 0.8, 'one character fewer would not reach p');
+  assert.equal(vm.kDisabled, true);
+});
+
+test('a drawn character is marked, and it is one the cut kept', () => {
+  const { state } = createState();
+  const answer = wasm.nextToken(logits, samplingSettings(state, 7));
+  const vm = topKViewModel({ state, model: { vocab, label: '' }, text: prompt, unknown: '', answer, sampled: answer.index,
+    generating: true, announcement: 'x' }, en);
+  const drawn = vm.rows.filter((r) => r.sampled);
+  assert.equal(drawn.length, 1);
+  assert.equal(drawn[0].kept, true);
+  assert.match(drawn[0].description, /drawn|Drawn/);
+  assert.equal(vm.generateLabel, 'Stop');
+});
+
+test('without an answer the view says why in the reader\'s language', () => {
+  const { state } = createState();
+  let error;
+  try {
+    wasm.Demo.fromText('too short', 'flex', 1);
+  } catch (err) {
+    error = err;
+  }
+  const vm = topKViewModel({ state, model: { vocab, label: '' }, text: '', unknown: '☃', answer: null, error, sampled: null,
+    generating: false, announcement: '' }, formatter('ja'));
+  assert.deepEqual(vm.rows, []);
+  assert.match(vm.error, /9 文字/);
+  assert.match(vm.unknown, /☃/);
+});
+
+test('contrast: a fixed model gives the same top probability on every draw; Monte Carlo dropout moves it', () => {
+  const { state } = createState();
+  const top = wasm.nextToken(logits, samplingSettings(state)).order[0];
+  const draw = (mc, number) => {
+    const l = mc ? model.mcDropoutLogits(prompt, 0.3, state.seed, number) : logits;
+    const answer = wasm.nextToken(l, samplingSettings(state, number));
+    return { number, index: answer.index, mc, top, topProb: answer.probs[top] };
+  };
+  const fixed = [0, 1, 2, 3].map((n) => draw(false, n));
+  assert.match(spreadSummary(fixed, false, vocab, en), /stayed|every/i);
+  const jitter = [0, 1, 2, 3].map((n) => draw(true, n));
+  assert.notEqual(new Set(jitter.map((d) => d.topProb)).size, 1);
+  const vm = contrastViewModel({ state: { ...state, mc_dropout: true }, vocab, answer: wasm.nextToken(logits, samplingSettings(state)),
+    order: null, sampled: null, draws: jitter, playing: false }, en);
+  assert.ok(vm.rows.length <= 8);
+  assert.equal(vm.history.length, 4);
+  assert.equal(vm.history.every((h) => h.mc), true);
+  assert.equal(vm.playLabel, 'Play');
+});
+
+test('dropout cards: the step\'s own mask at its p, the core\'s re-reading at another p, nested', () => {
+  const demo = wasm.Demo.fromText(wasm.englishText(), 'flex', 3);
+  const report = demo.trainStep(0.3, true);
+  assert.equal(report.sites.length, 7);
+  for (const site of report.sites) {
+    const own = siteCard(site, site, { p: 0.3, step: report.step, same: true }, en);
+    assert.equal(own.data.dropped, String(site.mask.filter((m) => m === 0).length));
+    assert.equal(own.stepMask, null);
+    const higher = wasm.dropoutAt(site.draws, site.before, 0.6);
+    const card = siteCard(site, higher, { p: 0.6, step: report.step, same: false }, en);
+    assert.ok(higher.dropped >= site.dropped, 'raising p only drops more');
+    site.mask.forEach((m, i) => { if (m === 0) assert.equal(higher.mask[i], 0); });
+    // Survivors are scaled by 1 / (1 - p), the dropped are 0.
+    const { indices } = shownUnits(site.shape, en);
+    indices.forEach((j, n) => {
+      const want = higher.mask[j] ? site.before[j] / (1 - 0.6) : 0;
+      assert.ok(Math.abs(card.after[n] - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${site.kind} unit ${j}`);
+    });
+    assert.match(card.caption, /2\.500/);
+  }
+  demo.free();
+});
+
+test('the fixed-prompt runs compare only presses after the same step', () => {
+  const runs = [{ number: 1, p: null, step: 3, text: 'a' }];
+  assert.match(fixedRunsModel(runs, en).compare, /again/);
+  runs.push({ number: 2, p: null, step: 3, text: 'a' });
+  assert.match(fixedRunsModel(runs, en).compare, /Identical/);
+  runs.push({ number: 3, p: 0.1, step: 4, text: 'b' });
+  assert.match(fixedRunsModel(runs, en).compare, /not comparable/);
+  const { state } = createState({ mode: 'eval' });
+  const vm = dropoutViewModel({ state, run: { ready: false, playing: false, steps: 0, history: emptyHistory() },
+    timing: emptyTiming(), runs: [] }, en);
+  assert.equal(vm.stepDisabled, true);
+  assert.equal(vm.steps, 'Loading the model…');
+  assert.doesNotMatch(vm.lossText, /NaN/);
+});
+
+test('training history, step times and chart points add up', () => {
+  const history = emptyHistory();
+  addMeasured(history, { step: 0, train: 4.2, valid: 4.3 });
+  addReport(history, { step: 1, loss: 4.1, measured: null });
+  addReport(history, { step: 2, loss: 4.0, measured: { step: 2, train: 3.9, valid: NaN } });
+  assert.deepEqual(history.batch, [[1, 4.1], [2, 4.0]]);
+  assert.equal(history.train.length, 2);
+  assert.equal(countPoints([{ points: history.batch }, { points: history.valid }]), 3, 'NaN is not drawn');
+  const timing = emptyTiming();
+  for (const ms of [10, 20, 60]) addStepTime(timing, ms);
+  assert.deepEqual(timing, { first: 10, last: 60, mean: 30, count: 3 });
+});
+
+test('overfitting rows give each copy\'s gap as validation minus training', () => {
+  const copy = (name, p, train, valid) => ({ name, p, steps: 10, history: { batch: [], train: [[10, train]], valid: [[10, valid]] } });
+  const vm = overfitViewModel({ ready: true, playing: true, copies: [copy('A', 0, 1.5, 2.25), copy('B', 0.3, 1.75, 2)] }, en);
+  assert.deepEqual(vm.rows.map((r) => r[3]), ['0.750', '0.250']);
+  assert.equal(vm.playLabel, 'Pause');
+  assert.equal(vm.totalSteps, 20);
+});
+
+test('own text: the count names the core\'s minimum; the loss line reads first to last', () => {
+  const run = { steps: 0, playing: false, history: emptyHistory() };
+  const none = ownTextViewModel({ chars: 12, vocab: null, run, using: false, shippedActive: true, message: '', status: '' }, en);
+  assert.match(none.count, new RegExp(`at least ${wasm.facts().minChars}`));
+  assert.equal(none.useDisabled, true);
+  addMeasured(run.history, { step: 0, train: 4, valid: 4.1 });
+  addMeasured(run.history, { step: 10, train: 3, valid: 3.5 });
+  const vm = ownTextViewModel({ chars: 2000, vocab: ['a', 'b'], run, using: true, shippedActive: false, message: '', status: '' }, en);
+  assert.match(vm.lossText, /4\.000 at step 0 → 3\.000 at step 10; validation 3\.500/);
+  assert.equal(vm.useDisabled, true);
+  assert.equal(vm.backDisabled, false);
+});

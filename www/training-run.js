@@ -1,0 +1,148 @@
+// A training run: one model in the training worker with its history, Play / Pause, single steps,
+// a restart, and the timing of its steps. The dropout, overfitting and own-text views each keep
+// one or two of these instead of their own copies of the same bookkeeping.
+
+/**
+ * The loss history of a run: batch losses (dropout on) per step, and the training and validation
+ * losses (dropout off) each time they were measured.
+ * @typedef {{batch: Array<[number, number]>, train: Array<[number, number]>, valid: Array<[number, number]>}} History
+ */
+
+/** @returns {History} an empty history */
+export function emptyHistory() {
+  return { batch: [], train: [], valid: [] };
+}
+
+/**
+ * Adds a loss measurement to a history.
+ * @param {History} history
+ * @param {{step: number, train: number, valid: number}|null|undefined} measured
+ */
+export function addMeasured(history, measured) {
+  if (!measured) return;
+  history.train.push([measured.step, measured.train]);
+  history.valid.push([measured.step, measured.valid]);
+}
+
+/**
+ * Adds a step's report to a history.
+ * @param {History} history
+ * @param {{step: number, loss: number, measured?: object|null}} report
+ */
+export function addReport(history, report) {
+  history.batch.push([report.step, report.loss]);
+  addMeasured(history, report.measured);
+}
+
+/**
+ * Adds a step time (ms) to a running record: the first, the last, the mean and the count.
+ * @param {{first: number, last: number, mean: number, count: number}} timing
+ * @param {number} ms
+ */
+export function addStepTime(timing, ms) {
+  if (timing.count === 0) timing.first = ms;
+  timing.last = ms;
+  timing.count += 1;
+  timing.mean = timing.count === 1 ? ms : timing.mean + (ms - timing.mean) / timing.count;
+}
+
+/** @returns {{first: number, last: number, mean: number, count: number}} no step timed yet */
+export function emptyTiming() {
+  return { first: NaN, last: NaN, mean: NaN, count: 0 };
+}
+
+/** The last value of a series, NaN when it has none. */
+export function lastValue(series) {
+  return series.length ? series[series.length - 1][1] : NaN;
+}
+
+/** Points a loss chart draws: the finite ones of every series (charts.js skips the others). */
+export function countPoints(series) {
+  return series.reduce((n, s) => n + s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).length, 0);
+}
+
+/**
+ * The three series of a run's loss chart, named in the reader's language.
+ * @param {History} history
+ * @param {(key: string) => string} t
+ * @param {{grey: string, blue: string, orange: string}} colors
+ */
+export function lossSeries(history, t, colors) {
+  return [
+    { name: t('loss.batch'), color: colors.grey, width: 1, points: history.batch },
+    { name: t('loss.train'), color: colors.blue, dots: true, points: history.train },
+    { name: t('loss.valid'), color: colors.orange, dash: [6, 4], dots: true, points: history.valid },
+  ];
+}
+
+/**
+ * A run of one model in the worker.
+ * @param {import('./trainer.js').RemoteModel} model
+ * @param {{timing: object, onChange: (report?: object) => void, onError: (err: Error) => void}} hooks
+ *   timing: the demo's record of step times; onChange: after every report and state change
+ */
+export function createTrainingRun(model, { timing, onChange, onError }) {
+  const run = {
+    model,
+    ready: false, // the model exists in the worker
+    playing: false,
+    steps: 0,
+    history: emptyHistory(),
+    vocab: [],
+    /** (Re)creates the model; resolves once it exists (rejects with the worker's error). */
+    async create(options) {
+      run.pause();
+      Object.assign(run, { ready: false, steps: 0, history: emptyHistory() });
+      const creating = model.create(options);
+      onChange();
+      const created = await creating;
+      run.vocab = created.vocab;
+      addMeasured(run.history, created.measured);
+      run.ready = true;
+      onChange();
+      return created;
+    },
+    /**
+     * Waits while the model is being created, so a press during loading acts as soon as it can
+     * instead of being lost (the worker runs commands in the order they were sent).
+     * @returns {Promise<boolean>} whether the model exists now
+     */
+    async whenReady() {
+      if (!run.ready) await model.created;
+      return run.ready;
+    },
+    /** One step at rate p, now (after creation if pressed while loading). */
+    async step(p, observe = false) {
+      if (!(await run.whenReady())) return;
+      await model.step(p, { observe });
+    },
+    /** Starts playing at rate p: the button says Pause at once; steps start once the model exists. */
+    async play(p) {
+      run.playing = true;
+      onChange();
+      if (!(await run.whenReady()) || !run.playing) return;
+      model.play(true, p);
+    },
+    pause() {
+      if (run.playing) model.play(false);
+      run.playing = false;
+      onChange();
+    },
+    /** Play or Pause, whichever the button offers. */
+    toggle(p) {
+      if (run.playing) run.pause();
+      else run.play(p);
+    },
+  };
+  model.onReport = (report) => {
+    run.steps = report.step;
+    addReport(run.history, report);
+    addStepTime(timing, report.ms);
+    onChange(report);
+  };
+  model.onError = (err) => {
+    run.pause();
+    onError(err);
+  };
+  return run;
+}
