@@ -100,6 +100,30 @@ export function renderContrast(els, vm, fmt) {
   setLiveText(els.summary, vm.summary);
 }
 
+/** The fixed model's answer for the prompt (no draw). */
+function referenceAnswer(demo) {
+  return demo.wasm.nextToken(demo.logitsFor(demo.state.prompt).logits, samplingSettings(demo.state));
+}
+
+/**
+ * Draws the next character: from the fixed distribution, or (Monte Carlo dropout) from a
+ * distribution with fresh masks for this draw number. Records it in `run`.
+ */
+function drawOnce(demo, run) {
+  const { state } = demo;
+  const number = run.draws.length ? run.draws[run.draws.length - 1].number + 1 : 0;
+  // Dropout off: the cached deterministic logits. On: fresh masks for each draw number.
+  const logits = state.mc_dropout
+    ? demo.active.demo.mcDropoutLogits(state.prompt, state.dropout_p, state.seed, number)
+    : demo.logitsFor(state.prompt).logits;
+  const answer = demo.wasm.nextToken(logits, samplingSettings(state, number));
+  const top = referenceAnswer(demo).order[0];
+  // The probability the draw used, after temperature and the cut (0 if this draw cut it).
+  run.draws.push({ number, index: answer.index, mc: state.mc_dropout, top, topProb: answer.probs[top] });
+  if (run.draws.length > MAX_DRAWS) run.draws = run.draws.slice(-HISTORY);
+  run.current = { logits, index: answer.index, prompt: state.prompt, mc: state.mc_dropout };
+}
+
 /**
  * Wires the contrast view; it uses the top-k view's model, prompt, k and temperature.
  * @param {object} demo the demo's objects (app.js)
@@ -111,52 +135,48 @@ export function createContrastView(demo) {
     mc: $('mc_dropout'), draw: $('contrast-draw'), play: $('contrast-play'), bars: $('contrast-bars'),
     history: $('contrast-history'), summary: $('contrast-summary'), caption: $('contrast-caption'),
   };
-  let draws = [];
-  let current = null; // the last draw's logits and index
-  let playing = false;
-  let frames = 0;
-  const perDraw = framesPerDraw();
+  const run = { draws: [], current: null, playing: false };
   // Texts this view writes from now on (in render, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
-
-  /** The fixed model's answer for the prompt (no draw). */
-  const reference = () => demo.wasm.nextToken(demo.logitsFor(state.prompt).logits, samplingSettings(state));
-
-  function drawOnce() {
-    const number = draws.length ? draws[draws.length - 1].number + 1 : 0;
-    // Dropout off: the cached deterministic logits. On: fresh masks for each draw number.
-    const logits = state.mc_dropout
-      ? demo.active.demo.mcDropoutLogits(state.prompt, state.dropout_p, state.seed, number)
-      : demo.logitsFor(state.prompt).logits;
-    const answer = demo.wasm.nextToken(logits, samplingSettings(state, number));
-    const top = reference().order[0];
-    // The probability the draw used, after temperature and the cut (0 if this draw cut it).
-    draws.push({ number, index: answer.index, mc: state.mc_dropout, top, topProb: answer.probs[top] });
-    if (draws.length > MAX_DRAWS) draws = draws.slice(-HISTORY);
-    current = { logits, index: answer.index, prompt: state.prompt, mc: state.mc_dropout };
-  }
 
   function draw() {
     let input;
     try {
-      const fixed = reference();
+      const fixed = referenceAnswer(demo);
       // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
+      const { current } = run;
       const fresh = current && current.prompt === state.prompt && current.mc === state.mc_dropout;
       const answer = fresh ? demo.wasm.nextToken(current.logits, samplingSettings(state)) : fixed;
       input = { answer, order: fixed.order, sampled: fresh ? current.index : null };
     } catch (error) {
       input = { answer: null, error };
     }
-    renderContrast(els, contrastViewModel({ state, vocab: demo.active.vocab, draws, playing, ...input }, demo), demo);
+    renderContrast(els, contrastViewModel({ state, vocab: demo.active.vocab, draws: run.draws, playing: run.playing, ...input },
+      demo), demo);
   }
   const redraw = () => demo.requestDraw('contrast', draw);
 
+  wireContrastControls(demo, els, run, redraw);
+  demo.subscribe([...CONTRAST_SETTINGS, 'lang'], redraw);
+  demo.on('trained', redraw);
+  demo.on('active', () => {
+    run.draws = [];
+    run.current = null;
+    redraw();
+  });
+  return { redraw };
+}
+
+/** The Monte Carlo switch, Draw, and Play / Pause (a draw every few frames). */
+function wireContrastControls(demo, els, run, redraw) {
+  const perDraw = framesPerDraw();
+  let frames = 0;
   const animate = () => {
-    if (!playing) return false;
+    if (!run.playing) return false;
     frames += 1;
     if (frames % perDraw === 1) {
       try {
-        drawOnce();
+        drawOnce(demo, run);
       } catch (err) {
         stop();
         throw err;
@@ -166,36 +186,27 @@ export function createContrastView(demo) {
     return true;
   };
   function stop() {
-    playing = false;
+    run.playing = false;
     removeAnimation(animate);
     redraw();
   }
-
   els.mc.addEventListener('change', () => demo.set('mc_dropout', els.mc.checked));
   els.draw.addEventListener('click', () => {
     try {
-      drawOnce();
+      drawOnce(demo, run);
     } catch (err) {
       demo.showError(err);
     }
     redraw();
   });
   els.play.addEventListener('click', () => {
-    if (playing) {
+    if (run.playing) {
       stop();
       return;
     }
-    playing = true;
+    run.playing = true;
     frames = 0;
     redraw();
     demo.addAnimation(animate);
   });
-  demo.subscribe([...CONTRAST_SETTINGS, 'lang'], redraw);
-  demo.on('trained', redraw);
-  demo.on('active', () => {
-    draws = [];
-    current = null;
-    redraw();
-  });
-  return { redraw };
 }

@@ -92,6 +92,36 @@ function findElements({ $ }) {
 }
 
 /**
+ * Copies the trained weights into the top-k view's model, at most every SYNC_EVERY_MS unless
+ * forced, one copy in flight at a time.
+ * @returns {(force?: boolean) => Promise<void>}
+ */
+function weightSync(demo, local, run, onError) {
+  return async function sync(force = false) {
+    const target = local.model;
+    if (!target || local.syncing || target.synced === run.steps) return;
+    if (!force && performance.now() - local.lastSync < SYNC_EVERY_MS) {
+      setTimeout(() => sync(), SYNC_EVERY_MS);
+      return;
+    }
+    local.syncing = true;
+    try {
+      const steps = run.steps;
+      const weights = await run.model.weights();
+      if (local.model !== target) return;
+      target.demo.loadWeights(weights);
+      Object.assign(target, { synced: steps, version: target.version + 1 });
+      local.lastSync = performance.now();
+      demo.modelTrained(target);
+    } catch (err) {
+      onError(err);
+    } finally {
+      local.syncing = false;
+    }
+  };
+}
+
+/**
  * Wires the own-text view.
  * @param {object} demo the demo's objects (app.js)
  * @returns {{redraw: () => void}}
@@ -116,29 +146,7 @@ export function createOwnTextView(demo) {
     onError: (err) => say('message', () => errorText(err, demo)),
   });
 
-  /** Copies the trained weights into the top-k view's model (one copy in flight at a time). */
-  async function sync(force = false) {
-    const target = local.model;
-    if (!target || local.syncing || target.synced === run.steps) return;
-    if (!force && performance.now() - local.lastSync < SYNC_EVERY_MS) {
-      setTimeout(() => sync(), SYNC_EVERY_MS);
-      return;
-    }
-    local.syncing = true;
-    try {
-      const steps = run.steps;
-      const weights = await run.model.weights();
-      if (local.model !== target) return;
-      target.demo.loadWeights(weights);
-      Object.assign(target, { synced: steps, version: target.version + 1 });
-      local.lastSync = performance.now();
-      demo.modelTrained(target);
-    } catch (err) {
-      say('message', () => errorText(err, demo));
-    } finally {
-      local.syncing = false;
-    }
-  }
+  const sync = weightSync(demo, local, run, (err) => say('message', () => errorText(err, demo)));
 
   function draw() {
     const model = local.model;

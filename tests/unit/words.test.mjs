@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { wasm, formatter } from './core.mjs';
 import { DICTIONARIES, translator } from '../../www/i18n.js';
 import { errorText, percent, fixed, tokenLabel } from '../../www/format.js';
+import { SETTINGS } from '../../www/state.js';
 
 const placeholders = (text) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
 
@@ -21,6 +22,8 @@ test('sizes and counts in the texts are the core\'s', () => {
     assert.match(t('own.count', { n: 5 }), new RegExp(String(facts.minChars)));
     assert.match(t('dropout.explain3'), new RegExp(String(facts.batchSize)));
   }
+  // A link's k may name any size the core's vocabulary can reach.
+  assert.equal(SETTINGS.k.max, facts.maxVocab);
   // Before the core has loaded, a text with a fact keeps its placeholder (the markup's text stays).
   assert.match(translator('en')('own.count', { n: 5 }), /\{minChars\}/);
 });
