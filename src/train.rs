@@ -319,7 +319,8 @@ impl Trainer {
         self.logits_with(context, &mut Dropout::on(p, seed, false))
     }
 
-    /// Next-token logits with the forward pass's dropout sites recorded (for tests and the page).
+    /// Next-token logits with the forward pass's dropout sites recorded (tests check with it that
+    /// the masks recorded are the masks applied).
     pub fn observed_logits(
         &mut self,
         context: &[u32],
