@@ -100,25 +100,52 @@ pub struct Thresholded {
 }
 
 /// The mask and outputs that rate p gives with `draws` on `before`: the same step seen at another
-/// p (the slider's what-if), with exactly the rule and scale the step itself used.
-pub fn threshold(draws: &[f32], before: &[f32], p: f32) -> Result<Thresholded> {
+/// p (the slider's what-if), with exactly the rule and scale the step itself used. Only units
+/// marked in `live` (all when `None`) are counted as dropped: see [`Site::live`].
+pub fn threshold(
+    draws: &[f32],
+    before: &[f32],
+    p: f32,
+    live: Option<&[u8]>,
+) -> Result<Thresholded> {
     let p = check_p(p)?;
-    if draws.len() != before.len() {
+    if draws.len() != before.len() || live.is_some_and(|l| l.len() != draws.len()) {
         return Err(Error::invalid(
             "before",
             format!("{} values for {} draws", before.len(), draws.len()),
-            "one value per draw",
+            "one value per draw (and one live flag per draw)",
         ));
     }
     let mask = mask_from_draws(draws, p);
     let after = apply_mask(before, &mask, p);
-    let dropped = mask.iter().filter(|&&m| m == 0).count();
+    let dropped = count_dropped(&mask, live);
     Ok(Thresholded {
         mask,
         after,
         dropped,
         scale: keep_scale(p),
     })
+}
+
+/// Dropped units (mask 0) among the live ones (all when `live` is `None`).
+pub fn count_dropped(mask: &[u8], live: Option<&[u8]>) -> usize {
+    match live {
+        Some(live) => mask
+            .iter()
+            .zip(live)
+            .filter(|&(&m, &l)| m == 0 && l == 1)
+            .count(),
+        None => mask.iter().filter(|&&m| m == 0).count(),
+    }
+}
+
+/// The live cells of one example's attention weights, `[heads, seq, seq]`: 1 where a query may
+/// look at a key (key <= query), 0 above the diagonal, where the causal mask has already made
+/// the weight exactly 0 and dropping it changes nothing.
+pub fn causal_live(heads: usize, seq: usize) -> Vec<u8> {
+    (0..heads * seq * seq)
+        .map(|i| u8::from(i % seq <= (i / seq) % seq))
+        .collect()
 }
 
 /// Where dropout acts in a forward pass.
@@ -165,12 +192,21 @@ pub struct Site {
     pub before: Vec<f32>,
     /// Activations after dropout: 0 where dropped, before / (1 - p) where kept.
     pub after: Vec<f32>,
+    /// For attention weights, which cells are live (see [`causal_live`]); `None`: every unit is.
+    pub live: Option<Vec<u8>>,
 }
 
 impl Site {
-    /// Units the mask dropped.
+    /// Units that carry a value dropout can change: the live cells of attention weights, else all.
+    pub fn units(&self) -> usize {
+        self.live
+            .as_ref()
+            .map_or(self.mask.len(), |l| l.iter().filter(|&&x| x == 1).count())
+    }
+
+    /// Live units the mask dropped.
     pub fn dropped(&self) -> usize {
-        self.mask.iter().filter(|&&m| m == 0).count()
+        count_dropped(&self.mask, self.live.as_deref())
     }
 }
 
@@ -244,6 +280,7 @@ impl Dropout {
                     .unwrap_or_default()
             };
             let draws = draws[..per_example].to_vec();
+            let live = (kind == SiteKind::AttentionWeights).then(|| causal_live(dims[1], dims[2]));
             self.sites.push(Site {
                 kind,
                 block,
@@ -253,6 +290,7 @@ impl Dropout {
                 draws,
                 before: first(x),
                 after: first(y.clone()),
+                live,
             });
         }
         y

@@ -169,19 +169,33 @@ pub fn draw(probs: &[f32], seed: u64) -> usize {
     draw_at(probs, Rng::new(seed).next_f64())
 }
 
-/// The index a uniform number u in [0, 1) picks: the token whose stretch of the running total (in
-/// vocabulary order) holds u. Tokens of probability 0 have no stretch, so they are never picked.
+/// Indices from the most probable to the least (equal probabilities: the lower index first).
+pub fn by_probability(probs: &[f32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..probs.len() as u32).collect();
+    order.sort_by(|&a, &b| probs[b as usize].total_cmp(&probs[a as usize]));
+    order
+}
+
+/// The index a uniform number u in [0, 1) picks: lay the probabilities end to end from the most
+/// likely to the least, and take the token whose stretch holds u (inverse transform sampling).
+/// Tokens of probability 0 have no stretch, so they are never picked.
 pub fn draw_at(probs: &[f32], u: f64) -> usize {
+    draw_in_order(probs, &by_probability(probs), u)
+}
+
+/// [`draw_at`] with the stretches laid out in `order` (a page draws its stacked bar in this order).
+pub fn draw_in_order(probs: &[f32], order: &[u32], u: f64) -> usize {
     let total: f64 = probs.iter().map(|&p| p as f64).sum();
     let target = u * total;
     let mut running = 0.0f64;
-    let mut last_possible = 0;
-    for (i, &p) in probs.iter().enumerate() {
+    let mut last_possible = order.first().map_or(0, |&i| i as usize);
+    for &i in order {
+        let p = probs[i as usize];
         if p > 0.0 {
             running += p as f64;
-            last_possible = i;
+            last_possible = i as usize;
             if target < running {
-                return i;
+                return i as usize;
             }
         }
     }
@@ -206,7 +220,8 @@ pub struct Shaped {
     pub probs: Vec<f32>,
     /// Probabilities after temperature, before the cut (softmax of logits / T).
     pub before: Vec<f32>,
-    /// Token indices from the most likely to the least (by logit; ties: the lower index first).
+    /// Token indices from the most likely to the least (by logit; ties: the lower index first);
+    /// the draw lays the probabilities end to end in this order.
     pub order: Vec<u32>,
     /// How many tokens the cut keeps.
     pub kept: usize,
@@ -228,6 +243,7 @@ pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<S
             ..*settings
         },
     )?;
+    // By logit, which is also by probability (dividing by T > 0 and softmax keep the order).
     let mut order: Vec<u32> = (0..logits.len() as u32).collect();
     order.sort_by(|&a, &b| logits[b as usize].total_cmp(&logits[a as usize]));
     let kept = probs.iter().filter(|&&p| p > 0.0).count();
@@ -241,7 +257,7 @@ pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<S
         let u = Rng::new(seed).next_f64();
         Draw {
             u,
-            index: draw_at(&probs, u),
+            index: draw_in_order(&probs, &order, u),
         }
     });
     Ok(Shaped {

@@ -8,6 +8,7 @@ use crate::dropout::check_p;
 use crate::error::Result;
 use crate::model::ModelConfig;
 use crate::rng::derive_seed;
+use crate::sampling::{self, Settings};
 use crate::train::{Backend, StepReport, TrainConfig, Trainer};
 
 /// Windows the validation and training losses are measured on (one batch, dropout off).
@@ -141,6 +142,12 @@ impl Session {
         &self.trainer
     }
 
+    /// Draws the dropout masks of the next steps from stream `stream` (see
+    /// [`Trainer::set_mask_stream`]): copies from one seed then differ only in their masks.
+    pub fn set_mask_stream(&mut self, stream: u64) {
+        self.trainer.set_mask_stream(stream);
+    }
+
     /// Sets how training proceeds (the trainer of the shipped weights decays its step size).
     pub fn set_train_config(&mut self, train_config: TrainConfig) {
         self.trainer.set_train_config(train_config);
@@ -211,6 +218,29 @@ impl Session {
             logits,
             unknown: encoded.unknown,
         })
+    }
+
+    /// `length` characters after `prompt`, each drawn under `settings` with draw numbers
+    /// `first_draw`, `first_draw + 1`, ... of `seed` (each draw sees the characters before it).
+    pub fn generate(
+        &mut self,
+        prompt: &str,
+        settings: &Settings,
+        seed: u64,
+        first_draw: u64,
+        length: usize,
+    ) -> Result<String> {
+        let mut context = self.corpus.vocab.encode(prompt).tokens;
+        let mut text = String::new();
+        for n in 0..length as u64 {
+            let logits = self.trainer.next_token_logits(&context)?;
+            let shaped =
+                sampling::shape(&logits, settings, Some(derive_seed(seed, first_draw + n)))?;
+            let token = shaped.draw.map_or(0, |d| d.index) as u32;
+            text.extend(self.corpus.vocab.char_of(token));
+            context.push(token);
+        }
+        Ok(text)
     }
 
     /// Next-token logits after `prompt` with dropout left on at rate p (Monte Carlo dropout).

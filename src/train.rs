@@ -121,6 +121,8 @@ pub struct Trainer {
     /// The evaluation copy of `model`, made on first use after each step.
     inference: Option<Model>,
     seed: u64,
+    /// Which stream the dropout masks come from (0: the default one).
+    mask_stream: u64,
     step: usize,
 }
 
@@ -173,6 +175,7 @@ impl Trainer {
             optimizer: AdamConfig::new().init(),
             inference: None,
             seed,
+            mask_stream: 0,
             step: 0,
         }
     }
@@ -195,6 +198,13 @@ impl Trainer {
     /// Steps taken so far.
     pub fn steps(&self) -> usize {
         self.step
+    }
+
+    /// Draws the dropout masks of the next steps from stream `stream`. Two trainers made from the
+    /// same seed start from the same weights and read the same batches; with different streams
+    /// they differ in their masks alone, so whatever else differs between them, dropout did.
+    pub fn set_mask_stream(&mut self, stream: u64) {
+        self.mask_stream = stream;
     }
 
     /// Changes the training settings from the next step on (Adam's state is kept).
@@ -262,7 +272,7 @@ impl Trainer {
         let (inputs, targets) = self.batch(tokens, &starts, &self.device);
         // 2. Forward with dropout; the masks come from their own stream of the step's seed.
         let mut dropout = match p {
-            Some(p) => Dropout::on(p, derive_seed(step_seed, 1), observe),
+            Some(p) => Dropout::on(p, self.mask_seed(step_seed), observe),
             None => Dropout::off(),
         };
         let logits = self.model.forward(inputs, &mut dropout);
@@ -281,6 +291,16 @@ impl Trainer {
             grad_norm,
             sites: dropout.into_sites(),
         })
+    }
+
+    /// The seed of a step's masks: their own stream of the step's seed, one per mask stream.
+    fn mask_seed(&self, step_seed: u64) -> u64 {
+        let masks = derive_seed(step_seed, 1);
+        if self.mask_stream == 0 {
+            masks
+        } else {
+            derive_seed(masks, self.mask_stream)
+        }
     }
 
     /// Mean cross-entropy over evenly spaced windows of `tokens` (at most `max_windows`), with

@@ -180,7 +180,25 @@ struct SamplingArgs {
 
 /// Reads `{ sampler, k, top_p, temperature, seed, draw }`: the sampler picks which cut applies
 /// (both when it is absent), temperature defaults to 1, and a draw needs both seed and draw.
+/// Returns the settings and the draw's seed.
 fn sampling_args(value: JsValue) -> Result<(Settings, Option<u64>), JsValue> {
+    let (settings, seed, draw) = sampling_parts(value)?;
+    let draw_seed = match (seed, draw) {
+        (Some(seed), Some(draw)) => Some(derive_seed(seed, draw)),
+        (None, Some(_)) => {
+            return Err(js_error(Error::invalid(
+                "seed",
+                "missing",
+                "given with draw",
+            )))
+        }
+        _ => None,
+    };
+    Ok((settings, draw_seed))
+}
+
+/// The settings, the seed and the draw number of a settings object, each checked.
+fn sampling_parts(value: JsValue) -> Result<(Settings, Option<u64>, Option<u64>), JsValue> {
     let args: SamplingArgs = serde_wasm_bindgen::from_value(value).map_err(|e| {
         js_error(Error::invalid(
             "settings",
@@ -210,26 +228,21 @@ fn sampling_args(value: JsValue) -> Result<(Settings, Option<u64>), JsValue> {
     };
     let temperature =
         sampling::check_temperature(args.temperature.unwrap_or(1.0)).map_err(js_error)?;
-    let draw_seed = match (args.seed, args.draw) {
-        (Some(seed), Some(draw)) => Some(derive_seed(self::seed(seed)?, draw_number(draw)?)),
-        (None, Some(_)) => {
-            return Err(js_error(Error::invalid(
-                "seed",
-                "missing",
-                "given with draw",
-            )))
-        }
-        _ => None,
-    };
+    let seed = args.seed.map(self::seed).transpose()?;
+    let draw = args.draw.map(draw_number).transpose()?;
     Ok((
         Settings {
             temperature,
             top_k,
             top_p,
         },
-        draw_seed,
+        seed,
+        draw,
     ))
 }
+
+/// The longest continuation `generate` writes in one call.
+const MAX_GENERATE: f64 = 1000.0;
 
 fn shaped_to_js(shaped: &Shaped) -> JsValue {
     let (index, u) = match shaped.draw {
@@ -263,10 +276,16 @@ pub fn next_token(logits: &[f32], settings: JsValue) -> Result<JsValue, JsValue>
 }
 
 /// What dropout at rate p would do with a site's `draws` to its activations `before`:
-/// `{ mask, after, dropped, scale }`, by the very rule and scale a training step uses.
+/// `{ mask, after, dropped, scale }`, by the very rule and scale a training step uses. `live`
+/// (optional, a site's own) limits the count of dropped units to the live ones.
 #[wasm_bindgen(js_name = dropoutAt)]
-pub fn dropout_at(draws: &[f32], before: &[f32], p: f32) -> Result<JsValue, JsValue> {
-    let t = dropout::threshold(draws, before, p).map_err(js_error)?;
+pub fn dropout_at(
+    draws: &[f32],
+    before: &[f32],
+    p: f32,
+    live: Option<Vec<u8>>,
+) -> Result<JsValue, JsValue> {
+    let t = dropout::threshold(draws, before, p, live.as_deref()).map_err(js_error)?;
     Ok(object(&[
         ("mask", Uint8Array::from(t.mask.as_slice()).into()),
         ("after", Float32Array::from(t.after.as_slice()).into()),
@@ -299,13 +318,19 @@ fn site_to_js(site: &Site) -> JsValue {
         ),
         ("shape", shape.into()),
         ("p", JsValue::from(site.p)),
-        ("units", JsValue::from(site.mask.len() as f64)),
+        ("units", JsValue::from(site.units() as f64)),
         ("dropped", JsValue::from(site.dropped() as f64)),
         ("scale", JsValue::from(dropout::keep_scale(site.p))),
         ("mask", Uint8Array::from(site.mask.as_slice()).into()),
         ("draws", Float32Array::from(site.draws.as_slice()).into()),
         ("before", Float32Array::from(site.before.as_slice()).into()),
         ("after", Float32Array::from(site.after.as_slice()).into()),
+        (
+            "live",
+            site.live
+                .as_ref()
+                .map_or(JsValue::NULL, |l| Uint8Array::from(l.as_slice()).into()),
+        ),
     ])
 }
 
@@ -367,7 +392,9 @@ impl Demo {
     /// One training step at dropout rate `p`. Returns everything it observed in one object:
     /// `{ step, loss, gradNorm, measured, sites }`; `measured` (`{ step, train, valid }`, losses
     /// with dropout off) every few steps, else null; `sites` only with `observe`, each
-    /// `{ kind, block, shape, p, units, dropped, scale, mask, draws, before, after }` with typed arrays.
+    /// `{ kind, block, shape, p, units, dropped, scale, mask, draws, before, after, live }` with typed
+    /// arrays; at attention weights `live` marks the cells the causal mask leaves (null elsewhere),
+    /// and `units` and `dropped` count those only.
     #[wasm_bindgen(js_name = trainStep)]
     pub fn train_step(&mut self, p: f32, observe: bool) -> Result<JsValue, JsValue> {
         let stepped = self.session.train_step(p, observe).map_err(js_error)?;
@@ -415,6 +442,39 @@ impl Demo {
             .unknown
             .into_iter()
             .collect()
+    }
+
+    /// `length` characters (at most 1,000) that follow `prompt`, each drawn under `settings`
+    /// (`{ sampler, k, top_p, temperature, seed, draw }`, `seed` needed) with draw numbers `draw`
+    /// (default 0), `draw + 1`, ...: the same settings always write the same text.
+    pub fn generate(
+        &mut self,
+        prompt: &str,
+        settings: JsValue,
+        length: f64,
+    ) -> Result<String, JsValue> {
+        let (settings, seed, draw) = sampling_parts(settings)?;
+        let seed =
+            seed.ok_or_else(|| js_error(Error::invalid("seed", "missing", "a seed to draw with")))?;
+        let length = whole_number("length", length, MAX_GENERATE, "an integer in [0, 1000]")?;
+        self.session
+            .generate(prompt, &settings, seed, draw.unwrap_or(0), length as usize)
+            .map_err(js_error)
+    }
+
+    /// Draws the dropout masks of the next steps from stream `stream` (an integer in [0, 2^32)):
+    /// two models made from one seed then start alike, read the same batches, and differ only in
+    /// their masks.
+    #[wasm_bindgen(js_name = setMaskStream)]
+    pub fn set_mask_stream(&mut self, stream: f64) -> Result<(), JsValue> {
+        let stream = whole_number(
+            "stream",
+            stream,
+            u32::MAX as f64,
+            "an integer in [0, 4294967295]",
+        )?;
+        self.session.set_mask_stream(stream);
+        Ok(())
     }
 
     /// Next-token logits with dropout left on at rate `p` at inference (Monte Carlo dropout);

@@ -133,11 +133,40 @@ fn threshold_at_another_p_is_what_a_step_at_that_p_does() {
     let draws = dropout::draws(200, 11);
     let before: Vec<f32> = (0..200).map(|i| i as f32 * 0.25 - 7.0).collect();
     for p in [0.0f32, 0.1, 0.5, 0.9, 1.0] {
-        let t = dropout::threshold(&draws, &before, p).unwrap();
+        let t = dropout::threshold(&draws, &before, p, None).unwrap();
         assert_eq!(t.mask, dropout::mask(200, p, 11).unwrap());
         assert_eq!(t.after, apply(&before, p, 11, Mode::Train).unwrap());
         assert_eq!(t.dropped, t.mask.iter().filter(|&&m| m == 0).count());
     }
-    assert!(dropout::threshold(&draws, &before[..10], 0.5).is_err());
-    assert!(dropout::threshold(&draws, &before, 1.5).is_err());
+    assert!(dropout::threshold(&draws, &before[..10], 0.5, None).is_err());
+    assert!(dropout::threshold(&draws, &before, 1.5, None).is_err());
+}
+
+/// Causally masked attention weights are not units dropout can change: a query at position q
+/// sees keys 0..=q, so of heads x seq x seq cells, heads x seq (seq + 1) / 2 are live, and only
+/// those are counted.
+#[test]
+fn only_live_attention_cells_count() {
+    let (heads, seq) = (3, 32);
+    let live = dropout::causal_live(heads, seq);
+    assert_eq!(
+        live.iter().filter(|&&l| l == 1).count(),
+        heads * seq * (seq + 1) / 2
+    );
+    // Query 0 sees key 0 only; the last query sees every key.
+    assert_eq!(
+        &live[..seq],
+        &[&[1u8][..], &vec![0u8; seq - 1]].concat()[..]
+    );
+    assert!(live[(seq - 1) * seq..seq * seq].iter().all(|&l| l == 1));
+    let draws = dropout::draws(live.len(), 5);
+    let before = vec![1.0f32; live.len()];
+    let all = dropout::threshold(&draws, &before, 0.5, None).unwrap();
+    let counted = dropout::threshold(&draws, &before, 0.5, Some(&live)).unwrap();
+    assert_eq!(all.mask, counted.mask, "the mask itself is the same");
+    assert_eq!(
+        counted.dropped,
+        dropout::count_dropped(&all.mask, Some(&live))
+    );
+    assert!(counted.dropped < all.dropped);
 }

@@ -117,6 +117,18 @@ fn the_masks_returned_are_the_masks_applied() {
                     "the mask is the draws thresholded at p"
                 );
             }
+            // At attention weights the causal mask has already zeroed the cells marked dead.
+            if let Some(live) = &site.live {
+                assert_eq!(site.kind, SiteKind::AttentionWeights);
+                for (i, &l) in live.iter().enumerate() {
+                    if l == 0 {
+                        assert_eq!(site.before[i], 0.0, "masked cell {i} is not 0");
+                    }
+                }
+                assert!(site.units() < units);
+            } else {
+                assert_eq!(site.units(), units);
+            }
             let dropped = site.mask.iter().filter(|&&m| m == 0).count() as f64;
             let n = units as f64;
             let sd = (n * p as f64 * (1.0 - p as f64)).sqrt();
@@ -410,4 +422,54 @@ fn monte_carlo_masks_follow_seed_and_draw() {
         .unwrap();
     assert_eq!(a, again);
     assert_ne!(a, b);
+}
+
+/// Two copies from one seed with different mask streams read the same batches from the same
+/// start: at p = 0 they stay identical, and with dropout they part ways through their masks only.
+#[test]
+fn mask_streams_are_the_only_difference_between_two_copies() {
+    let copies = |p: f32| {
+        let mut a = Session::from_text(corpus::ENGLISH, Backend::Flex, 8).unwrap();
+        let mut b = Session::from_text(corpus::ENGLISH, Backend::Flex, 8).unwrap();
+        a.set_mask_stream(1);
+        b.set_mask_stream(2);
+        for _ in 0..3 {
+            a.train_step(p, false).unwrap();
+            b.train_step(p, false).unwrap();
+        }
+        (
+            a.logits("The harbour").unwrap().logits,
+            b.logits("The harbour").unwrap().logits,
+        )
+    };
+    let (a, b) = copies(0.0);
+    assert_eq!(a, b, "no dropout: the same model");
+    let (a, b) = copies(0.3);
+    assert!(max_abs_diff(&a, &b) > 1e-3, "other masks, another model");
+}
+
+/// Generation draws each character with its own draw number: the same seed writes the same text;
+/// at k = 1 every seed writes the greedy text; with the full distribution seeds part ways.
+#[test]
+fn generation_is_fixed_by_the_seed_and_greedy_at_k_one() {
+    use dropout_topk::sampling::Settings;
+    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk")).unwrap();
+    let mut session = Session::english_with_weights(&weights, Backend::Flex, 1).unwrap();
+    let greedy = Settings {
+        temperature: 1.0,
+        top_k: Some(1),
+        top_p: None,
+    };
+    let full = Settings {
+        top_k: None,
+        ..greedy
+    };
+    let a = session.generate("The harbour", &full, 7, 0, 40).unwrap();
+    assert_eq!(a.chars().count(), 40);
+    assert_eq!(a, session.generate("The harbour", &full, 7, 0, 40).unwrap());
+    assert_ne!(a, session.generate("The harbour", &full, 8, 0, 40).unwrap());
+    assert_eq!(
+        session.generate("The harbour", &greedy, 7, 0, 40).unwrap(),
+        session.generate("The harbour", &greedy, 8, 0, 40).unwrap()
+    );
 }

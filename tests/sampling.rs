@@ -331,7 +331,10 @@ fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
     assert!((shaped.kept_mass - mass).abs() <= 1e-6);
     let d = shaped.draw.unwrap();
     assert!((0.0..1.0).contains(&d.u));
-    assert_eq!(d.index, sampling::draw_at(&shaped.probs, d.u));
+    assert_eq!(
+        d.index,
+        sampling::draw_in_order(&shaped.probs, &shaped.order, d.u)
+    );
     assert_eq!(
         d.index,
         draw(&shaped.probs, 9),
@@ -343,15 +346,20 @@ fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
         .is_none());
 }
 
-/// One u picks the token whose stretch of the running total holds it, so the same u lands on
-/// another token when the cut changes the stretches.
+/// One u picks the token whose stretch holds it, the stretches laid end to end from the most
+/// likely token to the least; the same u lands on another token when the cut changes them.
 #[test]
 fn draw_at_picks_the_stretch_that_holds_u() {
-    let probs = [0.5f32, 0.0, 0.3, 0.2];
-    assert_eq!(sampling::draw_at(&probs, 0.0), 0);
-    assert_eq!(sampling::draw_at(&probs, 0.49), 0);
+    let probs = [0.2f32, 0.0, 0.3, 0.5];
+    // Laid out as 3 (0.5), 2 (0.3), 0 (0.2).
+    assert_eq!(sampling::draw_at(&probs, 0.0), 3);
+    assert_eq!(sampling::draw_at(&probs, 0.49), 3);
     assert_eq!(sampling::draw_at(&probs, 0.5), 2);
     assert_eq!(sampling::draw_at(&probs, 0.79), 2);
-    assert_eq!(sampling::draw_at(&probs, 0.81), 3);
-    assert_eq!(sampling::draw_at(&[0.7, 0.0, 0.3, 0.0], 0.81), 2);
+    assert_eq!(sampling::draw_at(&probs, 0.81), 0);
+    // The cut removes token 3: the same u now falls in token 0's stretch.
+    assert_eq!(sampling::draw_at(&[0.4, 0.0, 0.6, 0.0], 0.81), 0);
+    assert_eq!(sampling::draw_at(&[0.4, 0.0, 0.6, 0.0], 0.5), 2);
+    // Equal probabilities: the lower index first.
+    assert_eq!(sampling::draw_at(&[0.5, 0.5], 0.25), 0);
 }

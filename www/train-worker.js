@@ -100,6 +100,7 @@ const COMMANDS = {
       ? Demo.withWeights(msg.weights, msg.backend, msg.seed)
       : Demo.fromText(msg.text, msg.backend, msg.seed);
     if (msg.limitChars) demo.limitTrainingText(msg.limitChars);
+    if (msg.maskStream) demo.setMaskStream(msg.maskStream);
     models.get(msg.id)?.demo.free();
     models.set(msg.id, { demo, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
     return { value: { vocab: demo.vocab(), measured: demo.measure() } };
@@ -139,6 +140,9 @@ const COMMANDS = {
     const { demo } = get(msg.id);
     const logits = msg.mc ? demo.mcDropoutLogits(msg.prompt, msg.mc.p, msg.mc.seed, msg.mc.draw) : demo.logits(msg.prompt);
     return { value: logits, transfer: [logits.buffer] };
+  },
+  generate(msg) {
+    return { value: get(msg.id).demo.generate(msg.prompt, msg.settings, msg.length) };
   },
   memory() {
     return { value: memory.buffer.byteLength };

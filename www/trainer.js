@@ -138,7 +138,8 @@ export class RemoteModel {
 
   /**
    * (Re)creates the model: fresh weights from `seed` on `text`, or the shipped weights.
-   * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, limitChars?: number}} options
+   * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, limitChars?: number,
+   *   maskStream?: number, observe?: boolean}} options maskStream: which stream its dropout masks come from
    * @returns {Promise<{vocab: string[], measured: {step: number, train: number, valid: number}}>}
    */
   create(options) {
@@ -187,6 +188,14 @@ export class RemoteModel {
    */
   logits(prompt, mc = null) {
     return this.training.request({ type: 'logits', id: this.id, prompt, mc });
+  }
+
+  /**
+   * `length` characters after `prompt`, drawn under `settings` (the link's names, with a seed).
+   * @returns {Promise<string>}
+   */
+  generate(prompt, settings, length) {
+    return this.training.request({ type: 'generate', id: this.id, prompt, settings, length });
   }
 
   /** @returns {Promise<Uint8Array>} the model's weights (burnpack bytes) */
