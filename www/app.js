@@ -13,6 +13,7 @@ import { createDropoutView } from './dropout-view.js';
 import { createOverfitView } from './overfit-view.js';
 import { createContrastView } from './contrast-view.js';
 import { createOwnTextView } from './owntext-view.js';
+import { createThesisView } from './thesis-view.js';
 
 /** Files, relative to this module, so the demo works from any folder of any static host. */
 const url = (path) => new URL(path, import.meta.url).href;
@@ -28,8 +29,8 @@ const CACHE_LIMIT = 256;
 
 /** The views, by the id of their section, and how each is made. */
 const VIEW_MAKERS = [
-  ['topk', createTopKView], ['contrast', createContrastView], ['dropout', createDropoutView],
-  ['overfit', createOverfitView], ['owntext', createOwnTextView],
+  ['topk', createTopKView], ['thesis', createThesisView], ['contrast', createContrastView],
+  ['dropout', createDropoutView], ['overfit', createOverfitView], ['owntext', createOwnTextView],
 ];
 
 async function fetchOk(path) {

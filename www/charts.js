@@ -12,6 +12,8 @@ export const COLORS = Object.freeze({
   faint: '#e3edf6', // a kept mask cell
   dark: '#141414', // a dropped mask cell
   axis: '#6b6b6b',
+  masked: '#c8c8c8', // a causally masked attention weight (not live)
+  chance: '#8a5a00', // the chance line of a loss chart
 });
 
 const MAX_CELL = 9; // px: mask cells grow with the width up to this size
@@ -83,12 +85,13 @@ function cssWidth(canvas) {
  * @property {boolean} kept
  * @property {boolean} [sampled] drawn by the last Sample / Generate
  * @property {string} description the row's text alternative
+ * @property {string} [value] the value as written (default: the probability it can be drawn with)
  */
 
 /**
  * Renders a sorted probability list: kept rows in blue at their renormalised probability (a
- * pale ghost shows the probability before the cut), cut rows in grey at their original
- * probability, and a cut line between the two groups.
+ * pale ghost shows the probability before the cut), cut rows as a grey ghost of their probability
+ * before the cut (their value reads 0%), and a cut line between the two groups.
  * @param {HTMLOListElement} list
  * @param {BarRow[]} rows sorted from most to least likely
  * @param {string} cutText label of the cut line ('' for none)
@@ -133,7 +136,7 @@ export function renderBars(list, rows, cutText, formatValue = formatShort) {
     }
     const value = document.createElement('span');
     value.className = 'val';
-    value.textContent = formatValue(row.kept ? row.shown : row.original);
+    value.textContent = row.value ?? formatValue(row.kept ? row.shown : 0);
     for (const part of [tok, track, value]) part.setAttribute('aria-hidden', 'true');
     const alt = document.createElement('span');
     alt.className = 'sr-only';
@@ -152,14 +155,17 @@ function formatShort(p) {
 /**
  * Draws a dropout mask as a grid of cells: pale = kept, dark = dropped. For a re-thresholded
  * mask, `stepMask` is the mask the step applied: cells dropped by both are dark, cells dropped
- * only at the new rate are vermillion (raising p only adds dropped cells).
+ * only at the new rate are vermillion (raising p only adds dropped cells). Cells that are not
+ * live (`live` 0: attention weights the causal mask had already made 0) are hatched grey, whatever
+ * their mask, so colour is not the only cue.
  * @param {HTMLCanvasElement} canvas
  * @param {Uint8Array} mask 1 kept, 0 dropped, row-major over `shape`
  * @param {number[]} shape [rows, cols] or [heads, rows, cols]
  * @param {Uint8Array|null} stepMask
  * @param {(head: number) => string} [headLabel] the label over each head's panel (heads count from 1)
+ * @param {Uint8Array|null} [live] 1 where a unit is live; null: all are
  */
-export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head) => `head ${head}`) {
+export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head) => `head ${head}`, live = null) {
   const [panels, rows, cols] = shape.length === 3 ? shape : [1, shape[0], shape[1]];
   const totalCols = panels * cols + (panels - 1) * HEAD_GAP;
   const avail = Math.max(1, cssWidth(canvas));
@@ -175,20 +181,35 @@ export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head
       ctx.fillStyle = COLORS.axis;
       ctx.fillText(headLabel(h + 1), x0, 0);
     }
-    // One path per colour (kept, dropped, dropped only at the slider's p): three fills, not
-    // one per unit.
-    const paths = [new Path2D(), new Path2D(), new Path2D()];
+    // One path per colour (kept, dropped, dropped only at the slider's p, not live): four
+    // fills, not one per unit.
+    const paths = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const i = (h * rows + r) * cols + c;
-        const which = mask[i] !== 0 ? 0 : stepMask && stepMask[i] === 1 ? 2 : 1;
+        const which = live && !live[i] ? 3 : mask[i] !== 0 ? 0 : stepMask && stepMask[i] === 1 ? 2 : 1;
         paths[which].rect(x0 + c * cell, labelH + r * cell, cell - gap, cell - gap);
       }
     }
-    [COLORS.faint, COLORS.dark, COLORS.vermillion].forEach((color, which) => {
+    [COLORS.faint, COLORS.dark, COLORS.vermillion, COLORS.masked].forEach((color, which) => {
       ctx.fillStyle = color;
       ctx.fill(paths[which]);
     });
+    if (live && cell >= 3) {
+      // Diagonal strokes over the not-live cells only: hatched, as in the legend.
+      const size = rows * cell;
+      ctx.save();
+      ctx.clip(paths[3]);
+      ctx.strokeStyle = '#f0f0f0';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let d = -size; d < cols * cell; d += 6) {
+        ctx.moveTo(x0 + d, labelH + size);
+        ctx.lineTo(x0 + d + size, labelH);
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
   }
 }
 
@@ -263,57 +284,34 @@ function niceStep(range, target) {
 }
 
 /**
- * Draws loss curves against steps, with axes and ticks. Sets `data-points` on the canvas to the
- * number of points drawn (so tests and assistive text can tell an empty chart from a full one).
+ * Titles and reference line of a loss chart.
+ * @typedef {object} LossAxes
+ * @property {string} [x] title of the step axis
+ * @property {string} [y] title of the loss axis
+ * @property {string} [bits] title of the second reading on the right, in bits (loss / ln 2)
+ * @property {{value: number, label: string}} [chance] a dashed line, e.g. at ln V (uniform guessing)
+ */
+
+/**
+ * Draws loss curves against steps, with axes from 0, their titles, a second reading in bits on
+ * the right and a chance line. Sets `data-points` on the canvas to the number of points drawn
+ * (so tests and assistive text can tell an empty chart from a full one).
  * @param {HTMLCanvasElement} canvas
  * @param {Series[]} series
  * @param {number} [cssHeight] px
+ * @param {LossAxes} [axes]
  * @returns {number} points drawn
  */
-export function drawLossChart(canvas, series, cssHeight = 200) {
+export function drawLossChart(canvas, series, cssHeight = 200, axes = {}) {
   const { ctx, width, height } = prepareCanvas(canvas, cssHeight);
-  const left = 40;
-  const right = 8;
-  const top = 8;
-  const bottom = 22;
+  const box = { left: 52, right: axes.bits ? 40 : 8, top: 10, bottom: 34 };
   const finite = series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
   const maxX = Math.max(10, ...finite.map(([x]) => x));
-  let minY = Math.min(...finite.map(([, y]) => y));
-  let maxY = Math.max(...finite.map(([, y]) => y));
-  if (!finite.length) { minY = 0; maxY = 5; }
-  if (maxY - minY < 0.2) { minY -= 0.1; maxY += 0.1; }
-  const padY = (maxY - minY) * 0.06;
-  minY = Math.max(0, minY - padY);
-  maxY += padY;
-  const px = (x) => left + (x / maxX) * (width - left - right);
-  const py = (y) => top + (1 - (y - minY) / (maxY - minY)) * (height - top - bottom);
-
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.fillStyle = COLORS.axis;
-  ctx.strokeStyle = '#e2e2e2';
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  const yStep = niceStep(maxY - minY, 4);
-  for (let y = Math.ceil(minY / yStep) * yStep; y <= maxY; y += yStep) {
-    ctx.beginPath();
-    ctx.moveTo(left, Math.round(py(y)) + 0.5);
-    ctx.lineTo(width - right, Math.round(py(y)) + 0.5);
-    ctx.stroke();
-    ctx.fillText(y.toFixed(yStep < 0.1 ? 2 : 1), left - 4, py(y));
-  }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  const xStep = niceStep(maxX, Math.max(2, Math.floor((width - left) / 70)));
-  for (let x = 0; x <= maxX + 1e-9; x += xStep) {
-    ctx.fillText(String(Math.round(x)), px(x), height - bottom + 5);
-  }
-  ctx.strokeStyle = COLORS.axis;
-  ctx.beginPath();
-  ctx.moveTo(left + 0.5, top);
-  ctx.lineTo(left + 0.5, height - bottom + 0.5);
-  ctx.lineTo(width - right, height - bottom + 0.5);
-  ctx.stroke();
-
+  // The loss axis starts at 0, so a gap between curves is shown at its true size.
+  const top = Math.max(1, axes.chance?.value ?? 0, ...finite.map(([, y]) => y)) * 1.06;
+  const px = (x) => box.left + (x / maxX) * (width - box.left - box.right);
+  const py = (y) => box.top + (1 - y / top) * (height - box.top - box.bottom);
+  drawLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes);
   let drawn = 0;
   for (const s of series) {
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -339,4 +337,63 @@ export function drawLossChart(canvas, series, cssHeight = 200) {
   ctx.lineWidth = 1;
   canvas.dataset.points = String(drawn);
   return drawn;
+}
+
+/** The grid, ticks, titles and chance line of a loss chart. */
+function drawLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes) {
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = COLORS.axis;
+  ctx.strokeStyle = '#e2e2e2';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yStep = niceStep(top, 4);
+  for (let y = 0; y <= top; y += yStep) {
+    ctx.beginPath();
+    ctx.moveTo(box.left, Math.round(py(y)) + 0.5);
+    ctx.lineTo(width - box.right, Math.round(py(y)) + 0.5);
+    ctx.stroke();
+    ctx.fillText(y.toFixed(yStep < 0.1 ? 2 : 1), box.left - 4, py(y));
+  }
+  if (axes.bits) {
+    ctx.textAlign = 'left';
+    const bitsTop = top / Math.LN2;
+    const bStep = niceStep(bitsTop, 4);
+    for (let b = 0; b <= bitsTop; b += bStep) ctx.fillText(b.toFixed(bStep < 0.1 ? 2 : 1), width - box.right + 4, py(b * Math.LN2));
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const xStep = niceStep(maxX, Math.max(2, Math.floor((width - box.left) / 70)));
+  for (let x = 0; x <= maxX + 1e-9; x += xStep) ctx.fillText(String(Math.round(x)), px(x), height - box.bottom + 4);
+  if (axes.x) ctx.fillText(axes.x, (box.left + width - box.right) / 2, height - 14);
+  ctx.save();
+  ctx.translate(11, (box.top + height - box.bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  if (axes.y) ctx.fillText(axes.y, 0, -4);
+  if (axes.bits) {
+    ctx.restore();
+    ctx.save();
+    ctx.translate(width - 4, (box.top + height - box.bottom) / 2);
+    ctx.rotate(Math.PI / 2);
+    ctx.fillText(axes.bits, 0, 0);
+  }
+  ctx.restore();
+  ctx.strokeStyle = COLORS.axis;
+  ctx.beginPath();
+  ctx.moveTo(box.left + 0.5, box.top);
+  ctx.lineTo(box.left + 0.5, height - box.bottom + 0.5);
+  ctx.lineTo(width - box.right, height - box.bottom + 0.5);
+  ctx.stroke();
+  if (axes.chance) {
+    ctx.strokeStyle = COLORS.chance;
+    ctx.setLineDash([2, 3]);
+    ctx.beginPath();
+    ctx.moveTo(box.left, py(axes.chance.value));
+    ctx.lineTo(width - box.right, py(axes.chance.value));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = COLORS.chance;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(axes.chance.label, width - box.right - 4, py(axes.chance.value) - 2);
+  }
 }

@@ -156,6 +156,9 @@ export function createContrastView(demo) {
   }
   const redraw = () => demo.requestDraw('contrast', draw);
 
+  // A link that asks for Monte Carlo dropout opens its disclosure.
+  const details = els.mc.closest('details');
+  if (details && state.mc_dropout) details.open = true;
   wireContrastControls(demo, els, run, redraw);
   demo.subscribe([...CONTRAST_SETTINGS, 'lang'], redraw);
   demo.on('trained', redraw);

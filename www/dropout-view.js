@@ -7,7 +7,7 @@
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, lossSeries, lastValue, countPoints } from './training-run.js';
+import { createTrainingRun, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -63,7 +63,11 @@ export function shownUnits(shape, fmt) {
  * @param {{t: Function, number: Function}} fmt
  */
 export function siteCard(site, at, { p, step, same }, fmt) {
-  const summary = fmt.t('dropout.summary', { dropped: at.dropped, units: site.units, share: percent(at.dropped / site.units, fmt) });
+  // Units and drops count live units only: at attention weights, not the causally masked cells.
+  const counts = { dropped: at.dropped, units: site.units, share: percent(at.dropped / site.units, fmt) };
+  const summary = site.live
+    ? fmt.t('dropout.summaryAttention', { ...counts, masked: site.live.length - site.units })
+    : fmt.t('dropout.summary', counts);
   const shape = fmt.t(site.shape.length === 3 ? 'dropout.shapeAttention' : 'dropout.shapePositions', { shape: site.shape.join(' × ') });
   const { indices, caption } = shownUnits(site.shape, fmt);
   const unitMask = indices.map((j) => at.mask[j]);
@@ -77,6 +81,7 @@ export function siteCard(site, at, { p, step, same }, fmt) {
       : fmt.t('dropout.whichOther', { step, p: fmt.number(p, 2), stepP: fmt.number(site.p, 2) }),
     mask: at.mask,
     stepMask: same ? null : site.mask,
+    live: site.live ?? null,
     shape: site.shape,
     maskLabel: fmt.t('dropout.maskLabel', { shape, summary }),
     before: indices.map((j) => site.before[j]),
@@ -118,7 +123,7 @@ export function fixedRunsModel(runs, fmt) {
  * What the dropout view shows, apart from the cards.
  * @param {object} input
  * @param {object} input.state
- * @param {{ready: boolean, playing: boolean, steps: number, history: object}} input.run
+ * @param {{ready: boolean, playing: boolean, steps: number, history: object, vocab: string[]}} input.run
  * @param {{last: number, mean: number, count: number}} input.timing
  * @param {Array<object>} input.runs presses of the fixed-prompt button
  * @param {{t: Function, number: Function}} fmt
@@ -140,6 +145,7 @@ export function dropoutViewModel({ state, run, timing, runs }, fmt) {
       ? fmt.t('dropout.stepTime', { last: fixed(timing.last, 1, fmt), mean: fixed(timing.mean, 1, fmt), count: timing.count })
       : fmt.t('dropout.noStep'),
     lossSeries: series,
+    axes: lossAxes(run.vocab?.length ?? 0, fmt),
     lossText: lossWords,
     lossLabel: fmt.t('dropout.lossLabel', { points: countPoints(series), text: lossWords }),
     fixedRuns: fixedRunsModel(runs, fmt),
@@ -201,7 +207,7 @@ export function renderSites(els, cards, models, empty, canvases, headLabel) {
     if (vm.evalMode) return;
     Object.assign(c.card.dataset, vm.data);
     if (canvases) {
-      drawMask(c.mask, vm.mask, vm.shape, vm.stepMask, headLabel);
+      drawMask(c.mask, vm.mask, vm.shape, vm.stepMask, headLabel, vm.live);
       drawActivations(c.acts, vm.before, vm.after, vm.unitMask);
     }
     c.mask.setAttribute('aria-label', vm.maskLabel);
@@ -220,7 +226,7 @@ export function renderDropout(els, vm) {
   els.modeNote.textContent = vm.modeNote;
   els.steps.textContent = vm.steps;
   els.stepMs.textContent = vm.stepTime;
-  drawLossChart(els.chart, vm.lossSeries);
+  drawLossChart(els.chart, vm.lossSeries, 200, vm.axes);
   els.lossText.textContent = vm.lossText;
   els.chart.setAttribute('aria-label', vm.lossLabel);
   els.fixedRuns.replaceChildren(...vm.fixedRuns.items.map((text) => {
@@ -277,7 +283,7 @@ export function createDropoutView(demo) {
       if (state.mode === 'eval') return evalCard(site, demo);
       // The step's own mask, or what the same draws give at the slider's p (by the core).
       const same = site.p === Math.fround(p);
-      const at = same ? site : demo.wasm.dropoutAt(site.draws, site.before, p);
+      const at = same ? site : demo.wasm.dropoutAt(site.draws, site.before, p, site.live ?? undefined);
       return siteCard(site, at, { p, step: shown.step, same }, demo);
     });
     const empty = demo.t(state.mode === 'eval' ? 'dropout.emptyEval' : 'dropout.emptyTrain');

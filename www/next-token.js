@@ -27,12 +27,13 @@ export function cutDescription(state, answer, fmt) {
     return fmt.t('topk.cutTopP', { p: fmt.number(state.top_p, 2), kept, mass: percent(keptMass, fmt) });
   }
   const ties = kept > state.k ? fmt.t('topk.ties') : '';
-  return fmt.t('topk.cutTopK', { k: state.k, kept, ties });
+  return fmt.t('topk.cutTopK', { k: state.k, kept, ties, mass: percent(keptMass, fmt) });
 }
 
 /**
  * Bar rows for a list: the first tokens of `order` (most likely first), with their probability
- * after temperature and before the cut, and after the cut.
+ * after temperature and before the cut, and after the cut (0 for a cut token, whose text also
+ * gives what it had before).
  * @param {{probs: Float32Array, before: Float32Array, order: Uint32Array, kept: number}} answer
  * @param {string[]} vocab
  * @param {{minRows: number, sampled?: number|null, order?: ArrayLike<number>|null}} options
@@ -49,8 +50,10 @@ export function barRows(answer, vocab, { minRows, sampled = null, order = null }
     const description = kept
       ? fmt.t('topk.barKept', { label, p: percent(probs[index], fmt), before: percent(before[index], fmt) })
       : fmt.t('topk.barCut', { label, before: percent(before[index], fmt) });
+    // A cut bar can no longer be drawn: it reads 0%, with what it had before the cut.
+    const value = kept ? percent(probs[index], fmt) : fmt.t('topk.barCutValue', { before: percent(before[index], fmt) });
     return {
-      index, label, original: before[index], shown: probs[index], kept, sampled: index === sampled,
+      index, label, original: before[index], shown: probs[index], kept, sampled: index === sampled, value,
       description: index === sampled ? fmt.t('topk.barDrawn', { description }) : description,
     };
   });

@@ -7,14 +7,15 @@
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, lastValue, countPoints } from './training-run.js';
+import { createTrainingRun, lastValue, countPoints, lossAxes } from './training-run.js';
 
 /**
  * What the overfitting view shows.
- * @param {{ready: boolean, playing: boolean, copies: Array<{name: string, p: number, steps: number, history: object}>}} input
+ * @param {{ready: boolean, playing: boolean, vocabSize: number,
+ *   copies: Array<{name: string, p: number, steps: number, history: object}>}} input
  * @param {{t: Function, number: Function}} fmt
  */
-export function overfitViewModel({ ready, playing, copies }, fmt) {
+export function overfitViewModel({ ready, playing, vocabSize, copies }, fmt) {
   const [a, b] = copies;
   const series = [
     { name: fmt.t('overfit.aTrain'), color: COLORS.blue, points: a.history.train },
@@ -37,6 +38,7 @@ export function overfitViewModel({ ready, playing, copies }, fmt) {
     steps: ready ? fmt.t('overfit.steps', { a: a.steps, b: b.steps }) : fmt.t('app.loadingModel'),
     totalSteps: a.steps + b.steps,
     series,
+    axes: lossAxes(vocabSize ?? 0, fmt),
     rows,
     chartLabel: fmt.t('overfit.chartLabel', { points: countPoints(series), copies: summaries.join(fmt.t('common.listSeparator')) }),
   };
@@ -52,7 +54,7 @@ export function renderOverfit(els, vm) {
   els.steps.textContent = vm.steps;
   if (!vm.ready) return;
   els.steps.dataset.steps = String(vm.totalSteps);
-  drawLossChart(els.chart, vm.series, 220);
+  drawLossChart(els.chart, vm.series, 220, vm.axes);
   els.table.tBodies[0].replaceChildren(...vm.rows.map((cells) => {
     const tr = document.createElement('tr');
     cells.forEach((text, i) => {
@@ -94,6 +96,7 @@ export function createOverfitView(demo) {
     renderOverfit(els, overfitViewModel({
       ready: copies.every((c) => c.run.ready),
       playing: a.run.playing,
+      vocabSize: a.run.vocab.length,
       copies: copies.map((c) => ({ name: c.name, p: c.rate(), steps: c.run.steps, history: c.run.history })),
     }, demo));
   }

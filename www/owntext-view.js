@@ -5,7 +5,7 @@
 // wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText } from './format.js';
-import { createTrainingRun, lossSeries, countPoints } from './training-run.js';
+import { createTrainingRun, lossSeries, countPoints, lossAxes } from './training-run.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -46,7 +46,9 @@ export function ownTextViewModel({ chars, vocab, run, using, shippedActive, mess
     message,
     status,
   };
-  if (!vocab) return { ...base, info: fmt.t('own.noModel'), series: [], lossText: '', chartLabel: fmt.t('own.chartEmpty') };
+  if (!vocab) {
+    return { ...base, info: fmt.t('own.noModel'), series: [], axes: lossAxes(0, fmt), lossText: '', chartLabel: fmt.t('own.chartEmpty') };
+  }
   const info = fmt.t('own.info', { n: vocab.length, characters: vocab.slice(0, VOCAB_SHOWN).map(tokenLabel).join(' '),
     more: vocab.length > VOCAB_SHOWN ? fmt.t('own.infoMore') : '', steps: run.steps, using: using ? fmt.t('own.infoUsing') : '' });
   const series = lossSeries(run.history, fmt.t, COLORS);
@@ -55,7 +57,7 @@ export function ownTextViewModel({ chars, vocab, run, using, shippedActive, mess
     ? fmt.t('own.loss', { first: lossText(first[1], fmt), firstStep: first[0], last: lossText(last[1], fmt), lastStep: last[0],
       valid: lossText(valid, fmt) })
     : fmt.t('own.lossNone');
-  return { ...base, info, series, lossText: text, first: first?.[1], last: last?.[1],
+  return { ...base, info, series, axes: lossAxes(vocab.length, fmt), lossText: text, first: first?.[1], last: last?.[1],
     chartLabel: fmt.t('own.chartLabel', { points: countPoints(series), text }) };
 }
 
@@ -75,7 +77,7 @@ export function renderOwnText(els, vm) {
   els.use.disabled = vm.useDisabled;
   els.back.disabled = vm.backDisabled;
   els.info.textContent = vm.info;
-  drawLossChart(els.chart, vm.series);
+  drawLossChart(els.chart, vm.series, 200, vm.axes);
   els.chart.setAttribute('aria-label', vm.chartLabel);
   if (!vm.hasModel) return;
   els.loss.textContent = vm.lossText;

@@ -3,7 +3,7 @@
 // its control and the attribute of the <dropout-topk> element.
 
 /** The views, in page order; `view` names one of them. */
-export const VIEWS = ['topk', 'dropout', 'overfit', 'contrast', 'owntext'];
+export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext'];
 
 /** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',

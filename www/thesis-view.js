@@ -60,9 +60,11 @@ export function thesisViewModel({ state, vocab, models, training }, fmt) {
   const rows = models.map((model, r) => ({
     header: fmt.t('thesis.rowModel', { name: model.name, stream: MASK_STREAMS[r] }),
     cells: model.answers.map((answer, c) => ({
-      rows: barRows(answer, vocab, { minRows: CELL_BARS, sampled: answer.index }, fmt).slice(0, CELL_BARS),
+      // The kept characters only (the cut ones cannot be drawn), at most CELL_BARS.
+      rows: barRows(answer, vocab, { minRows: CELL_BARS, sampled: answer.index }, fmt).filter((row) => row.kept).slice(0, CELL_BARS),
       drawn: tokenLabel(vocab[answer.index]),
-      text: model.texts[c] ?? '',
+      // The continuation starts with the drawn character (the same draw number): the rest follows it.
+      text: [...(model.texts[c] ?? '')].slice(1).join(''),
       probs: answer.probs,
       label: fmt.t('thesis.cell', { name: model.name, seed: seeds[c], drawn: tokenLabel(vocab[answer.index]),
         p: percent(answer.probs[answer.index], fmt), text: model.texts[c] ?? '' }),

@@ -29,6 +29,8 @@ export const TOPK_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 
  * @param {object|null} input.answer the core's nextToken answer (null when there is none)
  * @param {unknown} [input.error] why there is no answer
  * @param {number|null} input.sampled the index of the character drawn from this distribution
+ * @param {{number: number, seed: number}|null} [input.draw] the last draw, when `answer` carries
+ *   its u (the same seed and draw number under the current settings)
  * @param {boolean} input.generating
  * @param {string} input.announcement
  * @param {{t: Function, number: Function}} fmt
@@ -47,10 +49,50 @@ export function topKViewModel(input, fmt) {
     error: answer ? null : errorText(input.error, fmt),
     rows: answer ? barRows(answer, model.vocab, { minRows: MIN_BARS, sampled: input.sampled }, fmt) : [],
     cut: answer ? cutDescription(state, answer, fmt) : '',
+    strip: answer ? drawStrip(answer, model.vocab, input.draw ?? null, input.sampled, fmt) : null,
     generateLabel: fmt.t(input.generating ? 'topk.stop' : 'topk.generate'),
     generating: input.generating,
     announcement: input.announcement,
   };
+}
+
+/**
+ * The stacked bar of the kept probabilities, most likely first, as the draw lays them out, and
+ * where the draw's u falls on it.
+ * @param {{probs: Float32Array, order: Uint32Array, u: number|null, index: number|null}} answer
+ * @param {string[]} vocab
+ * @param {{number: number, seed: number}|null} draw
+ * @param {number|null} sampled the drawn index, when the settings are those of the draw
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function drawStrip(answer, vocab, draw, sampled, fmt) {
+  const segments = Array.from(answer.order).filter((i) => answer.probs[i] > 0)
+    .map((index) => ({ index, label: tokenLabel(vocab[index]), share: answer.probs[index] }));
+  if (!draw || answer.u === null) return { segments, u: null, landed: null, text: fmt.t('topk.stripEmpty') };
+  const label = tokenLabel(vocab[answer.index]);
+  const u = fmt.number(answer.u, 2);
+  return {
+    segments, u: answer.u, landed: answer.index,
+    text: sampled === answer.index ? fmt.t('topk.stripDrawn', { u, label })
+      : fmt.t('topk.stripMoved', { u, label, seed: draw.seed, number: draw.number }),
+  };
+}
+
+/** Writes the stacked bar and the dart. */
+function renderStrip(els, strip) {
+  const segments = (strip?.segments ?? []).map((segment) => {
+    const div = document.createElement('div');
+    div.className = segment.index === strip.landed ? 'segment landed' : 'segment';
+    div.style.flex = `0 0 ${(100 * segment.share).toFixed(3)}%`;
+    div.textContent = segment.share > 0.04 ? segment.label : '';
+    div.dataset.index = String(segment.index);
+    return div;
+  });
+  els.dart.hidden = strip?.u === null || !strip;
+  if (strip?.u !== null && strip) els.dart.style.left = `${(100 * strip.u).toFixed(2)}%`;
+  els.strip.replaceChildren(...segments, els.dart);
+  els.strip.dataset.u = strip?.u === null || !strip ? '' : String(strip.u);
+  setLiveText(els.stripText, strip?.text ?? '');
 }
 
 /**
@@ -73,6 +115,7 @@ export function renderTopK(els, vm, fmt) {
   els.error.hidden = vm.error === null;
   els.sample.disabled = vm.error !== null;
   renderBars(els.bars, vm.rows, vm.cut, (p) => percent(p, fmt));
+  renderStrip(els, vm.strip);
 }
 
 function findElements(demo) {
@@ -82,6 +125,7 @@ function findElements(demo) {
     error: $('topk-error'), sample: $('sample'), generate: $('generate'), clear: $('clear-generated'),
     generated: $('generated'), announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
     samplerRadios: [...demo.root.querySelectorAll('input[name="sampler"]')],
+    strip: $('strip'), stripText: $('strip-text'), dart: $('strip')?.querySelector('.dart'),
     sliders: {
       k: bindSlider(demo, 'k', { symbol: 'k', digits: 0 }),
       temperature: bindSlider(demo, 'temperature', { symbol: 'T' }),
@@ -113,7 +157,7 @@ export function createTopKView(demo) {
   const { state } = demo;
   const els = findElements(demo);
   // Texts this view writes from now on (in render, so a change of language rewrites them).
-  for (const el of [els.model, els.context, els.generate]) el?.removeAttribute('data-i18n');
+  for (const el of [els.model, els.context, els.generate, els.stripText]) el?.removeAttribute('data-i18n');
   const run = { sampleCount: 0, lastDraw: null, generated: '', generating: false, announcement: () => '' };
   let firstBarsMarked = false;
   const context = () => state.prompt + run.generated;
@@ -128,16 +172,18 @@ export function createTopKView(demo) {
   function draw() {
     // While generating, the bars show the distribution the latest character was drawn from.
     const text = run.generating && run.lastDraw ? run.lastDraw.context : context();
+    const { lastDraw } = run;
+    // After a draw, the same seed and draw number under the current settings: the same u.
+    const draw = lastDraw && lastDraw.context === text ? { number: lastDraw.number, seed: state.seed } : null;
     let step;
     try {
-      step = answerFor(text);
+      step = answerFor(text, draw ? draw.number : null);
     } catch (error) {
       step = { answer: null, error, unknown: '' };
     }
-    const { lastDraw } = run;
     const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
     const model = { vocab: demo.active.vocab, label: demo.active.label() };
-    const vm = topKViewModel({ state, model, text, ...step, sampled, generating: run.generating,
+    const vm = topKViewModel({ state, model, text, ...step, sampled, draw, generating: run.generating,
       announcement: run.announcement() }, demo);
     els.sliders.k.render({ max: vm.vocabSize, disabled: vm.kDisabled });
     els.sliders.temperature.render();
@@ -154,7 +200,7 @@ export function createTopKView(demo) {
   function drawOne(number) {
     const text = context();
     const { answer } = answerFor(text, number);
-    run.lastDraw = { index: answer.index, u: answer.u, context: text, settings: settingsKey() };
+    run.lastDraw = { index: answer.index, u: answer.u, number, context: text, settings: settingsKey() };
     return { index: answer.index, ch: demo.active.vocab[answer.index], prob: answer.probs[answer.index], u: answer.u };
   }
 

@@ -76,6 +76,22 @@ export function lossSeries(history, t, colors) {
 }
 
 /**
+ * The axes of a loss chart: step, nats per character with bits beside, and the chance line at
+ * ln V (the loss of guessing uniformly among V characters).
+ * @param {number} vocabSize V (no chance line when 0)
+ * @param {{t: Function, number: Function}} fmt
+ * @returns {import('./charts.js').LossAxes}
+ */
+export function lossAxes(vocabSize, fmt) {
+  const axes = { x: fmt.t('chart.step'), y: fmt.t('chart.nats'), bits: fmt.t('chart.bits') };
+  if (vocabSize > 1) {
+    const value = Math.log(vocabSize);
+    axes.chance = { value, label: fmt.t('chart.chance', { v: vocabSize, nats: fmt.number(value, 2) }) };
+  }
+  return axes;
+}
+
+/**
  * A run of one model in the worker.
  * @param {import('./trainer.js').RemoteModel} model
  * @param {{timing: object, onChange: (report?: object) => void, onError: (err: Error) => void}} hooks

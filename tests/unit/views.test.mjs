@@ -110,9 +110,17 @@ test('dropout cards: the step\'s own mask at its p, the core\'s re-reading at an
   assert.equal(report.sites.length, 7);
   for (const site of report.sites) {
     const own = siteCard(site, site, { p: 0.3, step: report.step, same: true }, en);
-    assert.equal(own.data.dropped, String(site.mask.filter((m) => m === 0).length));
+    // Causally masked attention weights (already 0) are neither units nor drops.
+    const live = site.live ?? site.mask.map(() => 1);
+    assert.equal(own.data.dropped, String(site.mask.filter((m, i) => m === 0 && live[i]).length));
+    assert.equal(own.data.units, String(live.filter(Boolean).length));
+    if (site.live) {
+      assert.equal(site.kind, 'attention_weights');
+      live.forEach((l, i) => { if (!l) assert.equal(site.before[i], 0); });
+      assert.match(own.summary, new RegExp(`of ${site.units} attention weights dropped.*the ${site.live.length - site.units} causally masked`));
+    }
     assert.equal(own.stepMask, null);
-    const higher = wasm.dropoutAt(site.draws, site.before, 0.6);
+    const higher = wasm.dropoutAt(site.draws, site.before, 0.6, site.live ?? undefined);
     const card = siteCard(site, higher, { p: 0.6, step: report.step, same: false }, en);
     assert.ok(higher.dropped >= site.dropped, 'raising p only drops more');
     site.mask.forEach((m, i) => { if (m === 0) assert.equal(higher.mask[i], 0); });
