@@ -223,6 +223,7 @@ async function useEverything(page, url) {
   await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
   await page.locator('#overfit-step').click();
   await expect(page.locator('#overfit-steps')).toHaveAttribute('data-steps', '2');
+  await page.locator('#mc-details > summary').click();
   await page.locator('#mc_dropout').check();
   await page.locator('#contrast-draw').click();
   await page.locator('#own-sample-ja').click();
@@ -251,6 +252,8 @@ test('the dist folder works from a sub-path, with no request leaving the page\'s
   // The embed page and the element work from the same folder.
   await page.goto(`${origin}/course/demo/embed.html?view=contrast`);
   await ready(page);
+  await expect(page.locator('#thesis-grid td[data-cell="b1"] li').first()).toBeVisible();
+  await page.locator('#mc-details > summary').click();
   await expect(page.locator('#contrast-bars li').first()).toBeVisible();
   await page.route('**/course/notes.html', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
     <script type="module" src="demo/component.js"></script><dropout-topk view="dropout" dropout_p="0.5"></dropout-topk>` }));
@@ -264,13 +267,16 @@ test('the dist folder works from a sub-path, with no request leaving the page\'s
 /** Words of Latin letters a Japanese page may keep: names, the library and the model's own text. */
 const NAMES = new Set(['Transformer', 'Rust', 'Burn', 'WebAssembly', 'DropConnect', 'minGPT', 'nanoGPT', 'BERT', 'Hinton',
   'Top', 'Srivastava', 'Vaswani', 'Fan', 'Lewis', 'Dauphin', 'Holtzman', 'et', 'al', 'top', 'English', 'The', 'harbour', 'is',
-  'softmax', 'ReLU', 'GELU', 'Adam', 'nats', 'ms', 'MiB', 'KB', 'flex', 'ndarray', 'Monte', 'Carlo']);
+  'softmax', 'ReLU', 'GELU', 'Adam', 'nats', 'ms', 'MiB', 'KB', 'flex', 'ndarray', 'Monte', 'Carlo', 'Gal', 'Ghahramani', 'GPT',
+  // The English names of two terms, given beside the Japanese ones as a reader will meet them.
+  'greedy', 'decoding', 'nucleus', 'sampling']);
 
 /** Latin words of 3+ letters in the visible text and text alternatives under `root`. */
 async function latinWords(locator) {
   const texts = await locator.evaluate((root) => {
     const out = [];
-    const skip = (el) => el.closest('#generated, #prompt, #own-text, #own-info, .tok, .history, #fixed-runs, #message, select, canvas');
+    // Text the models write (generated, drawn or continued characters) is not the page's language.
+    const skip = (el) => el.closest('#generated, #prompt, #own-text, #own-info, .tok, .history, #fixed-runs, #message, select, canvas, .cell-draw, #thesis-grid td, .strip');
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
       const node = walker.currentNode;
@@ -299,6 +305,7 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   await page.locator('#dropout-step').click();
   await expect(page.locator('#sites article.site')).toHaveCount(7);
   await page.locator('#overfit-step').click();
+  await page.locator('#mc-details > summary').click();
   await page.locator('#contrast-draw').click();
   await page.locator('#own-sample-ja').click();
   await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched

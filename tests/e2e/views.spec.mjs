@@ -80,7 +80,7 @@ test('each slider has a visible label naming it and shows its real value', async
   await expect(page.locator('#dropout_p-value')).toHaveText('0.10');
   // Every bar has a text alternative: token, probability, kept or cut.
   const labels = await page.locator('#bars li:not(.cutline)').evaluateAll((lis) => lis.map((li) => li.getAttribute('aria-label')));
-  for (const label of labels) expect(label).toMatch(/^“.+”: (<0\.1|\d+\.\d)%.*(kept|cut)/);
+  for (const label of labels) expect(label).toMatch(/^“.+”: (<0\.1%|\d+\.\d%|0%, cut).*(kept|was)/);
   expect(labels.some((l) => l.startsWith('“␣”'))).toBe(true); // space is shown as ␣
 });
 
@@ -96,7 +96,7 @@ test('dragging k to the left end with the mouse keeps one bar (or the tied set),
   if (kept.length === 1) expect(Number(await page.locator('#bars li.kept').getAttribute('data-prob'))).toBeCloseTo(1, 5);
   // The greyed bars keep their probability before the cut.
   const cut = await page.locator('#bars li.cut').first().getAttribute('aria-label');
-  expect(cut).toMatch(/before the cut, cut$/);
+  expect(cut).toMatch(/: 0%, cut \(was .+ after temperature, before the cut\)$/);
 
   await drag(page, '#k', 1.2);
   const vocab = Number(await page.locator('#k').getAttribute('max'));
@@ -222,11 +222,12 @@ test('dropout p = 0 drops no unit at any site', async ({ page }) => {
   expect(sites).toHaveLength(7);
   for (const site of sites) {
     expect(site.dropped).toBe(0);
-    expect(site.summary).toMatch(new RegExp(`^0 of ${site.units} units dropped`));
+    expect(site.summary).toMatch(new RegExp(`^0 of ${site.units} (units|attention weights) dropped`));
     expect(site.which).toContain('The mask step 1 applied, at p = 0.00');
   }
   // The units per example: [32, 48] sites and [3, 32, 32] attention weights.
-  expect(sites.map((s) => s.units)).toEqual([1536, 3072, 1536, 1536, 3072, 1536, 1536]);
+  // Attention weights count their live cells only: 3 heads x 32 x 33 / 2 of 3 x 32 x 32.
+  expect(sites.map((s) => s.units)).toEqual([1536, 1584, 1536, 1536, 1584, 1536, 1536]);
   expect(errors).toEqual([]);
 });
 
@@ -242,7 +243,7 @@ test('dropout p = 0.5 drops about half of each site (within 5 binomial standard 
     const mean = site.units * 0.5;
     const sd = Math.sqrt(site.units * 0.25);
     expect(Math.abs(site.dropped - mean)).toBeLessThanOrEqual(5 * sd);
-    expect(site.summary).toContain(`of ${site.units} units dropped`);
+    expect(site.summary).toMatch(new RegExp(`of ${site.units} (units|attention weights) dropped`));
   }
   // Each mask grid carries its text summary.
   const label = await page.locator('#sites canvas.mask').first().getAttribute('aria-label');
@@ -368,6 +369,8 @@ test('dropout left on at inference makes the distribution jitter; without it onl
     await expect(page.locator('#contrast-history li')).toHaveCount(n);
     return probs();
   };
+  // Monte Carlo dropout is an advanced switch, behind its disclosure.
+  await page.locator('#mc-details > summary').click();
   await expect(page.locator('#contrast-bars li').first()).toBeVisible();
   const fixed = await probs();
   for (let i = 1; i <= 4; i++) expect(await drawAndRead(i)).toBe(fixed);
@@ -424,6 +427,7 @@ test('a 375-pixel phone screen has no horizontal scrolling', async ({ page }) =>
   expect(await scrollWidth()).toBeLessThanOrEqual(375);
   await page.locator('#dropout-step').click();
   await page.locator('#overfit-step').click();
+  await page.locator('#mc-details > summary').click();
   await page.locator('#contrast-draw').click();
   await page.locator('#generate').click();
   await expect(page.locator('#generated .gen')).toHaveCount(80, { timeout: 20_000 });

@@ -1,0 +1,156 @@
+// The page's teaching, checked where a learner looks: the thesis grid (dropout changes which
+// model is learned, sampling which output a fixed model gives), bars that add up, causally
+// masked attention weights left out of the counts, the u behind a draw, the phone's first screen,
+// and both languages complete. Each check is a fact from shared/semantics.md or the issue's.
+import { test, expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import en from '../../www/locales/en.js';
+import ja from '../../www/locales/ja.js';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+
+/** Opens the page in `lang`, collecting console errors and uncaught exceptions. */
+async function open(page, query = '?lang=en') {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(`/${query}`);
+  await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
+  return errors;
+}
+
+/** The probabilities of a grid cell (data-probs: one per vocabulary character). */
+const cellProbs = (page, cell) => page.locator(`#thesis-grid td[data-cell="${cell}"]`)
+  .evaluate((td) => td.dataset.probs.split(',').map(Number));
+const distance = (a, b) => a.reduce((sum, x, i) => sum + Math.abs(x - b[i]), 0) / 2;
+
+test('the thesis grid: one distribution along a row, other distributions across rows, once trained', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = await open(page);
+  // Before training the two models have the same weights: all four cells agree.
+  await expect(page.locator('#thesis-grid td[data-cell="b1"]')).toHaveAttribute('data-probs', /,/);
+  const start = await Promise.all(['a0', 'a1', 'b0', 'b1'].map((c) => cellProbs(page, c)));
+  for (const cell of start.slice(1)) expect(distance(start[0], cell)).toBeLessThan(1e-6);
+  await expect(page.locator('#thesis-notice')).toContainText('identical');
+  await page.locator('#thesis-train').click();
+  await expect(page.locator('#thesis-train')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#thesis-progress')).toHaveJSProperty('value', 300, { timeout: 150_000 });
+  await expect(page.locator('#thesis-train')).toHaveAttribute('aria-pressed', 'false');
+  // The grid shows the models at step 300 (its last refresh has landed).
+  await expect.poll(async () => distance(await cellProbs(page, 'a0'), await cellProbs(page, 'b0')), { timeout: 20_000 })
+    .toBeGreaterThan(0.01);
+  const [a0, a1, b0, b1] = await Promise.all(['a0', 'a1', 'b0', 'b1'].map((c) => cellProbs(page, c)));
+  // Along a row: one model, so one distribution (written with 6 decimals: equal within 1e-6 each).
+  expect(distance(a0, a1)).toBeLessThan(1e-4);
+  expect(distance(b0, b1)).toBeLessThan(1e-4);
+  // Across rows: the masks alone made two models.
+  expect(distance(a0, b0)).toBeGreaterThan(0.01);
+  expect(distance(a1, b1)).toBeGreaterThan(0.01);
+  // Each cell's drawn character is one its cut kept.
+  for (const cell of ['a0', 'a1', 'b0', 'b1']) {
+    const td = page.locator(`#thesis-grid td[data-cell="${cell}"]`);
+    await expect(td.locator('.draw')).not.toHaveText('');
+    await expect(td.locator('li.sampled')).toHaveCount(1);
+  }
+  await expect(page.locator('#thesis-notice')).toContainText('differ by');
+  mkdirSync(DOCS, { recursive: true });
+  await page.locator('#contrast-view').screenshot({ path: `${DOCS}thesis-grid.png` });
+  expect(errors).toEqual([]);
+});
+
+test('the top-k bars add up: kept bars sum to 100%, cut bars read 0% with what they had before', async ({ page }) => {
+  const errors = await open(page);
+  for (const [sampler, setting] of [['top_k', 'k'], ['top_p', 'top_p']]) {
+    await page.locator(`input[name=sampler][value=${sampler}]`).check();
+    await page.locator(`#${setting}`).focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    await expect(page.locator('#bars li.kept').first()).toBeVisible();
+    const kept = await page.locator('#bars li.kept').evaluateAll((lis) => lis.map((li) => ({
+      prob: Number(li.dataset.prob), shown: Number(li.querySelector('.val').textContent.replace(/[^\d.]/g, '')) })));
+    // The probabilities themselves sum to 1 (f32, within 1e-5); the one-decimal labels to 100 up to rounding.
+    expect(Math.abs(kept.reduce((s, k) => s + k.prob, 0) - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(kept.reduce((s, k) => s + k.shown, 0) - 100)).toBeLessThanOrEqual(0.05 * kept.length + 0.1);
+    for (const text of await page.locator('#bars li.cut .val').allTextContents()) expect(text).toMatch(/^0% \(was (<0\.1|\d+\.\d)%\)$/);
+    await expect(page.locator('#bars li.cutline')).toContainText('after temperature, before the cut');
+  }
+  expect(errors).toEqual([]);
+});
+
+test('causally masked attention weights are grey and not counted', async ({ page }) => {
+  const errors = await open(page);
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#sites article.site')).toHaveCount(7);
+  const attention = page.locator('#sites article.site', { hasText: 'attention weights (after softmax)' });
+  await expect(attention).toHaveCount(2);
+  // 3 heads x 32 queries: query q sees keys 0..q, so 3 * 32 * 33 / 2 = 1,584 live weights of 3,072.
+  for (const card of await attention.all()) {
+    await expect(card).toHaveAttribute('data-units', '1584');
+    await expect(card.locator('.site-summary')).toContainText('of 1584 attention weights dropped');
+    await expect(card.locator('.site-summary')).toContainText('the 1488 causally masked ones');
+    expect(Number(await card.getAttribute('data-dropped'))).toBeLessThanOrEqual(1584);
+  }
+  // Other sites count every unit: 32 positions x 48.
+  await expect(page.locator('#sites article.site[data-site="0"]')).toHaveAttribute('data-units', '1536');
+  await expect(page.locator('#dropout-view .legend').first()).toContainText('causally masked');
+  expect(errors).toEqual([]);
+});
+
+test('a draw shows its u on the stacked bar, and the same u lands elsewhere under another cut', async ({ page }) => {
+  const errors = await open(page);
+  await expect(page.locator('#strip-text')).toContainText('Press Sample');
+  await page.locator('#sample').click();
+  await expect(page.locator('#strip-text')).toHaveText(/^u = 0\.\d\d lands in “.+”: that is the character drawn\.$/);
+  await expect(page.locator('#strip .dart')).toBeVisible();
+  const u = await page.locator('#strip').getAttribute('data-u');
+  expect(Number(u)).toBeGreaterThanOrEqual(0);
+  expect(Number(u)).toBeLessThan(1);
+  // The dart sits at u along the bar, in the landed character's stretch.
+  const [strip, dart, landed] = await Promise.all(['#strip', '#strip .dart', '#strip .segment.landed']
+    .map((s) => page.locator(s).boundingBox()));
+  expect(Math.abs(dart.x - (strip.x + Number(u) * strip.width))).toBeLessThan(3);
+  expect(dart.x).toBeGreaterThanOrEqual(landed.x - 2);
+  expect(dart.x).toBeLessThanOrEqual(landed.x + landed.width + 2);
+  // Another cut: the seed and draw number are the same, so u is too; only the stretches moved.
+  await page.locator('#k').focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#strip-text')).toContainText(`The same u = ${Number(u).toFixed(2)}`);
+  expect(await page.locator('#strip').getAttribute('data-u')).toBe(u);
+  expect(errors).toEqual([]);
+});
+
+for (const lang of ['en', 'ja']) {
+  test(`on a 375 x 800 phone the map and the k slider are in the first screen (${lang})`, async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    const errors = await open(page, `?lang=${lang}`);
+    for (const selector of ['.lifecycle', '#k']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box.y + box.height, selector).toBeLessThanOrEqual(800);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    if (lang === 'en') {
+      mkdirSync(DOCS, { recursive: true });
+      await page.screenshot({ path: `${DOCS}phone-first-screen.png` });
+    }
+    expect(errors).toEqual([]);
+  });
+}
+
+test('Japanese is complete: every text of the page is the Japanese one', async ({ page }) => {
+  const errors = await open(page, '?lang=ja');
+  await page.locator('#dropout-step').click();
+  await expect(page.locator('#sites article.site')).toHaveCount(7);
+  // Every keyed text is in Japanese wherever the two dictionaries differ.
+  const keyed = await page.locator('[data-i18n]').evaluateAll((els) => els.map((el) => [el.dataset.i18n, el.textContent]));
+  expect(keyed.length).toBeGreaterThan(100);
+  for (const [key, text] of keyed) {
+    if (en[key] === ja[key] || /\{\w+\}/.test(ja[key])) continue;
+    expect(text, key).not.toBe(en[key].replace(/\*/g, ''));
+  }
+  // Texts written by the views: no English sentence left in the views that have drawn.
+  for (const selector of ['#thesis-notice', '#strip-text', '.site-summary', '#dropout-loss-text', '#topk-context']) {
+    const text = await page.locator(selector).first().textContent();
+    expect(text, selector).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]/);
+  }
+  expect(errors).toEqual([]);
+});
