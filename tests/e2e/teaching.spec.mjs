@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import en from '../../www/locales/en.js';
 import ja from '../../www/locales/ja.js';
 
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+// Screenshots of what a first-time reader sees (the README shows copies of them, in docs/).
+const DOCS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 /** Opens the page in `lang`, collecting console errors and uncaught exceptions. */
 async function open(page, query = '?lang=en') {
