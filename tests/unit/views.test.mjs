@@ -183,3 +183,56 @@ test('own text: the count names the core\'s minimum; the loss line reads first t
   assert.equal(vm.useDisabled, true);
   assert.equal(vm.backDisabled, false);
 });
+
+test('the thesis grid: a row shares one distribution; rows of two models are told apart by their distance', async () => {
+  const { thesisViewModel, totalVariation, columnSeeds } = await import('../../www/thesis-view.js');
+  const { state } = createState();
+  const a = wasm.Demo.fromText(wasm.englishText(), 'flex', 5);
+  const b = wasm.Demo.fromText(wasm.englishText(), 'flex', 5);
+  a.setMaskStream(1);
+  b.setMaskStream(2);
+  const answersOf = (demo) => columnSeeds(state.seed).map((seed) => wasm.nextToken(demo.logits(prompt), samplingSettings({ ...state, seed }, 0)));
+  const models = () => [a, b].map((demo, i) => ({ name: 'AB'[i], steps: demo.steps(), answers: answersOf(demo), texts: ['xyz', 'uvw'] }));
+  const training = { playing: false, target: 300, ready: true };
+  const same = thesisViewModel({ state, vocab: a.vocab(), models: models(), training }, en);
+  assert.equal(same.apart, 0, 'one seed, no step: one model');
+  assert.match(same.notice, /identical/);
+  for (let i = 0; i < 5; i++) {
+    a.trainStep(0.3, false);
+    b.trainStep(0.3, false);
+  }
+  const vm = thesisViewModel({ state, vocab: a.vocab(), models: models(), training }, en);
+  assert.ok(vm.apart > 0, 'other masks, another model');
+  assert.ok(Math.abs(vm.apart - totalVariation(vm.rows[0].cells[0].probs, vm.rows[1].cells[0].probs)) < 1e-12);
+  for (const row of vm.rows) {
+    assert.deepEqual(Array.from(row.cells[0].probs), Array.from(row.cells[1].probs), 'a row is one model');
+    for (const cell of row.cells) assert.ok(cell.rows.every((r) => r.kept), 'cells list kept characters');
+    assert.equal(row.cells[0].text, 'yz', 'the continuation follows the drawn character');
+  }
+  assert.deepEqual(vm.columns, [`Sampling seed ${state.seed}`, `Sampling seed ${state.seed + 1}`]);
+  assert.deepEqual(columnSeeds(4294967295), [4294967295, 0]);
+  assert.match(vm.progressText, /step 5 of 300/);
+  a.free();
+  b.free();
+});
+
+test('the draw strip lays the kept probabilities out in the draw\'s order and says where u lands', async () => {
+  const { drawStrip } = await import('../../www/topk-view.js');
+  const { state } = createState({ k: 6 });
+  const answer = wasm.nextToken(logits, samplingSettings(state, 3));
+  const strip = drawStrip(answer, vocab, { number: 3, seed: state.seed }, answer.index, en);
+  assert.equal(strip.segments.length, answer.kept);
+  assert.ok(Math.abs(strip.segments.reduce((s, x) => s + x.share, 0) - 1) < 1e-5);
+  // The stretch that holds u is the drawn character's.
+  let start = 0;
+  const holder = strip.segments.find((s) => { start += s.share; return answer.u < start; });
+  assert.equal(holder.index, answer.index);
+  assert.match(strip.text, /^u = 0\.\d\d lands in/);
+  // Under another cut the same seed and draw number give the same u.
+  const other = wasm.nextToken(logits, samplingSettings({ ...state, k: 1 }, 3));
+  assert.equal(other.u, answer.u);
+  assert.equal(other.index, answer.order[0], 'k = 1: every u lands on the most likely');
+  const moved = drawStrip(other, vocab, { number: 3, seed: state.seed }, null, en);
+  assert.match(moved.text, /^The same u/);
+  assert.equal(drawStrip(wasm.nextToken(logits, samplingSettings(state)), vocab, null, null, en).u, null);
+});
