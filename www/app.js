@@ -27,10 +27,11 @@ const ENGLISH_SAMPLE = 'The harbour is';
 /** Logit vectors kept per model (cleared when the model trains or changes). */
 const CACHE_LIMIT = 256;
 
-/** The views, by the id of their section, and how each is made. */
+/** The views, by the id of their section, and how each is made; in this order they start their
+ * models in the worker, so the models a first press needs come first and the two-model grid last. */
 const VIEW_MAKERS = [
-  ['topk', createTopKView], ['thesis', createThesisView], ['contrast', createContrastView],
-  ['dropout', createDropoutView], ['overfit', createOverfitView], ['owntext', createOwnTextView],
+  ['topk', createTopKView], ['contrast', createContrastView], ['dropout', createDropoutView],
+  ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView],
 ];
 
 async function fetchOk(path) {

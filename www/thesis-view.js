@@ -127,10 +127,21 @@ function findElements(demo) {
   };
 }
 
+/** Both models' logits for the prompt and each cell's continuation, from the worker. */
+function fetchCells(demo, models) {
+  const { state } = demo;
+  const seeds = columnSeeds(state.seed);
+  return Promise.all(models.map(async (m) => ({
+    logits: await m.run.model.logits(state.prompt),
+    texts: await Promise.all(seeds.map((seed) => m.run.model.generate(state.prompt,
+      samplingSettings({ ...state, seed }, 0), CONTINUATION))),
+  })));
+}
+
 /**
  * Wires the thesis grid.
  * @param {object} demo the demo's objects (app.js)
- * @returns {{redraw: () => void, start: () => Promise<void>, models: object[]}}
+ * @returns {{redraw: () => void, models: object[], whenStarted: () => Promise<void>}}
  */
 export function createThesisView(demo) {
   const { state } = demo;
@@ -151,17 +162,12 @@ export function createThesisView(demo) {
     redraw();
   }
 
-  /** Fetches both models' logits for the prompt and each cell's continuation from the worker. */
+  /** Follows the models: the latest refresh wins, an older one that lands late is dropped. */
   async function refresh() {
     const ticket = ++training.refreshing;
     try {
-      const seeds = columnSeeds(state.seed);
-      const fetched = await Promise.all(models.map(async (m) => ({
-        logits: await m.run.model.logits(state.prompt),
-        texts: await Promise.all(seeds.map((seed) => m.run.model.generate(state.prompt,
-          samplingSettings({ ...state, seed }, 0), CONTINUATION))),
-      })));
-      if (ticket !== training.refreshing) return; // a later refresh is on its way
+      const fetched = await fetchCells(demo, models);
+      if (ticket !== training.refreshing) return;
       fetched.forEach((f, i) => Object.assign(models[i], f));
       els.message.textContent = '';
     } catch (err) {
@@ -171,17 +177,16 @@ export function createThesisView(demo) {
   }
 
   function draw() {
-    const ready = models.every((m) => m.run.ready && m.logits);
-    const playing = models.some((m) => m.run.playing);
-    if (!ready) {
+    if (!models.every((m) => m.run.ready && m.logits)) {
       els.progressText.textContent = demo.t('app.loadingModel');
       return;
     }
     const seeds = columnSeeds(state.seed);
     const input = models.map((m) => ({ name: m.name, steps: m.run.steps, texts: m.texts,
       answers: seeds.map((seed) => demo.wasm.nextToken(m.logits, samplingSettings({ ...state, seed }, 0))) }));
+    const playing = models.some((m) => m.run.playing);
     renderThesis(els, thesisViewModel({ state, vocab: models[0].run.vocab, models: input,
-      training: { ...training, playing, ready } }, demo), demo);
+      training: { ...training, playing, ready: true } }, demo), demo);
   }
   const redraw = () => demo.requestDraw('thesis', draw);
 
@@ -191,18 +196,41 @@ export function createThesisView(demo) {
       maskStream: MASK_STREAMS[i] })));
     await refresh();
   }
+  const whenStarted = wireThesisControls(demo, els, { models, training, start, pause });
+  demo.subscribe(['dropout_p'], () => models.forEach((m) => m.run.model.setDropout(state.dropout_p)));
+  demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), () => models[0].logits && refresh());
+  demo.subscribe(['dropout_p', 'lang'], redraw);
+  return { redraw, models, whenStarted };
+}
 
-  els.train.addEventListener('click', () => {
+/**
+ * Train / Pause and Start again. The two models are made when the grid nears the screen (or Train
+ * is pressed first), so a page that opens elsewhere does not spend the worker's first moments on
+ * them. Returns a function that starts them if need be and resolves once they exist.
+ */
+function wireThesisControls(demo, els, { models, training, start, pause }) {
+  let started = null;
+  const ensureStarted = () => {
+    started ??= start().catch((err) => {
+      started = null;
+      demo.showError(err);
+    });
+    return started;
+  };
+  new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) ensureStarted();
+  }, { rootMargin: '400px' }).observe(els.grid);
+  els.train.addEventListener('click', async () => {
     if (models.some((m) => m.run.playing)) {
       pause();
       return;
     }
+    await ensureStarted();
     if (models.every((m) => m.run.steps >= training.target)) training.target += TRAIN_STEPS;
-    for (const m of models) if (m.run.steps < training.target) m.run.play(state.dropout_p);
+    for (const m of models) if (m.run.steps < training.target) m.run.play(demo.state.dropout_p);
   });
-  els.restart.addEventListener('click', () => start().catch(demo.showError));
-  demo.subscribe(['dropout_p'], () => models.forEach((m) => m.run.model.setDropout(state.dropout_p)));
-  demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), refresh);
-  demo.subscribe(['dropout_p', 'lang'], redraw);
-  return { redraw, start, models };
+  els.restart.addEventListener('click', () => {
+    started = start().catch(demo.showError);
+  });
+  return ensureStarted;
 }

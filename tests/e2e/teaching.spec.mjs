@@ -29,6 +29,8 @@ const distance = (a, b) => a.reduce((sum, x, i) => sum + Math.abs(x - b[i]), 0) 
 test('the thesis grid: one distribution along a row, other distributions across rows, once trained', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = await open(page);
+  // The two models are made when the grid nears the screen.
+  await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
   // Before training the two models have the same weights: all four cells agree.
   await expect(page.locator('#thesis-grid td[data-cell="b1"]')).toHaveAttribute('data-probs', /,/);
   const start = await Promise.all(['a0', 'a1', 'b0', 'b1'].map((c) => cellProbs(page, c)));
@@ -139,6 +141,8 @@ for (const lang of ['en', 'ja']) {
 
 test('Japanese is complete: every text of the page is the Japanese one', async ({ page }) => {
   const errors = await open(page, '?lang=ja');
+  await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
+  await expect(page.locator('#thesis-notice')).not.toBeEmpty();
   await page.locator('#dropout-step').click();
   await expect(page.locator('#sites article.site')).toHaveCount(7);
   // Every keyed text is in Japanese wherever the two dictionaries differ.
