@@ -103,10 +103,9 @@ export function renderBars(list, rows, cutText, formatValue = formatShort) {
   let cutDrawn = false;
   for (const row of rows) {
     if (!row.kept && !cutDrawn && cutText) {
+      // An item of the list like the bars (a list holds list items only), read where the cut is.
       const cut = document.createElement('li');
       cut.className = 'cutline';
-      cut.setAttribute('role', 'separator');
-      cut.setAttribute('aria-label', cutText);
       cut.textContent = cutText;
       items.push(cut);
       cutDrawn = true;
