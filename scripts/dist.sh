@@ -18,4 +18,8 @@ if grep -rEn "(src|href)=\"(/|https?:)" dist --include='*.html'; then
   echo "dist: absolute URLs found above" >&2
   exit 1
 fi
-echo "dist: $(find dist -type f | wc -l) files, $(du -sk dist | cut -f1) KB"
+# A gzip twin of every file worth compressing, for static hosts that send precompressed files
+# (nginx gzip_static, Netlify, most CDNs); the page itself never asks for them by name.
+find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.bpk' \
+  -o -name '*.txt' -o -name '*.svg' \) -exec gzip -9 -k -n {} +
+echo "dist: $(find dist -type f ! -name '*.gz' | wc -l) files (and a .gz twin of $(find dist -name '*.gz' | wc -l)), $(du -sk dist | cut -f1) KB"

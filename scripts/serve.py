@@ -2,14 +2,18 @@
 """Serves the demo over http: browsers refuse to instantiate wasm loaded from file:// URLs.
 
 By default www/ is the site root and the repository's pkg/ appears at /pkg/, so the page imports
-the generated package as ./pkg/dropout_topk.js without copying it.
+the generated package as ./pkg/dropout_topk.js without copying it. Text, scripts, wasm and weights
+go out gzip-compressed to a browser that asks for it (a precompressed FILE.gz beside a file is
+sent as it is, as static hosts do with `make dist`'s folder).
 
 Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp]
   --dir FOLDER   serve FOLDER as it is (e.g. dist/, which already holds pkg/)
   --base PATH    the site lives under PATH, as on a course site or GitHub Pages; other paths 404
   --csp          send the strict Content-Security-Policy an embedding site may use (see README)
 """
+import gzip
 import http.server
+import io
 import os
 import sys
 from functools import partial
@@ -30,6 +34,24 @@ def option(name, default=None):
 
 
 FOLDER = option("--dir")
+# What is worth compressing: everything the page loads but the favicon.
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".bpk", ".txt", ".json", ".svg", ".ts"}
+# Compressed bodies by path and modification time, so each file is compressed once.
+COMPRESSED = {}
+
+
+def gzipped(path):
+    """The gzip bytes of `path`: its precompressed twin when that is as new, else made (and kept)."""
+    mtime = os.path.getmtime(path)
+    twin = path + ".gz"
+    if os.path.isfile(twin) and os.path.getmtime(twin) >= mtime:
+        with open(twin, "rb") as f:
+            return f.read()
+    key = (path, mtime)
+    if key not in COMPRESSED:
+        with open(path, "rb") as f:
+            COMPRESSED[key] = gzip.compress(f.read(), compresslevel=9, mtime=0)
+    return COMPRESSED[key]
 BASE = "/" + option("--base", "/").strip("/")
 BASE = BASE if BASE == "/" else BASE + "/"
 
@@ -46,6 +68,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if FOLDER is None and (clean == "/pkg" or clean.startswith("/pkg/")):
             return os.path.join(ROOT, "pkg", os.path.normpath(clean[len("/pkg"):]).lstrip("/"))
         return super().translate_path(clean)
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and os.path.isfile(path) and os.path.splitext(path)[1] in COMPRESSIBLE):
+            return super().send_head()
+        body = gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self):
         # Always the files on disk: a rebuilt pkg/ is picked up on reload.

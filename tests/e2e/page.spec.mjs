@@ -37,3 +37,27 @@ for (const path of ['/', '/embed.html?view=topk']) {
     expect(preloaded.filter((p) => !loaded.has(p))).toEqual([]);
   });
 }
+
+// Compression: the server sends gzip to a browser that asks, and `make dist` leaves a gzip twin
+// of every text, script, wasm and weights file for static hosts that send precompressed files.
+test('the server sends gzip when asked, and the dist folder carries gzip twins of its files', async ({ page, request }) => {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { gunzipSync } = await import('node:zlib');
+  const root = new URL('../../', import.meta.url);
+  const responses = [];
+  page.on('response', (response) => responses.push(response));
+  await page.goto('/');
+  await expect(page.locator('#status')).toHaveText('Ready.');
+  const wasm = responses.find((r) => r.url().endsWith('/pkg/dropout_topk_bg.wasm'));
+  expect((await wasm.allHeaders())['content-encoding']).toBe('gzip');
+  // Unasked, the same file goes out as it is; asked, it decompresses to the same bytes.
+  const plain = await request.get('/pkg/dropout_topk_bg.wasm', { headers: { 'accept-encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  const raw = readFileSync(new URL('pkg/dropout_topk_bg.wasm', root));
+  expect(Buffer.compare(await plain.body(), raw)).toBe(0);
+  for (const file of ['index.html', 'app.js', 'style.css', 'model.bpk', 'pkg/dropout_topk_bg.wasm', 'locales/ja.js']) {
+    const twin = new URL(`dist/${file}.gz`, root);
+    expect(existsSync(twin), file).toBe(true);
+    expect(Buffer.compare(gunzipSync(readFileSync(twin)), readFileSync(new URL(`dist/${file}`, root))), file).toBe(0);
+  }
+});
