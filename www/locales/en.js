@@ -286,6 +286,6 @@ export default {
   'dropout.legendMasked': 'causally masked (already 0, not counted)',
   'chart.step': 'step',
   'chart.nats': 'loss (nats per character)',
-  'chart.bits': 'bits',
+  'chart.bits': 'bits per character',
   'chart.chance': 'chance: ln {v} = {nats}',
 };

@@ -284,6 +284,6 @@ export default {
   'dropout.legendMasked': '因果マスク済み（すでに 0、数えない）',
   'chart.step': 'ステップ',
   'chart.nats': '損失（1 文字あたりのナット）',
-  'chart.bits': 'ビット',
+  'chart.bits': '1 文字あたりのビット',
   'chart.chance': 'あてずっぽう：ln {v} = {nats}',
 };
