@@ -204,7 +204,7 @@ export function createThesisView(demo) {
 }
 
 /**
- * Train / Pause and Start again. The two models are made when the grid nears the screen (or Train
+ * Train / Pause and Start again. The two models are made when the grid comes into view (or Train
  * is pressed first), so a page that opens elsewhere does not spend the worker's first moments on
  * them. Returns a function that starts them if need be and resolves once they exist.
  */
@@ -219,7 +219,7 @@ function wireThesisControls(demo, els, { models, training, start, pause }) {
   };
   new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) ensureStarted();
-  }, { rootMargin: '400px' }).observe(els.grid);
+  }).observe(els.grid);
   els.train.addEventListener('click', async () => {
     if (models.some((m) => m.run.playing)) {
       pause();
