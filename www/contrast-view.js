@@ -5,7 +5,7 @@
 // it, and createContrastView wires the controls.
 import { renderBars } from './charts.js';
 import { removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorText, setLiveText } from './format.js';
+import { tokenLabel, percent, errorText, setLiveText, showPressed } from './format.js';
 import { barRows, cutDescription, samplingSettings } from './next-token.js';
 
 /** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
@@ -86,8 +86,7 @@ export function contrastViewModel(input, fmt) {
  */
 export function renderContrast(els, vm, fmt) {
   els.mc.checked = vm.mc;
-  els.play.textContent = vm.playLabel;
-  els.play.setAttribute('aria-pressed', String(vm.playing));
+  showPressed(els.play, vm.playing, vm.playLabel);
   els.caption.textContent = vm.caption;
   renderBars(els.bars, vm.rows, vm.cut, (x) => percent(x, fmt));
   els.history.replaceChildren(...vm.history.map((item) => {
@@ -191,6 +190,7 @@ function wireContrastControls(demo, els, run, redraw) {
   function stop() {
     run.playing = false;
     removeAnimation(animate);
+    showPressed(els.play, false, demo.t('common.play'));
     redraw();
   }
   els.mc.addEventListener('change', () => demo.set('mc_dropout', els.mc.checked));
@@ -208,6 +208,7 @@ function wireContrastControls(demo, els, run, redraw) {
       return;
     }
     run.playing = true;
+    showPressed(els.play, true, demo.t('common.pause'));
     frames = 0;
     redraw();
     demo.addAnimation(animate);

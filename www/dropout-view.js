@@ -5,7 +5,7 @@
 // siteCard and dropoutViewModel turn the step's report into plain data, the render functions write
 // it, and createDropoutView wires the controls.
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
-import { tokenLabel, percent, lossText, fixed, errorText, setLiveText } from './format.js';
+import { tokenLabel, percent, lossText, fixed, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
 
@@ -221,8 +221,7 @@ export function renderDropout(els, vm) {
   for (const radio of els.modeRadios) radio.checked = radio.value === vm.mode;
   els.step.disabled = vm.stepDisabled;
   els.play.disabled = vm.stepDisabled;
-  els.play.textContent = vm.playLabel;
-  els.play.setAttribute('aria-pressed', String(vm.playing));
+  showPressed(els.play, vm.playing, vm.playLabel);
   els.modeNote.textContent = vm.modeNote;
   els.steps.textContent = vm.steps;
   els.stepMs.textContent = vm.stepTime;
@@ -269,6 +268,7 @@ export function createDropoutView(demo) {
       redraw();
     },
     onError: (err) => demo.showError(err),
+    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')),
   });
   // Seven mask grids are the costliest drawing on the page: while they are off screen only their
   // text is updated (training keeps going); they are drawn when they scroll into view.

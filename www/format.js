@@ -86,6 +86,18 @@ export function numberFormat(lang) {
 }
 
 /**
+ * Shows a toggle button's state: its label and aria-pressed. Called in the press itself, so the
+ * button answers at once, not a frame later.
+ * @param {HTMLButtonElement} button
+ * @param {boolean} pressed
+ * @param {string} label what a press does now
+ */
+export function showPressed(button, pressed, label) {
+  button.textContent = label;
+  button.setAttribute('aria-pressed', String(pressed));
+}
+
+/**
  * Writes `text` into a live region or alert only when it differs from what is there: writing
  * the same text again would make screen readers announce it again.
  * @param {Element} element

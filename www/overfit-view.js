@@ -5,7 +5,7 @@
 // overfitViewModel turns the two runs into plain data, renderOverfit writes it, and
 // createOverfitView wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
-import { lossText, errorText } from './format.js';
+import { lossText, errorText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, lastValue, countPoints, lossAxes } from './training-run.js';
 
@@ -49,8 +49,7 @@ export function overfitViewModel({ ready, playing, vocabSize, copies }, fmt) {
  * @param {ReturnType<typeof overfitViewModel>} vm
  */
 export function renderOverfit(els, vm) {
-  els.play.textContent = vm.playLabel;
-  els.play.setAttribute('aria-pressed', String(vm.playing));
+  showPressed(els.play, vm.playing, vm.playLabel);
   els.steps.textContent = vm.steps;
   if (!vm.ready) return;
   els.steps.dataset.steps = String(vm.totalSteps);
@@ -82,7 +81,8 @@ export function createOverfitView(demo) {
   };
   // Texts this view writes from now on (in render, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
-  const hooks = { timing: demo.stepTiming, onChange: () => redraw(), onError: (err) => { pauseBoth(); demo.showError(err); } };
+  const hooks = { timing: demo.stepTiming, onChange: () => redraw(), onError: (err) => { pauseBoth(); demo.showError(err); },
+    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')) };
   // Same seed: the same initial weights and the same batches; only the dropout rate differs.
   const copies = [
     { name: 'A', rate: () => 0, run: createTrainingRun(demo.training.model(), hooks) },

@@ -4,7 +4,7 @@
 // ownTextViewModel turns the run into plain data, renderOwnText writes it, and createOwnTextView
 // wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
-import { lossText, errorText, tokenLabel, setLiveText } from './format.js';
+import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
 import { createTrainingRun, lossSeries, countPoints, lossAxes } from './training-run.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
@@ -67,8 +67,7 @@ export function ownTextViewModel({ chars, vocab, run, using, shippedActive, mess
  */
 export function renderOwnText(els, vm) {
   els.count.textContent = vm.count;
-  els.play.textContent = vm.playLabel;
-  els.play.setAttribute('aria-pressed', String(vm.playing));
+  showPressed(els.play, vm.playing, vm.playLabel);
   setLiveText(els.message, vm.message);
   els.message.hidden = !vm.message;
   setLiveText(els.status, vm.status);
@@ -146,6 +145,7 @@ export function createOwnTextView(demo) {
       redraw();
     },
     onError: (err) => say('message', () => errorText(err, demo)),
+    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')),
   });
 
   const sync = weightSync(demo, local, run, (err) => say('message', () => errorText(err, demo)));

@@ -7,7 +7,7 @@
 // thesisViewModel turns the two models' answers into plain data, renderThesis writes it, and
 // createThesisView wires the controls.
 import { renderBars } from './charts.js';
-import { percent, tokenLabel, errorText, setLiveText } from './format.js';
+import { percent, tokenLabel, errorText, setLiveText, showPressed } from './format.js';
 import { barRows, samplingSettings } from './next-token.js';
 import { createTrainingRun } from './training-run.js';
 
@@ -109,8 +109,7 @@ export function renderThesis(els, vm, fmt) {
   els.progress.max = vm.progress.max;
   els.progress.value = vm.progress.value;
   els.progressText.textContent = vm.progressText;
-  els.train.textContent = vm.trainLabel;
-  els.train.setAttribute('aria-pressed', String(vm.playing));
+  showPressed(els.train, vm.playing, vm.trainLabel);
   els.grid.dataset.apart = String(vm.apart);
   setLiveText(els.notice, vm.notice);
 }

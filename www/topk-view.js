@@ -5,7 +5,7 @@
 // the page, and createTopKView wires the controls.
 import { renderBars } from './charts.js';
 import { removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorText, setLiveText } from './format.js';
+import { tokenLabel, percent, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { barRows, cutDescription, samplingSettings } from './next-token.js';
 
@@ -106,8 +106,7 @@ export function renderTopK(els, vm, fmt) {
   for (const radio of els.samplerRadios) radio.checked = radio.value === vm.sampler;
   els.vocabSize.textContent = String(vm.vocabSize);
   els.model.textContent = vm.modelLabel;
-  els.generate.textContent = vm.generateLabel;
-  els.generate.setAttribute('aria-pressed', String(vm.generating));
+  showPressed(els.generate, vm.generating, vm.generateLabel);
   setLiveText(els.announce, vm.announcement);
   els.context.textContent = vm.context;
   els.unknown.textContent = vm.unknown;
@@ -233,6 +232,7 @@ function wireGeneration(demo, els, run, drawOne, redraw) {
     if (!run.generating) return;
     run.generating = false;
     removeAnimation(animate);
+    showPressed(els.generate, false, demo.t('topk.generate'));
     if (message) run.announcement = message;
     redraw();
   }
@@ -265,6 +265,7 @@ function wireGeneration(demo, els, run, drawOne, redraw) {
     run.generated = '';
     renderGenerated(els, demo.state.prompt, '');
     run.generating = true;
+    showPressed(els.generate, true, demo.t('topk.stop'));
     run.announcement = () => demo.t('topk.generating');
     redraw();
     demo.addAnimation(animate);

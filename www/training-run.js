@@ -94,10 +94,12 @@ export function lossAxes(vocabSize, fmt) {
 /**
  * A run of one model in the worker.
  * @param {import('./trainer.js').RemoteModel} model
- * @param {{timing: object, onChange: (report?: object) => void, onError: (err: Error) => void}} hooks
- *   timing: the demo's record of step times; onChange: after every report and state change
+ * @param {{timing: object, onChange: (report?: object) => void, onError: (err: Error) => void,
+ *   onPlaying?: (playing: boolean) => void}} hooks
+ *   timing: the demo's record of step times; onChange: after every report and state change;
+ *   onPlaying: at once when Play or Pause is pressed (the button shows it without waiting a frame)
  */
-export function createTrainingRun(model, { timing, onChange, onError }) {
+export function createTrainingRun(model, { timing, onChange, onError, onPlaying = () => {} }) {
   const run = {
     model,
     ready: false, // the model exists in the worker
@@ -135,6 +137,7 @@ export function createTrainingRun(model, { timing, onChange, onError }) {
     /** Starts playing at rate p: the button says Pause at once; steps start once the model exists. */
     async play(p) {
       run.playing = true;
+      onPlaying(true);
       onChange();
       if (!(await run.whenReady()) || !run.playing) return;
       model.play(true, p);
@@ -142,6 +145,7 @@ export function createTrainingRun(model, { timing, onChange, onError }) {
     pause() {
       if (run.playing) model.play(false);
       run.playing = false;
+      onPlaying(false);
       onChange();
     },
     /** Play or Pause, whichever the button offers. */
