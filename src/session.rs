@@ -52,8 +52,11 @@ pub struct Facts {
 impl Facts {
     /// The facts of the default model and training.
     pub fn defaults() -> Self {
-        let config = ModelConfig::new(2);
-        let train = TrainConfig::new();
+        Facts::of(&ModelConfig::new(2), &TrainConfig::new())
+    }
+
+    /// The facts of a model of `config` trained as `train` says.
+    pub fn of(config: &ModelConfig, train: &TrainConfig) -> Self {
         Facts {
             context: config.context,
             d_model: config.d_model,
@@ -155,17 +158,7 @@ impl Session {
 
     /// The sizes and counts of this model and its training.
     pub fn facts(&self) -> Facts {
-        let config = self.trainer.config();
-        Facts {
-            context: config.context,
-            d_model: config.d_model,
-            n_layers: config.n_layers,
-            n_heads: config.n_heads,
-            d_ff: config.d_ff,
-            batch_size: self.trainer.train_config().batch_size,
-            min_chars: corpus::min_chars(config.context + 1),
-            ..Facts::defaults()
-        }
+        Facts::of(self.trainer.config(), self.trainer.train_config())
     }
 
     /// Keeps only the first `chars` characters' worth of training tokens (the overfitting view
