@@ -1,4 +1,5 @@
 //! Dropout and top-k on one tiny language model: the pure core plus one wasm binding.
+pub mod activation;
 pub mod corpus;
 pub mod dropout;
 pub mod error;

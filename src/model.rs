@@ -9,9 +9,9 @@ use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
-use burn::tensor::activation::{gelu, softmax};
-use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
+use crate::activation::{causal_softmax, gelu};
 use crate::dropout::{Dropout, SiteKind};
 use crate::rng::Rng;
 
@@ -56,15 +56,9 @@ pub struct Block {
 
 impl Block {
     /// # Shapes
-    /// - x: `[batch, seq, d_model]`, causal: `[seq, seq]` (true where attention is not allowed)
+    /// - x: `[batch, seq, d_model]`
     /// - output: `[batch, seq, d_model]`
-    fn forward(
-        &self,
-        x: Tensor<3>,
-        causal: Tensor<2, Bool>,
-        dropout: &mut Dropout,
-        index: usize,
-    ) -> Tensor<3> {
+    fn forward(&self, x: Tensor<3>, dropout: &mut Dropout, index: usize) -> Tensor<3> {
         let [batch, seq, d_model] = x.dims();
         let d_head = d_model / self.n_heads;
         let block = Some(index);
@@ -80,18 +74,13 @@ impl Block {
             parts.next().unwrap(),
             parts.next().unwrap(),
         );
-        // 2. Scaled dot-product scores, future positions masked out.
+        // 2. Scaled dot-product scores.
         let scores = q
             .matmul(k.swap_dims(2, 3))
             .div_scalar((d_head as f32).sqrt()); // [batch, heads, seq, seq]
-        let causal = causal
-            .reshape([1, 1, seq, seq])
-            .expand([batch, self.n_heads, seq, seq]);
-        // A large negative score rather than -inf: its softmax weight is exactly 0 in f32, and a row
-        // can never be all -inf, so no NaN reaches the backward pass.
-        let scores = scores.mask_fill(causal, -1.0e9);
-        // 3. Attention weights, with dropout on the weights themselves.
-        let weights = dropout.apply(softmax(scores, 3), SiteKind::AttentionWeights, block);
+                                                 // 3. Attention weights, each query over the keys up to its own position (future keys get
+                                                 //    weight 0), with dropout on the weights themselves.
+        let weights = dropout.apply(causal_softmax(scores), SiteKind::AttentionWeights, block);
         // 4. Mix the values, merge the heads, project, dropout, residual add.
         let mixed = weights
             .matmul(v)
@@ -223,9 +212,8 @@ impl Model {
         let positions = Tensor::<1, Int>::arange(0..seq as i64, &device).reshape([1, seq]); // [1, seq]
         let x = self.token_embedding.forward(tokens) + self.position_embedding.forward(positions); // [batch, seq, d_model]
         let mut x = dropout.apply(x, SiteKind::Embedding, None);
-        let causal = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device); // true above the diagonal: the future
         for (i, block) in self.blocks.iter().enumerate() {
-            x = block.forward(x, causal.clone(), dropout, i);
+            x = block.forward(x, dropout, i);
         }
         self.head.forward(self.norm.forward(x)) // [batch, seq, vocab]
     }
