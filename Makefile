@@ -25,7 +25,7 @@ soak: dist
 	SOAK_STEPS=10000 SOAK_SAMPLES=10000 npx playwright test --config tests/e2e/playwright.config.mjs soak --reporter=list
 
 # The benchmarks: prints a table, writes bench-results/bench.json (see README, "Performance").
-bench: pkg
+bench: dist
 	scripts/setup.sh test
 	xvfb-run -a node scripts/bench.mjs
 

@@ -1,15 +1,18 @@
 // The benchmark suite (`make bench`): the same training step and evaluation natively and in
 // headless Chromium for both backends, per engine (Chromium, Firefox ESR, WebKitGTK) the cold
 // start, the first training step and the step after warm-up, slider-to-frame latency, cold start,
-// page weight, wasm memory over a long run, and training throughput in Play mode. Prints a table with the budgets
-// and writes bench-results/bench.json. The machine is shared and noisy: every figure is a median
+// page weight, wasm memory over a long run, training throughput in Play mode (side by side with the
+// page of an earlier commit, BENCH_BASELINE), a training step's arithmetic rate against the
+// backend's own matmul, and Lighthouse's mobile scores. Prints a table with the budgets and writes
+// bench-results/bench.json. The machine is shared and noisy: every figure is a median
 // of several runs, and each wasm/native ratio is the median of ratios measured back to back.
 //
 // Environment: BENCH_RUNS (default 3), BENCH_STEPS (the long run, default 10000),
-// BENCH_PORT (default 8150).
+// BENCH_PORT (default 8150; the baseline page uses the next port), BENCH_BASELINE (the commit whose
+// page Play is compared with, default 173a04b; "none" skips it).
 import { chromium } from '@playwright/test';
-import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { spawn, execFileSync, execSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, statSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -22,6 +25,10 @@ const PORT = Number(process.env.BENCH_PORT ?? 8150);
 const BASE = `http://127.0.0.1:${PORT}/`;
 const DRAG_EVENTS = 120; // input events per slider in the latency test
 const PLAY_SECONDS = 10; // length of the Play-mode throughput run
+const BASELINE = process.env.BENCH_BASELINE ?? '173a04b';
+const BASELINE_BASE = `http://127.0.0.1:${PORT + 1}/`;
+const PROBE_N = 512; // side of the square matmul that measures the backend's throughput (as bench.rs)
+const LIGHTHOUSE_RUNS = 3;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,7 +54,7 @@ function summarise(runs) {
   const result = {};
   for (const backend of ['ndarray', 'flex']) {
     result[backend] = {};
-    for (const key of ['step', 'observed', 'eval']) result[backend][key] = median(runs.map((r) => r[backend][key]));
+    for (const key of ['step', 'observed', 'eval', 'flops', 'matmulGflops']) result[backend][key] = median(runs.map((r) => r[backend][key]));
   }
   return result;
 }
@@ -65,7 +72,7 @@ async function openPage(browser, url = BASE) {
 
 /** The native protocol (bench.rs) in the page's wasm (a page linked to `backend`), on its main thread. */
 async function wasmTimings(page, backend) {
-  return page.evaluate(async (backend) => {
+  return page.evaluate(async ([backend, probeN]) => {
     const { app } = window.dropoutTopK;
     const demo = app.wasm.Demo.withWeights(app.weights, backend, 1);
     const time = (n, f) => {
@@ -83,9 +90,11 @@ async function wasmTimings(page, backend) {
     const observed = time(40, () => demo.trainStep(0.1, true));
     const prompt = app.englishText.slice(0, 64);
     const evaluation = time(40, () => demo.logits(prompt));
+    const flops = demo.stepFlops();
     demo.free();
-    return { step, observed, eval: evaluation };
-  }, backend);
+    const probe = time(10, () => app.wasm.matmulProbe(backend, probeN));
+    return { step, observed, eval: evaluation, flops, matmulGflops: (2 * probeN ** 3) / probe / 1e6 };
+  }, [backend, PROBE_N]);
 }
 
 /**
@@ -216,6 +225,56 @@ async function playThroughput(page) {
   };
 }
 
+/**
+ * The page of commit BASELINE, for Play side by side: its sources from git, its own wasm built
+ * once into bench-results/ (with this checkout's target/, so only the crate itself compiles).
+ * Null when BASELINE is "none" or not in this clone.
+ */
+function prepareBaseline() {
+  if (BASELINE === 'none') return null;
+  const dir = `${ROOT}bench-results/baseline-${BASELINE}/`;
+  if (existsSync(`${dir}pkg/dropout_topk_bg.wasm`)) return dir;
+  try {
+    execFileSync('git', ['cat-file', '-e', `${BASELINE}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
+  } catch {
+    log(`commit ${BASELINE} is not in this clone: Play is measured without a baseline`);
+    return null;
+  }
+  log(`building the page of ${BASELINE} for Play side by side…`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execSync(`git archive ${BASELINE} | tar -x -C "${dir}"`, { cwd: ROOT });
+  symlinkSync(`${ROOT}target`, `${dir}target`);
+  execFileSync('scripts/build-pkg.sh', [], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  return dir;
+}
+
+/**
+ * Lighthouse (from npm) on the served dist/, mobile preset (its default: a mid-range phone on a
+ * throttled 4G link, simulated), LIGHTHOUSE_RUNS runs in Debian's Chromium: the median of each
+ * category's score, of the largest contentful paint, and of the bytes sent.
+ */
+function lighthouseScores(url) {
+  const runs = [];
+  for (let run = 0; run < LIGHTHOUSE_RUNS; run++) {
+    log(`Lighthouse, run ${run + 1} of ${LIGHTHOUSE_RUNS}…`);
+    const out = execFileSync(`${ROOT}node_modules/.bin/lighthouse`, [url, '--output=json', '--output-path=stdout', '--quiet',
+      '--only-categories=performance,accessibility,best-practices,seo',
+      `--chrome-flags=${CHROMIUM_ARGS.join(' ')}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' } });
+    const lhr = JSON.parse(out);
+    const score = (id) => Math.round(100 * lhr.categories[id].score);
+    runs.push({
+      performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), seo: score('seo'),
+      lcp: lhr.audits['largest-contentful-paint'].numericValue,
+      bytes: lhr.audits['total-byte-weight'].numericValue,
+      failed: Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary').map((a) => a.id),
+    });
+  }
+  const result = { runs: runs.length, failed: [...new Set(runs.flatMap((r) => r.failed))] };
+  for (const key of ['performance', 'accessibility', 'bestPractices', 'seo', 'lcp', 'bytes']) result[key] = median(runs.map((r) => r[key]));
+  return result;
+}
+
 /** wasm memory of the training worker after warm-up, at 1,000 steps and at LONG_STEPS. */
 async function memoryGrowth(page) {
   return page.evaluate(async (longSteps) => {
@@ -336,10 +395,10 @@ function startServer() {
   return server;
 }
 
-async function waitForServer() {
+async function waitForServer(url = BASE) {
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(BASE)).ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not up yet
     }
@@ -352,15 +411,22 @@ async function main() {
   log('building the native benchmark…');
   execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'bench'], { cwd: ROOT, stdio: 'inherit' });
   const nativeRuns = [];
+  const baselineDir = prepareBaseline();
   const server = startServer();
+  const baselineServer = baselineDir && spawn('python3', ['scripts/serve.py', String(PORT + 1), '--quiet'], { cwd: baselineDir, stdio: 'ignore' });
+  const distServer = spawn('python3', ['scripts/serve.py', String(PORT + 2), '--quiet', '--dir', 'dist'], { cwd: ROOT, stdio: 'ignore' });
   try {
     await waitForServer();
+    if (baselineDir) await waitForServer(BASELINE_BASE);
+    await waitForServer(`http://127.0.0.1:${PORT + 2}/`);
+    const lighthouse = lighthouseScores(`http://127.0.0.1:${PORT + 2}/`);
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const version = browser.version();
     const wasmRuns = [];
     const latencyRuns = { k: [], temperature: [], dropout_p: [] };
     const coldRuns = [];
     const playRuns = [];
+    const baselinePlayRuns = [];
     let weight = null;
     for (let run = 0; run < RUNS; run++) {
       log(`browser run ${run + 1} of ${RUNS}…`);
@@ -383,6 +449,12 @@ async function main() {
       playRuns.push(await playThroughput(page));
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
       await context.close();
+      if (baselineDir) {
+        // The earlier commit's page right after, in the same browser: Play side by side.
+        const old = await openPage(browser, BASELINE_BASE);
+        baselinePlayRuns.push(await playThroughput(old.page));
+        await old.context.close();
+      }
     }
     const engines = await engineRows();
     log(`wasm memory over ${LONG_STEPS} training steps…`);
@@ -408,14 +480,24 @@ async function main() {
       longTasks: median(playRuns.map((r) => r.longTasks)),
       longestTask: median(playRuns.map((r) => r.longestTask)),
       frameGapP95: median(playRuns.map((r) => r.frameGapP95)),
+      baseline: baselineDir ? BASELINE : null,
+      baselineStepsPerSecond: median(baselinePlayRuns.map((r) => r.stepsPerSecond)),
+      // The median of the ratios of back-to-back runs, like wasm/native.
+      speedup: median(baselinePlayRuns.map((r, i) => playRuns[i].stepsPerSecond / r.stepsPerSecond)),
     };
     const growth = (memory.atEnd - memory.at1000) / memory.at1000;
     const ratio = (b) => wasm[b].ratio;
     const budgets = [
       ['slider-to-frame p95 within one 60 Hz frame', Math.max(...Object.values(latency).map((l) => l.framesP95)), (v) => v <= 1, 'frames'],
-      ['cold start to first distribution < 1 s', cold.distribution, (v) => v < 1000, 'ms'],
-      ['page weight < 1 MB gzipped', weight.gzip / 1e6, (v) => v < 1, 'MB'],
+      ['cold start to first distribution <= 500 ms', cold.distribution, (v) => v <= 500, 'ms'],
+      ['page weight <= 600 KB gzipped', weight.gzip / 1e3, (v) => v <= 600, 'KB'],
       ['>= 30 training steps/s in Play', play.stepsPerSecond, (v) => v >= 30, 'steps/s'],
+      [`Play >= 2x the page of ${BASELINE} (side by side)`, play.speedup, (v) => v >= 2, 'x'],
+      ['Lighthouse performance >= 95 (mobile)', lighthouse.performance, (v) => v >= 95, ''],
+      ['Lighthouse accessibility 100', lighthouse.accessibility, (v) => v === 100, ''],
+      ['Lighthouse best practices >= 95', lighthouse.bestPractices, (v) => v >= 95, ''],
+      ['Lighthouse SEO >= 95', lighthouse.seo, (v) => v >= 95, ''],
+      ['Lighthouse largest contentful paint <= 2.5 s', lighthouse.lcp / 1e3, (v) => v <= 2.5, 's'],
       [`wasm <= 2x native (${backend} step)`, ratio(backend), (v) => v <= 2, 'x'],
       [`wasm memory growth 1,000 -> ${LONG_STEPS} steps < 5%`, growth * 100, (v) => v < 5, '%'],
     ].map(([name, value, ok, unit]) => ({ name, value, unit, pass: ok(value) }));
@@ -423,7 +505,7 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), chromium: version },
-      runs: RUNS, defaultBackend: backend, native, wasm, engines, latency, cold, weight, play, memory: { ...memory, growth }, budgets,
+      runs: RUNS, defaultBackend: backend, native, wasm, engines, latency, cold, weight, play, lighthouse, memory: { ...memory, growth }, budgets,
     };
     mkdirSync(`${ROOT}bench-results`, { recursive: true });
     writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -431,6 +513,8 @@ async function main() {
     if (budgets.some((b) => !b.pass)) process.exitCode = 0; // budgets are reported, not enforced here
   } finally {
     server.kill();
+    baselineServer?.kill();
+    distServer.kill();
   }
 }
 
@@ -447,6 +531,16 @@ function printReport(r) {
     lines.push(`| ${b}${b === r.defaultBackend ? ' (default)' : ''} | ${f(n.step)} ms | ${f(w.step)} ms | ${f(w.ratio, 2)}x | ${f(n.observed)} ms | ${f(w.observed)} ms | ${f(n.eval, 2)} ms | ${f(w.eval, 2)} ms |`);
   }
   lines.push('');
+  lines.push('| backend | step FLOPs (matmuls) | native GFLOP/s | native matmul GFLOP/s | fraction | Chromium GFLOP/s | Chromium matmul GFLOP/s | fraction |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const b of ['ndarray', 'flex']) {
+    const n = r.native[b];
+    const w = r.wasm[b];
+    const rate = (flops, ms) => flops / ms / 1e6;
+    lines.push(`| ${b} | ${f(n.flops / 1e6)} M | ${f(rate(n.flops, n.step), 2)} | ${f(n.matmulGflops, 2)} | ${f(rate(n.flops, n.step) / n.matmulGflops, 2)} | ` +
+      `${f(rate(w.flops, w.step), 2)} | ${f(w.matmulGflops, 2)} | ${f(rate(w.flops, w.step) / w.matmulGflops, 2)} |`);
+  }
+  lines.push('');
   lines.push(...printEngines(r.engines));
   lines.push('');
   lines.push('| slider | input events | p50 | p95 | p95 in frames |');
@@ -457,6 +551,12 @@ function printReport(r) {
   lines.push(`Page weight: ${f(r.weight.raw / 1e3, 0)} KB raw, ${f(r.weight.gzip / 1e3, 0)} KB gzipped, ${r.weight.files.length} files; largest: ` +
     r.weight.files.slice(0, 4).map((x) => `${x.path} ${f(x.raw / 1e3, 0)} KB (${f(x.gzip / 1e3, 0)} KB gz)`).join(', '));
   lines.push(`Play: ${f(r.play.stepsPerSecond)} steps/s; main-thread tasks over 50 ms: ${r.play.longTasks} (longest ${f(r.play.longestTask, 0)} ms); frame gap p95 ${f(r.play.frameGapP95)} ms.`);
+  if (r.play.baseline) {
+    lines.push(`Play side by side: this page ${f(r.play.stepsPerSecond)} steps/s, the page of ${r.play.baseline} ${f(r.play.baselineStepsPerSecond)} steps/s: ${f(r.play.speedup, 2)}x.`);
+  }
+  const lh = r.lighthouse;
+  lines.push(`Lighthouse (mobile, dist/, median of ${lh.runs}): performance ${lh.performance}, accessibility ${lh.accessibility}, best practices ${lh.bestPractices}, ` +
+    `SEO ${lh.seo}; largest contentful paint ${f(lh.lcp / 1e3, 2)} s; ${f(lh.bytes / 1e3, 0)} KB sent${lh.failed.length ? `; audits not passed: ${lh.failed.join(', ')}` : ''}.`);
   lines.push(`wasm memory (training worker): ${f(r.memory.warm / 2 ** 20)} MiB after warm-up, ${f(r.memory.at1000 / 2 ** 20)} MiB at step 1,000, ` +
     `${f(r.memory.atEnd / 2 ** 20)} MiB at step ${r.memory.steps} (${f(r.memory.growth * 100)}% growth); losses finite: ${r.memory.finite}, last ${f(r.memory.lastLoss, 3)}.`);
   lines.push('');

@@ -71,6 +71,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")  # a folder's page, compressed like any other
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (wants_gzip and os.path.isfile(path) and os.path.splitext(path)[1] in COMPRESSIBLE):
             return super().send_head()

@@ -38,6 +38,23 @@ pub struct ModelConfig {
     pub context: usize,
 }
 
+impl ModelConfig {
+    /// Floating-point operations of one training step on `batch` windows, counting the matrix
+    /// products (a multiply and an add per term), which are nearly all of a step's arithmetic:
+    /// the forward pass, and backward twice that (each product gets a gradient for its input and
+    /// one for its weights). Adam, norms and activations add under 1%.
+    pub fn step_flops(&self, batch: usize) -> f64 {
+        let tokens = (batch * self.context) as f64;
+        let (d, ff) = (self.d_model as f64, self.d_ff as f64);
+        let (seq, vocab) = (self.context as f64, self.vocab_size as f64);
+        // Per token: queries/keys/values, the output projection, the two feed-forward layers, and
+        // attention's scores and mixing over `seq` keys (the causal mask zeroes half, after the fact).
+        let block = 2.0 * (d * 3.0 * d + d * d + 2.0 * d * ff) + 2.0 * 2.0 * seq * d;
+        let forward = tokens * (self.n_layers as f64 * block + 2.0 * d * vocab);
+        3.0 * forward
+    }
+}
+
 /// Standard deviation of the initial weights (GPT-2's 0.02).
 const INIT_STD: f64 = 0.02;
 

@@ -161,6 +161,13 @@ impl Session {
         Facts::of(self.trainer.config(), self.trainer.train_config())
     }
 
+    /// Floating-point operations of one training step of this model (see
+    /// [`ModelConfig::step_flops`]).
+    pub fn step_flops(&self) -> f64 {
+        let batch = self.trainer.train_config().batch_size;
+        self.trainer.config().step_flops(batch)
+    }
+
     /// Keeps only the first `chars` characters' worth of training tokens (the overfitting view
     /// trains on a small slice so the gap to validation opens quickly).
     pub fn limit_training_tokens(&mut self, tokens: usize) {

@@ -77,6 +77,19 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// One `n`×`n` by `n`×`n` matrix product of f32s (2n³ operations) on this backend: the
+    /// benchmark times it to learn what the backend's matmul reaches on this machine, the ceiling
+    /// a training step is measured against. Returns one element of the product.
+    pub fn matmul_probe(self, n: usize) -> f32 {
+        let device = self.device();
+        let values: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 * 0.25).collect();
+        let a = Tensor::<2>::from_data(TensorData::new(values, [n, n]), &device);
+        let product = a.clone().matmul(a);
+        scalar(product.slice([0..1, 0..1]).reshape([1]))
+    }
+}
+
 /// A model's parameters as burnpack bytes.
 fn record_bytes(model: Model) -> crate::Result<Vec<u8>> {
     let bytes = model

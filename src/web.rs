@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::rng::derive_seed;
 use crate::sampling::{self, Settings, Shaped};
 use crate::session::{Facts, Losses, Session, Stepped};
+use crate::train::Backend;
 
 /// Installs the panic hook so a Rust panic prints its message to the browser console.
 #[wasm_bindgen(start)]
@@ -144,6 +145,17 @@ pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsValue> 
 #[wasm_bindgen(js_name = applyDropout)]
 pub fn apply_dropout(values: &[f32], p: f32, seed: f64) -> Result<Vec<f32>, JsValue> {
     dropout::apply(values, p, self::seed(seed)?, dropout::Mode::Train).map_err(js_error)
+}
+
+/// One `n`×`n` matrix product on `backend` (the module's own; see `Backend::matmul_probe`), for
+/// the benchmark's measure of this machine's matmul throughput in the browser.
+#[wasm_bindgen(js_name = matmulProbe)]
+pub fn matmul_probe(backend: &str, n: u32) -> Result<f32, JsValue> {
+    let backend = Backend::parse(backend).map_err(js_error)?;
+    if !(1..=2048).contains(&n) {
+        return Err(js_error(Error::invalid("n", n, "a size from 1 to 2048")));
+    }
+    Ok(backend.matmul_probe(n as usize))
 }
 
 /// The sizes and counts the page states: the model's shape, the batch, the vocabulary limit, the
@@ -364,7 +376,7 @@ impl Demo {
     /// `backend` is "ndarray" or "flex"; `seed` fixes its batches and masks.
     #[wasm_bindgen(js_name = withWeights)]
     pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsValue> {
-        let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
+        let backend = Backend::parse(backend).map_err(js_error)?;
         let session =
             Session::english_with_weights(weights, backend, self::seed(seed)?).map_err(js_error)?;
         Ok(Demo { session })
@@ -373,7 +385,7 @@ impl Demo {
     /// A fresh model (weights drawn from `seed`) on any text.
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str, backend: &str, seed: f64) -> Result<Demo, JsValue> {
-        let backend = crate::train::Backend::parse(backend).map_err(js_error)?;
+        let backend = Backend::parse(backend).map_err(js_error)?;
         let session = Session::from_text(text, backend, self::seed(seed)?).map_err(js_error)?;
         Ok(Demo { session })
     }
@@ -399,6 +411,12 @@ impl Demo {
     pub fn train_step(&mut self, p: f32, observe: bool) -> Result<JsValue, JsValue> {
         let stepped = self.session.train_step(p, observe).map_err(js_error)?;
         Ok(stepped_to_js(&stepped))
+    }
+
+    /// Floating-point operations of one training step (the benchmark's GFLOP/s).
+    #[wasm_bindgen(js_name = stepFlops)]
+    pub fn step_flops(&self) -> f64 {
+        self.session.step_flops()
     }
 
     /// Steps taken so far.

@@ -473,3 +473,32 @@ fn generation_is_fixed_by_the_seed_and_greedy_at_k_one() {
         session.generate("The harbour", &greedy, 8, 0, 40).unwrap()
     );
 }
+
+/// A step's arithmetic is the textbook count: 6 operations per weight of a matrix product per
+/// token (2 forward, 4 backward), plus attention's scores and mixing, 12 per key per width unit
+/// per token and block.
+#[test]
+fn a_step_counts_six_operations_per_matrix_weight_per_token_plus_attention() {
+    let config = ModelConfig::new(65);
+    let (d, ff, seq, vocab) = (48.0, 192.0, 32.0, 65.0);
+    let matrix_weights = 2.0 * (d * 3.0 * d + d * d + 2.0 * d * ff) + d * vocab;
+    let tokens = 8.0 * seq;
+    let attention = 2.0 * 12.0 * seq * d;
+    let want = tokens * (6.0 * matrix_weights + attention);
+    assert!(
+        (config.step_flops(8) - want).abs() < 1.0,
+        "{} against {want}",
+        config.step_flops(8)
+    );
+}
+
+/// The benchmark's matmul probe computes a real product: element (0, 0) of A·A.
+#[test]
+fn the_matmul_probe_returns_a_true_element_of_the_product() {
+    let n = 9;
+    let a = |i: usize, j: usize| ((i * n + j) % 7) as f32 * 0.25;
+    let want: f32 = (0..n).map(|k| a(0, k) * a(k, 0)).sum();
+    for &backend in Backend::ALL {
+        assert_eq!(backend.matmul_probe(n), want, "{}", backend.name());
+    }
+}

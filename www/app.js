@@ -6,7 +6,7 @@ import { createState, settingsFromQuery, queryFromState } from './state.js';
 import { requestDraw, addAnimation, drawTiming, onFrame, drawsPending } from './loop.js';
 import { startTrainingWorker } from './trainer.js';
 import { errorMessage, errorText, numberFormat } from './format.js';
-import { translator, applyTranslations, browserLanguage, factParams } from './i18n.js';
+import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
 import { emptyTiming } from './training-run.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
@@ -126,7 +126,8 @@ function createDemo(root, initial) {
       }
     },
     /** Writes every text in the demo's language (the core's facts filled in) and redraws. */
-    translate() {
+    async translate() {
+      await loadLanguage(state.lang); // the language may have changed meanwhile: the latest wins below
       const facts = factParams(demo.facts);
       demo.t = translator(state.lang, facts);
       demo.number = numberFormat(state.lang);
@@ -151,10 +152,10 @@ function wireChrome(demo) {
   $('reset')?.addEventListener('click', () => location.reload());
   $('dismiss')?.addEventListener('click', () => { $('message').hidden = true; });
   $('lang')?.addEventListener('change', (event) => demo.set('lang', event.target.value));
-  demo.subscribe(['lang'], () => demo.translate());
+  demo.subscribe(['lang'], () => demo.translate().catch(demo.showError));
   demo.subscribe(['hide'], applyHidden);
   applyHidden();
-  demo.translate();
+  demo.translate().catch(demo.showError);
 }
 
 /**
@@ -275,7 +276,7 @@ export async function mountDemo(root, { initial = {}, problems = [], onChange = 
       control.removeAttribute('data-loading');
       control.disabled = false;
     }
-    demo.translate(); // the texts with the core's facts, and every view's first draw
+    await demo.translate(); // the texts with the core's facts, and every view's first draw
     await Promise.all(Object.values(demo.views).map((view) => view.start?.()));
     redrawOnResize(demo);
   } catch (err) {

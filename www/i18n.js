@@ -4,10 +4,29 @@
 // data-i18n-attr="attribute:key; ..." (attributes). Texts may use **bold** and *emphasis*; they
 // are built as DOM nodes, never parsed as HTML.
 import en from './locales/en.js';
-import ja from './locales/ja.js';
 
-/** The dictionaries, by language code (the values of the `lang` setting). */
-export const DICTIONARIES = Object.freeze({ en, ja });
+/** The languages the page speaks (the values of the `lang` setting). */
+export const LANGUAGES = Object.freeze(['en', 'ja']);
+
+/** English is built in; another language's dictionary is fetched when a reader first asks for it. */
+const dictionaries = { en };
+const loaders = { ja: () => import('./locales/ja.js') };
+
+/**
+ * Loads the dictionary of `lang` (once); English stands in if it cannot be fetched.
+ * @param {string} lang
+ * @returns {Promise<Record<string, string>>}
+ */
+export async function loadLanguage(lang) {
+  if (!dictionaries[lang] && loaders[lang]) {
+    try {
+      dictionaries[lang] = (await loaders[lang]()).default;
+    } catch {
+      return en; // offline or missing: the page stays readable in English
+    }
+  }
+  return dictionaries[lang] ?? en;
+}
 
 /**
  * The language the reader's browser asks for, if the page has it; English otherwise.
@@ -17,7 +36,7 @@ export function browserLanguage() {
   const wanted = navigator.languages?.length ? navigator.languages : [navigator.language ?? 'en'];
   for (const tag of wanted) {
     const code = String(tag).toLowerCase().split('-')[0];
-    if (code in DICTIONARIES) return code;
+    if (LANGUAGES.includes(code)) return code;
   }
   return 'en';
 }
@@ -36,15 +55,16 @@ export function factParams(facts) {
 }
 
 /**
- * A function that gives the text of `key` in `lang`, with {name} placeholders filled from
- * `params`, then from `defaults` (a key the language lacks falls back to English, then to the key
- * itself; a placeholder with no value stays as it is).
+ * A function that gives the text of `key` in `lang` (English until `loadLanguage(lang)` has
+ * loaded it), with {name} placeholders filled from `params`, then from `defaults` (a key the
+ * language lacks falls back to English, then to the key itself; a placeholder with no value stays
+ * as it is).
  * @param {string} lang
  * @param {Record<string, unknown>} [defaults] values for every text (the core's facts)
  * @returns {(key: string, params?: Record<string, unknown>) => string}
  */
 export function translator(lang, defaults = {}) {
-  const dict = DICTIONARIES[lang] ?? en;
+  const dict = dictionaries[lang] ?? en;
   return (key, params = {}) => {
     const text = dict[key] ?? en[key] ?? key;
     const values = { ...defaults, ...params };

@@ -1,11 +1,16 @@
 //! Native timings of the default model: a training step (batch 8, dropout 0.1, observed) and a
-//! next-token evaluation, on both backends. Prints medians; `cargo run --release --bin bench`,
-//! or one JSON line with `-- --json` (scripts/bench.mjs compares it with the same in wasm).
+//! next-token evaluation, on both backends, with the step's arithmetic rate against what the
+//! backend's own matmul reaches on this machine (a 512 x 512 product). Prints medians;
+//! `cargo run --release --bin bench`, or one JSON line with `-- --json` (scripts/bench.mjs compares
+//! it with the same in wasm).
 use std::time::Instant;
 
 use dropout_topk::corpus;
 use dropout_topk::session::Session;
 use dropout_topk::train::Backend;
+
+/// Side of the square matmul that measures the backend's throughput.
+const PROBE_N: usize = 512;
 
 /// Runs `f` `n` times and returns the median time in milliseconds.
 fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
@@ -25,8 +30,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk"))?;
     if !json {
         println!(
-            "{:<8} {:>16} {:>24} {:>16}",
-            "backend", "train step (ms)", "observed train step (ms)", "evaluation (ms)"
+            "{:<8} {:>16} {:>24} {:>16} {:>12} {:>14} {:>10}",
+            "backend",
+            "train step (ms)",
+            "observed train step (ms)",
+            "evaluation (ms)",
+            "step GFLOP/s",
+            "matmul GFLOP/s",
+            "fraction"
         );
     }
     let mut rows = Vec::new();
@@ -40,15 +51,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let observed = median_ms(40, || drop(session.train_step(0.1, true)));
         let prompt = &corpus::ENGLISH[..64];
         let eval = median_ms(40, || drop(session.logits(prompt)));
+        let flops = session.step_flops();
+        let probe = median_ms(10, || {
+            std::hint::black_box(backend.matmul_probe(PROBE_N));
+        });
+        let matmul = 2.0 * (PROBE_N as f64).powi(3) / probe / 1e6; // GFLOP/s
+        let rate = flops / step / 1e6;
         if json {
             rows.push(format!(
-                r#""{}":{{"step":{step:.3},"observed":{observed:.3},"eval":{eval:.3}}}"#,
+                r#""{}":{{"step":{step:.3},"observed":{observed:.3},"eval":{eval:.3},"flops":{flops},"matmulGflops":{matmul:.3}}}"#,
                 backend.name()
             ));
         } else {
             println!(
-                "{:<8} {step:>16.2} {observed:>24.2} {eval:>16.2}",
-                backend.name()
+                "{:<8} {step:>16.2} {observed:>24.2} {eval:>16.2} {rate:>12.2} {matmul:>14.2} {:>10.3}",
+                backend.name(),
+                rate / matmul
             );
         }
     }

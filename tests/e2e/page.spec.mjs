@@ -50,6 +50,9 @@ test('the server sends gzip when asked, and the dist folder carries gzip twins o
   await expect(page.locator('#status')).toHaveText('Ready.');
   const wasm = responses.find((r) => r.url().endsWith('/pkg/dropout_topk_bg.wasm'));
   expect((await wasm.allHeaders())['content-encoding']).toBe('gzip');
+  // The page itself too, asked for as the folder's address.
+  const document = responses.find((r) => new URL(r.url()).pathname === '/');
+  expect((await document.allHeaders())['content-encoding']).toBe('gzip');
   // Unasked, the same file goes out as it is; asked, it decompresses to the same bytes.
   const plain = await request.get('/pkg/dropout_topk_bg.wasm', { headers: { 'accept-encoding': 'identity' } });
   expect(plain.headers()['content-encoding']).toBeUndefined();

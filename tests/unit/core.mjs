@@ -2,10 +2,12 @@
 // `make pkg`), instantiated in Node, with the shipped weights. No stand-in: the view models are
 // fed what the page feeds them.
 import { readFileSync } from 'node:fs';
-import { translator, factParams } from '../../www/i18n.js';
+import { translator, factParams, loadLanguage } from '../../www/i18n.js';
 import { numberFormat } from '../../www/format.js';
 
 const root = new URL('../../', import.meta.url);
+
+await loadLanguage('ja'); // as the page does before it writes Japanese
 
 export const wasm = await import(new URL('pkg/dropout_topk.js', root));
 await wasm.default({ module_or_path: readFileSync(new URL('pkg/dropout_topk_bg.wasm', root)) });

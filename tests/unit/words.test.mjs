@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wasm, formatter } from './core.mjs';
-import { DICTIONARIES, translator } from '../../www/i18n.js';
+import { translator } from '../../www/i18n.js';
+import en from '../../www/locales/en.js';
+import ja from '../../www/locales/ja.js';
 import { errorText, percent, fixed, tokenLabel } from '../../www/format.js';
 import { SETTINGS } from '../../www/state.js';
 
 const placeholders = (text) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
 
 test('both languages have every text, with the same placeholders', () => {
-  const { en, ja } = DICTIONARIES;
   assert.deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
   for (const key of Object.keys(en)) assert.deepEqual(placeholders(ja[key]), placeholders(en[key]), key);
 });
