@@ -61,7 +61,10 @@ pub fn causal_softmax(scores: Tensor<4>) -> Tensor<4> {
     {
         let visible = row % seq + 1; // query i sees keys 0..=i
         let (input, output) = (&input[..visible], &mut output[..visible]);
-        let max = input.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        // A compare rather than f32::max, which wasm compiles to a library call (NaN rules).
+        let max = input
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
         let mut sum = 0.0;
         for (w, &v) in output.iter_mut().zip(input) {
             *w = exp_nonpositive(v - max);
@@ -109,8 +112,11 @@ pub fn normal_cdf_pdf(x: f32) -> (f32, f32) {
 pub fn exp_nonpositive(y: f32) -> f32 {
     const LN2_HI: f32 = 0.693_145_75; // ln 2 split in two, so n·ln2 is exact for |n| < 2^8
     const LN2_LO: f32 = 1.428_606_8e-6;
+    // Adding and taking away 1.5·2^23 rounds to the nearest integer in plain f32 arithmetic
+    // (|y·log2 e| < 2^22 here), which vectorises on every target, unlike a rounding call.
+    const ROUND: f32 = 12_582_912.0;
     let y = y.clamp(-87.0, 0.0);
-    let n = (y * std::f32::consts::LOG2_E).round_ties_even();
+    let n = (y * std::f32::consts::LOG2_E + ROUND) - ROUND;
     let r = (y - n * LN2_HI) - n * LN2_LO;
     let mut e = 1.0 / 5040.0;
     for c in [
