@@ -203,12 +203,10 @@ impl Session {
 
     /// Training and validation loss now, dropout off.
     pub fn measure(&mut self) -> Losses {
-        let texts = [self.corpus.train.as_slice(), self.corpus.valid.as_slice()];
-        let losses = self.trainer.eval_losses(&texts, LOSS_WINDOWS);
         Losses {
             step: self.trainer.steps(),
-            train: losses[0],
-            valid: losses[1],
+            train: self.trainer.eval_loss(&self.corpus.train, LOSS_WINDOWS),
+            valid: self.trainer.eval_loss(&self.corpus.valid, LOSS_WINDOWS),
         }
     }
 

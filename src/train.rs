@@ -282,8 +282,7 @@ impl Trainer {
         let starts: Vec<usize> = (0..self.train_config.batch_size)
             .map(|_| (rng.next_u64() % (tokens.len() - window + 1) as u64) as usize)
             .collect();
-        let windows: Vec<_> = starts.iter().map(|&s| (tokens, s)).collect();
-        let (inputs, targets) = self.batch(&windows, &self.device);
+        let (inputs, targets) = self.batch(tokens, &starts, &self.device);
         // 2. Forward with dropout; the masks come from their own stream of the step's seed.
         let mut dropout = match p {
             Some(p) => Dropout::on(p, self.mask_seed(step_seed), observe),
@@ -320,49 +319,19 @@ impl Trainer {
     /// Mean cross-entropy over evenly spaced windows of `tokens` (at most `max_windows`), with
     /// dropout off. `None` when `tokens` is shorter than one window.
     pub fn eval_loss(&mut self, tokens: &[u32], max_windows: usize) -> Option<f32> {
-        self.eval_losses(&[tokens], max_windows)[0]
-    }
-
-    /// [`Trainer::eval_loss`] of each text, all windows in one forward pass (one batch of larger
-    /// matrix products instead of one per text: the loss measurement is a fifth of a page's
-    /// training time).
-    pub fn eval_losses(&mut self, texts: &[&[u32]], max_windows: usize) -> Vec<Option<f32>> {
         let window = self.config.context + 1;
-        let mut windows = Vec::new(); // (text, start) of every window, text by text
-        let mut counts = Vec::with_capacity(texts.len());
-        for &tokens in texts {
-            if tokens.len() < window || max_windows == 0 {
-                counts.push(0);
-                continue;
-            }
-            let room = tokens.len() - window;
-            let n = max_windows.min(room + 1);
-            windows.extend((0..n).map(|i| (tokens, if n == 1 { 0 } else { i * room / (n - 1) })));
-            counts.push(n);
+        if tokens.len() < window || max_windows == 0 {
+            return None;
         }
-        if windows.is_empty() {
-            return vec![None; texts.len()];
-        }
+        let room = tokens.len() - window;
+        let n = max_windows.min(room + 1);
+        let starts: Vec<usize> = (0..n)
+            .map(|i| if n == 1 { 0 } else { i * room / (n - 1) })
+            .collect();
         let device = self.backend.device();
-        let (inputs, targets) = self.batch(&windows, &device);
+        let (inputs, targets) = self.batch(tokens, &starts, &device);
         let logits = self.inference().forward(inputs, &mut Dropout::off());
-        let picked = target_log_probs(logits, targets) // [windows * context]
-            .into_data()
-            .convert::<f32>()
-            .try_into_vec::<f32>()
-            .unwrap_or_default();
-        let per_window = self.config.context;
-        let mut rest = picked.as_slice();
-        counts
-            .iter()
-            .map(|&n| {
-                let (mine, others) = rest.split_at(n * per_window);
-                rest = others;
-                (n > 0).then(|| {
-                    -(mine.iter().map(|&x| x as f64).sum::<f64>() / mine.len() as f64) as f32
-                })
-            })
-            .collect()
+        Some(scalar(cross_entropy(logits, targets)))
     }
 
     /// Next-token logits after `context` (its last `config.context` tokens), dropout off:
@@ -425,21 +394,21 @@ impl Trainer {
         self.inference.get_or_insert_with(|| self.model.valid())
     }
 
-    /// Inputs `[batch, context]` and targets `[batch, context]` for `windows`, each a text and
-    /// where in it the window starts.
+    /// Inputs `[batch, context]` and targets `[batch, context]` for windows starting at `starts`.
     fn batch(
         &self,
-        windows: &[(&[u32], usize)],
+        tokens: &[u32],
+        starts: &[usize],
         device: &Device,
     ) -> (Tensor<2, Int>, Tensor<2, Int>) {
         let context = self.config.context;
-        let mut inputs = Vec::with_capacity(windows.len() * context);
-        let mut targets = Vec::with_capacity(windows.len() * context);
-        for &(tokens, s) in windows {
+        let mut inputs = Vec::with_capacity(starts.len() * context);
+        let mut targets = Vec::with_capacity(starts.len() * context);
+        for &s in starts {
             inputs.extend(tokens[s..s + context].iter().map(|&t| t as i64));
             targets.extend(tokens[s + 1..s + context + 1].iter().map(|&t| t as i64));
         }
-        let shape = [windows.len(), context];
+        let shape = [starts.len(), context];
         (
             Tensor::from_data(TensorData::new(inputs, shape), device),
             Tensor::from_data(TensorData::new(targets, shape), device),
@@ -449,16 +418,10 @@ impl Trainer {
 
 /// Mean cross-entropy of logits `[batch, seq, vocab]` against targets `[batch, seq]`.
 fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
-    target_log_probs(logits, targets).mean().neg()
-}
-
-/// The log-probability each position gives its target, `[batch * seq]`.
-fn target_log_probs(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
     let [batch, seq, vocab] = logits.dims();
     let log_probs = log_softmax(logits.reshape([batch * seq, vocab]), 1); // [batch * seq, vocab]
-    log_probs
-        .gather(1, targets.reshape([batch * seq, 1])) // [batch * seq, 1]
-        .reshape([batch * seq])
+    let picked = log_probs.gather(1, targets.reshape([batch * seq, 1])); // [batch * seq, 1]
+    picked.mean().neg()
 }
 
 fn scalar(t: Tensor<1>) -> f32 {

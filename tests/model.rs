@@ -502,24 +502,3 @@ fn the_matmul_probe_returns_a_true_element_of_the_product() {
         assert_eq!(backend.matmul_probe(n), want, "{}", backend.name());
     }
 }
-
-/// Measuring several texts in one forward pass gives each text's own loss (a text shorter than a
-/// window gives none), as measuring them one by one does; the batch only changes the order of
-/// sums, so within `LOSS_REL_TOL`.
-#[test]
-fn losses_measured_together_equal_losses_measured_apart() {
-    let (corpus, mut trainer) = trainer(Backend::Flex);
-    let short = &corpus.valid[..5];
-    let together = trainer.eval_losses(&[&corpus.train, short, &corpus.valid], 16);
-    let apart = [
-        trainer.eval_loss(&corpus.train, 16),
-        trainer.eval_loss(short, 16),
-        trainer.eval_loss(&corpus.valid, 16),
-    ];
-    assert_eq!(together[1], None);
-    assert_eq!(apart[1], None);
-    for i in [0, 2] {
-        let (t, a) = (together[i].unwrap() as f64, apart[i].unwrap() as f64);
-        assert!(common::loss_close(t, a), "text {i}: {t} together, {a} apart");
-    }
-}

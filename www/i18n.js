@@ -92,7 +92,14 @@ export function setRichText(element, text) {
     last = match.index + match[0].length;
   }
   if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
-  element.replaceChildren(...nodes);
+  // The same words already there (the English markup, on the first translation) are left alone:
+  // written again they would be painted again, and a browser would count the page's largest text
+  // as appearing only then, after every script and the wasm.
+  const fresh = document.createElement('span');
+  fresh.append(...nodes);
+  const same = (html) => html.replace(/\s+/g, ' ').trim();
+  if (same(fresh.innerHTML) === same(element.innerHTML)) return;
+  element.replaceChildren(...fresh.childNodes);
 }
 
 /**

@@ -483,7 +483,7 @@ test('each backend is its own module: the page downloads flex only, a backend=nd
   wasmFiles.length = 0;
   await page.goto('/?backend=ndarray');
   await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
-  // The flex module is preloaded by the page's markup; the models run on the ndarray one.
+  // The models run on the ndarray module.
   expect(wasmFiles).toContain('/pkg/ndarray/dropout_topk_bg.wasm');
   await expect(page.locator('#bars li.kept').first()).toBeVisible();
   await page.locator('#dropout-step').click();
