@@ -137,6 +137,35 @@ test('the iframe embed shows one view, works inside a host page and reports its 
   expect(errors).toEqual([]);
 });
 
+// dist/resize.js, the two-line iframe embed: each iframe on the host page takes its own
+// embed's height (matched by the window that sent it), whatever order the messages come in, and
+// a message that is not a height changes nothing.
+test('resize.js fits each of two iframes to its own content', async ({ page }) => {
+  const errors = watch(page);
+  await page.route('**/host-resize.html', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
+    <iframe id="a" src="embed.html?view=topk&hide=explain" title="Top-k demo" style="width: 100%; border: 0"></iframe>
+    <iframe id="b" src="embed.html?view=overfit" title="Overfitting demo" style="width: 100%; border: 0"></iframe>
+    <script src="resize.js"></script>` }));
+  await page.goto('/host-resize.html');
+  for (const id of ['a', 'b']) {
+    await expect(page.frameLocator(`#${id}`).locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
+  }
+  // Each iframe's height is its own document's height (they differ), within a pixel of rounding.
+  const fits = () => page.evaluate(() => ['a', 'b'].map((id) => {
+    const frame = document.getElementById(id);
+    const content = Math.ceil(frame.contentDocument.documentElement.getBoundingClientRect().height);
+    return Math.abs(frame.getBoundingClientRect().height - content) <= 1 && content > 300;
+  }));
+  await expect.poll(fits).toEqual([true, true]);
+  const heights = await page.evaluate(() => ['a', 'b'].map((id) => document.getElementById(id).getBoundingClientRect().height));
+  expect(heights[0]).not.toBe(heights[1]);
+  // A message from a demo's own window with the same type but no usable height (0) changes nothing.
+  await page.frame({ url: /view=topk/ }).evaluate(() => window.parent.postMessage({ type: 'dropout-topk:height', height: 0 }, '*'));
+  await page.evaluate(() => new Promise((done) => setTimeout(done, 100)));
+  expect(await page.evaluate(() => ['a', 'b'].map((id) => document.getElementById(id).getBoundingClientRect().height))).toEqual(heights);
+  expect(errors).toEqual([]);
+});
+
 test('two <dropout-topk> elements on one page keep separate settings and share one wasm module', async ({ page }) => {
   const errors = watch(page);
   await page.route('**/host-component.html', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
