@@ -6,10 +6,11 @@ the generated package as ./pkg/dropout_topk.js without copying it. Text, scripts
 go out gzip-compressed to a browser that asks for it (a precompressed FILE.gz beside a file is
 sent as it is, as static hosts do with `make dist`'s folder).
 
-Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp]
+Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp] [--cors]
   --dir FOLDER   serve FOLDER as it is (e.g. dist/, which already holds pkg/)
   --base PATH    the site lives under PATH, as on a course site or GitHub Pages; other paths 404
   --csp          send the strict Content-Security-Policy an embedding site may use (see README)
+  --cors         let pages of any origin load the files, as a CDN does (Access-Control-Allow-Origin: *)
 """
 import gzip
 import http.server
@@ -90,6 +91,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         if "--csp" in sys.argv:
             self.send_header("Content-Security-Policy", CSP)
+        if "--cors" in sys.argv:
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def log_message(self, *args):

@@ -1,0 +1,17 @@
+// The README's embedding snippets by name (each follows a `<!-- snippet: NAME -->` line), so the
+// tests run exactly what the README shows and the documentation cannot drift from what works.
+import { readFileSync } from 'node:fs';
+
+const README = new URL('../../README.md', import.meta.url);
+
+/**
+ * The code of the README's snippet `name`, without its fence.
+ * @param {string} name
+ * @returns {string}
+ */
+export function readmeSnippet(name) {
+  const text = readFileSync(README, 'utf8');
+  const found = text.match(new RegExp(`<!-- snippet: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``));
+  if (!found) throw new Error(`README.md has no snippet "${name}"`);
+  return found[1];
+}
