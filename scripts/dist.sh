@@ -18,6 +18,22 @@ if grep -rEn "(src|href)=\"(/|https?:)" dist --include='*.html'; then
   echo "dist: absolute URLs found above" >&2
   exit 1
 fi
+# The folder is also the npm package (`npm pack dist/`): a CDN serving it makes the element a
+# one-line embed on any site. Its version is the crate's; the gzip twins stay out (CDNs compress).
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+cat > dist/package.json <<EOF
+{
+  "name": "dropout-topk",
+  "version": "$version",
+  "description": "A tiny transformer in the browser that shows dropout (training randomness) and top-k sampling (inference randomness) side by side: an iframe page, a <dropout-topk> element and a notebook widget.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "browser": "component.js",
+  "exports": { ".": "./component.js", "./widget.js": "./widget.js", "./*": "./*" },
+  "files": ["**/*", "!**/*.gz"],
+  "keywords": ["dropout", "top-k", "sampling", "transformer", "webassembly", "web-component", "anywidget", "teaching"]
+}
+EOF
 # A gzip twin of every file worth compressing, for static hosts that send precompressed files
 # (nginx gzip_static, Netlify, most CDNs); the page itself never asks for them by name.
 find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.bpk' \

@@ -3,7 +3,8 @@
 #   scripts/setup.sh build   the wasm32 target and wasm-bindgen-cli at the crate's pinned version
 #   scripts/setup.sh test    the above, plus the three browser engines the tests drive (Chromium
 #                            with chromedriver, Firefox ESR, WebKitGTK's MiniBrowser with its
-#                            WebDriver), a virtual display for WebKit, and the npm packages
+#                            WebDriver), a virtual display for WebKit, the npm packages, and
+#                            mdBook (pinned, built by cargo) for the embedding tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,8 @@ test_tools() {
     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
   fi
+  # mdBook for the book the embedding tests build (scripts/hosts.sh): pinned, into target/tools.
+  scripts/hosts.sh tools
 }
 
 case "${1:-build}" in

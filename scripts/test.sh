@@ -54,6 +54,8 @@ run pkg scripts/build-pkg.sh
 run unit node --test --test-reporter=spec tests/unit/
 count unit
 run dist scripts/dist.sh
+# The README's mdBook and reveal.js snippets in the real tools (tests/e2e/hosts.spec.mjs).
+run hosts scripts/hosts.sh
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
 count playwright
 

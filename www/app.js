@@ -5,7 +5,8 @@
 import { createState, settingsFromQuery, queryFromState } from './state.js';
 import { requestDraw, addAnimation, drawTiming, onFrame, drawsPending } from './loop.js';
 import { startTrainingWorker } from './trainer.js';
-import { errorMessage, errorText, numberFormat } from './format.js';
+import { errorText, numberFormat } from './format.js';
+import { fetchFile, importModule } from './load.js';
 import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
 import { emptyTiming } from './training-run.js';
 import { createTopKView } from './topk-view.js';
@@ -34,12 +35,6 @@ const VIEW_MAKERS = [
   ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView],
 ];
 
-async function fetchOk(path) {
-  const response = await fetch(url(path));
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${response.statusText}`.trim());
-  return response;
-}
-
 /** Each backend's wasm module is its own package (built by scripts/build-pkg.sh). */
 const PACKAGES = { flex: 'pkg/', ndarray: 'pkg/ndarray/' };
 
@@ -58,10 +53,10 @@ export function loadRuntime(backend = 'flex') {
 
 async function startRuntime(dir) {
   const glue = url(`${dir}dropout_topk.js`);
-  const wasm = await import(glue);
+  const wasm = await importModule(glue);
   // Compiled here once, while it downloads; the training worker instantiates the same module.
   // A host that serves .wasm with another type gets the slow path.
-  const response = await fetchOk(`${dir}dropout_topk_bg.wasm`);
+  const response = await fetchFile(url(`${dir}dropout_topk_bg.wasm`));
   const module = await WebAssembly.compileStreaming(response.clone())
     .catch(async () => WebAssembly.compile(await response.arrayBuffer()));
   mark('wasm-compiled');
@@ -76,9 +71,9 @@ async function startRuntime(dir) {
 }
 
 /** The shipped weights, fetched once for every backend, from the start (alongside the wasm). */
-const shippedWeights = fetchOk('model.bpk')
+const shippedWeights = fetchFile(url('model.bpk'))
   .then(async (r) => ({ weights: new Uint8Array(await r.arrayBuffer()), problems: [] }))
-  .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', message: errorMessage(err) }] }));
+  .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', error: err }] }));
 
 /**
  * A demo's own objects: settings, texts, messages, drawing and events. Views get this and
@@ -155,7 +150,8 @@ function wireChrome(demo) {
   demo.subscribe(['lang'], () => demo.translate().catch(demo.showError));
   demo.subscribe(['hide'], applyHidden);
   applyHidden();
-  demo.translate().catch(demo.showError);
+  // Kept, so messages written before the views start are in the demo's language.
+  demo.translated = demo.translate().catch(demo.showError);
 }
 
 /**
@@ -217,7 +213,7 @@ function shippedModel(demo, rt) {
 
 /** Problems met before the views start: the runtime's and the link's, in one message. */
 function showStartProblems(demo, rt, problems) {
-  const messages = rt.problems.map(({ key, message }) => demo.t(key, { message }));
+  const messages = rt.problems.map(({ key, error }) => demo.t(key, { message: errorText(error, demo) }));
   if (problems.length) {
     // Each problem is a key and parameters; a range inside it is one too.
     const words = problems.map(({ key, params }) => demo.t(key, { ...params, range: params.range ? demo.t(params.range.key, params.range.params) : '' }));
@@ -248,16 +244,40 @@ function redrawOnResize(demo) {
  * @returns {Promise<object>} the demo
  */
 export async function mountDemo(root, { initial = {}, problems = [], onChange = () => {} } = {}) {
+  return startDemo(prepareDemo(root, { initial, onChange }), problems);
+}
+
+/**
+ * The first half of mountDemo: a demo with its settings and texts, whose views do not run yet
+ * (a <dropout-topk> element waits until it nears the viewport).
+ * @param {Document|ShadowRoot} root
+ * @param {{initial?: Record<string, unknown>, onChange?: (state: object, name: string) => void}} [options]
+ * @returns {object} the demo
+ */
+export function prepareDemo(root, { initial = {}, onChange = () => {} } = {}) {
   const demo = createDemo(root, initial);
   demo.subscribe('*', (name) => onChange(demo.state, name));
   wireChrome(demo);
+  return demo;
+}
+
+/**
+ * The second half: loads the runtime and starts the views of a prepared demo.
+ * @param {object} demo from prepareDemo
+ * @param {Array<{key: string, params: object}>} [problems] met reading its settings
+ * @returns {Promise<object>} the demo
+ */
+export async function startDemo(demo, problems = []) {
+  const { root } = demo;
   demo.setStatus('app.loadingWasm');
   let rt;
   try {
     rt = await loadRuntime(demo.state.backend);
+    await demo.translated;
   } catch (err) {
+    await demo.translated;
     demo.setStatus('app.cannotStart');
-    demo.showMessage(demo.t('app.wasmFailed', { message: errorMessage(err) }));
+    demo.showMessage(demo.t('app.wasmFailed', { message: errorText(err, demo) }));
     return demo;
   }
   Object.assign(demo, { wasm: rt.wasm, training: rt.training, facts: rt.facts, englishText: rt.englishText, weights: rt.weights });

@@ -1,22 +1,61 @@
 // The web component: <script type="module" src=".../component.js"></script>, then
 // <dropout-topk view="topk" k="5" lang="ja"></dropout-topk>. Attributes use the link's names
 // (state.js); each element keeps its own settings and models, and all share one wasm module.
+//
+// An element starts its models when it nears the viewport (loading="eager": at once). Its
+// settings are properties under the same names (el.k = 10), reflected to the attributes, and it
+// fires events that bubble out of any shadow root: `sample`, `step`, `settingschange`, `ready`.
 import { SETTINGS, VIEWS, parseSetting } from './state.js';
-import { browserLanguage } from './i18n.js';
-import { mountDemo } from './app.js';
+import { browserLanguage, translator } from './i18n.js';
+import { prepareDemo, startDemo } from './app.js';
 import { viewMarkup } from './markup.js';
+import { errorText } from './format.js';
+import { fetchFile } from './load.js';
+
+/** How far outside the viewport an element starts loading, so it is ready when it scrolls in. */
+const START_MARGIN = '800px 0px';
+
+const NAMES = Object.keys(SETTINGS);
+
+let styles = null;
+
+/**
+ * The page's stylesheet, once per page, for the elements' shadow roots. A rem is the host page's
+ * root font size, which some sites shrink (mdBook sets 62.5%, 10 px): inside an element every
+ * rem length becomes `--rem`, the root size but at least 16 px. (Media queries keep theirs:
+ * there a rem is the browser's default size anyway.)
+ * @returns {Promise<CSSStyleSheet>}
+ */
+function elementStyles() {
+  styles ??= fetchFile(new URL('style.css', import.meta.url).href).then(async (response) => {
+    const lines = (await response.text()).split('\n')
+      .map((line) => (line.startsWith('@') ? line : line.replace(/(\d*\.?\d+)rem\b/g, 'calc($1 * var(--rem))')));
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`:host { --rem: max(1rem, 16px); }\n${lines.join('\n')}`);
+    return sheet;
+  });
+  return styles;
+}
+
+/** A setting's value as attribute text (the link's form: lists joined by commas). */
+const attributeText = (name, value) => (SETTINGS[name].list ? value.join(',') : String(value));
 
 class DropoutTopK extends HTMLElement {
   static get observedAttributes() {
-    return Object.keys(SETTINGS);
+    return NAMES;
+  }
+
+  constructor() {
+    super();
+    /** The demo (app.js), once its markup is in; its views run once `ready` has resolved. */
+    this.app = null;
+    /** Resolves with the element when its views are running. */
+    this.ready = new Promise((resolve) => { this.started = resolve; });
   }
 
   async connectedCallback() {
-    if (this.shadowRoot) return;
+    if (this.shadowRoot) return; // moved within the page: it keeps running
     const shadow = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('link');
-    style.rel = 'stylesheet';
-    style.href = new URL('style.css', import.meta.url).href;
     const initial = {};
     const problems = [];
     for (const name of this.getAttributeNames()) {
@@ -29,18 +68,108 @@ class DropoutTopK extends HTMLElement {
     const view = VIEWS.includes(initial.view) ? initial.view : 'topk';
     const body = document.createElement('div');
     body.className = 'component';
-    body.append(...await viewMarkup(view));
-    shadow.append(style, body);
-    this.app = await mountDemo(shadow, { initial, problems });
-    this.dispatchEvent(new CustomEvent('ready'));
+    shadow.append(body);
+    try {
+      shadow.adoptedStyleSheets = [await elementStyles()];
+      body.append(...await viewMarkup(view));
+    } catch (err) {
+      // Without its markup there is no message box: the reason goes where the demo would be.
+      const t = translator('en');
+      body.textContent = t('app.wasmFailed', { message: errorText(err, { t }) });
+      console.error(err);
+      return;
+    }
+    this.app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name) });
+    for (const type of ['sample', 'step']) this.app.on(type, (detail) => this.fire(type, detail));
+    if (this.getAttribute('loading') !== 'eager') await this.nearViewport();
+    await startDemo(this.app, problems);
+    this.started(this);
+    this.fire('ready', {});
+  }
+
+  /** Resolves when the element comes within START_MARGIN of the viewport. */
+  nearViewport() {
+    this.app.setStatus('app.waiting');
+    return new Promise((resolve) => {
+      const observer = new IntersectionObserver((entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        resolve();
+      }, { rootMargin: START_MARGIN });
+      observer.observe(this);
+    });
+  }
+
+  /** Fires `type` from the element, bubbling and crossing shadow roots. */
+  fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** A setting changed (by a control, a property or an attribute): reflect it and tell the page. */
+  changed(name) {
+    const value = this.app.state[name];
+    const text = attributeText(name, value);
+    if (this.getAttribute(name) !== text) {
+      this.reflecting = true;
+      this.setAttribute(name, text);
+      this.reflecting = false;
+    }
+    this.fire('settingschange', { name, value: structuredClone(value), settings: structuredClone(this.app.state) });
   }
 
   /** A changed attribute changes the setting of the same name (the views that read it redraw). */
   attributeChangedCallback(name, old, text) {
-    if (!this.app?.views || text === null || old === text) return;
-    const { value } = parseSetting(name, text);
-    if (value !== undefined) this.app.set(name, value);
+    if (this.reflecting || !this.app || text === null || old === text) return;
+    this.setSetting(name, text);
   }
+
+  /**
+   * Sets a setting from a property or an attribute. A bad value is named in the demo's message
+   * box and replaced as a link's would be (clamped, or the old value kept).
+   */
+  setSetting(name, value) {
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    if (!this.app) {
+      this.setAttribute(name, text); // read when the demo is made
+      return;
+    }
+    const { value: parsed, problem } = parseSetting(name, text);
+    if (problem) {
+      const { t } = this.app;
+      const params = { ...problem.params, range: problem.params.range ? t(problem.params.range.key, problem.params.range.params) : '' };
+      this.app.showMessage(t(problem.key, params), { reset: false });
+    }
+    if (parsed !== undefined) this.app.set(name, parsed);
+    else if (this.getAttribute(name) !== attributeText(name, this.app.state[name])) this.changed(name);
+  }
+
+  /** Draws one character, as the top-k view's Sample does (its `sample` event carries it). */
+  async sample() {
+    await this.ready;
+    this.shadowRoot.getElementById('sample')?.click();
+  }
+
+  /** Takes one training step, as the dropout view's Step does (its `step` event carries it). */
+  async step() {
+    await this.ready;
+    this.shadowRoot.getElementById('dropout-step')?.click();
+  }
+}
+
+// Every setting is a property of the same name.
+for (const name of NAMES) {
+  Object.defineProperty(DropoutTopK.prototype, name, {
+    get() {
+      if (this.app) return structuredClone(this.app.state[name]);
+      const text = this.getAttribute(name);
+      const parsed = text === null ? undefined : parseSetting(name, text).value;
+      return parsed ?? structuredClone(SETTINGS[name].default);
+    },
+    set(value) {
+      this.setSetting(name, value);
+    },
+    enumerable: true,
+  });
 }
 
 if (!customElements.get('dropout-topk')) customElements.define('dropout-topk', DropoutTopK);

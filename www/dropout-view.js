@@ -265,6 +265,7 @@ export function createDropoutView(demo) {
     timing: demo.stepTiming,
     onChange(report) {
       if (report?.sites.length) Object.assign(shown, { sites: report.sites, step: report.step, version: shown.version + 1, drawn: false });
+      if (report) demo.emit('step', { view: 'dropout', step: report.step, loss: report.loss });
       redraw();
     },
     onError: (err) => demo.showError(err),

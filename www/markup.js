@@ -1,14 +1,14 @@
 // The markup of one view for an embed: taken from index.html, the one place the views' markup
 // lives, so the page, the iframe embed and the web component can never drift apart.
 
+import { fetchFile } from './load.js';
+
 let page = null;
 
 /** index.html, parsed once per page (inert: parsing runs no script and loads nothing). */
 function indexDocument() {
-  page ??= fetch(new URL('index.html', import.meta.url)).then(async (response) => {
-    if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
-    return new DOMParser().parseFromString(await response.text(), 'text/html');
-  });
+  page ??= fetchFile(new URL('index.html', import.meta.url).href)
+    .then(async (response) => new DOMParser().parseFromString(await response.text(), 'text/html'));
   return page;
 }
 

@@ -142,6 +142,7 @@ export function createOwnTextView(demo) {
     timing: demo.stepTiming,
     onChange(report) {
       if (report && demo.active === local.model) sync();
+      if (report) demo.emit('step', { view: 'owntext', step: report.step, loss: report.loss });
       redraw();
     },
     onError: (err) => say('message', () => errorText(err, demo)),

@@ -304,10 +304,11 @@ function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
   els.sample.addEventListener('click', () => {
     try {
       const number = run.sampleCount++;
-      const { ch, prob } = drawOne(number);
+      const { ch, prob, index, u } = drawOne(number);
       const seed = state.seed;
       run.announcement = () => demo.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, demo), number, seed });
       redraw();
+      demo.emit('sample', { char: ch, index, probability: prob, u, settings: structuredClone(state) });
     } catch (err) {
       demo.showError(err);
     }

@@ -1,6 +1,7 @@
 // The page's side of the training worker (train-worker.js): models that train are handles here,
 // their steps run in the worker, and each step's report comes back to the model's own listener.
 // One worker serves every demo on a page; an error of one model reaches that model's demo only.
+import { loadFailure, moduleWorker } from './load.js';
 
 /**
  * A step's report: what the core's trainStep returned (web.rs), plus the step's time in the worker.
@@ -17,10 +18,11 @@
  * @returns {TrainingWorker}
  */
 export function startTrainingWorker(module, glue) {
-  const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
-  const training = new TrainingWorker(worker);
+  const script = new URL('./train-worker.js', import.meta.url).href;
+  const { worker, release } = moduleWorker(script);
+  const training = new TrainingWorker(worker, script);
   // The first message: the worker instantiates the module, then runs what follows in order.
-  training.request({ type: 'init', module, glue }).catch((err) => training.fail(err));
+  training.request({ type: 'init', module, glue }).then(release, (err) => training.fail(err));
   return training;
 }
 
@@ -28,8 +30,9 @@ export function startTrainingWorker(module, glue) {
 export class TrainingWorker {
   /**
    * @param {Worker} worker
+   * @param {string} script the worker's URL, to say what failed if it cannot start
    */
-  constructor(worker) {
+  constructor(worker, script) {
     this.worker = worker;
     this.models = new Map();
     this.pending = new Map();
@@ -40,9 +43,13 @@ export class TrainingWorker {
     /** Listeners for errors of the worker itself (each demo adds one): a crash concerns them all. */
     this.errorListeners = new Set();
     worker.onmessage = ({ data }) => this.receive(data);
-    worker.onerror = (event) => {
+    this.started = false; // set once the worker has answered
+    worker.onerror = async (event) => {
       event.preventDefault();
-      const err = new Error(`the training worker failed: ${event.message || 'it could not start'}`);
+      // Before its first answer, an error is its script failing to load: find out why.
+      const err = this.started
+        ? new Error(`the training worker failed: ${event.message || 'unknown error'}`)
+        : await loadFailure(script, new Error(event.message || 'the worker did not start'));
       for (const { reject } of this.pending.values()) reject(err);
       this.pending.clear();
       this.fail(err);
@@ -85,6 +92,7 @@ export class TrainingWorker {
   }
 
   receive(data) {
+    this.started = true;
     if (data.type === 'reply') {
       const pending = this.pending.get(data.request);
       this.pending.delete(data.request);

@@ -1,0 +1,43 @@
+// The demo as a notebook widget: an anywidget front end (https://anywidget.dev), so it runs in
+// JupyterLab, Jupyter Notebook, VS Code and marimo. The Python class declares a trait per setting
+// it wants, under the link's names (README, "Jupyter"); each is synced both ways with the
+// element's property of the same name. `last_sample` is written here only: the character the
+// reader last drew, as the element's `sample` event gives it.
+import { SETTINGS } from './state.js';
+import './component.js';
+
+/** Front-end module contract of anywidget: render draws the widget into `el`. */
+export default {
+  render({ model, el }) {
+    const demo = document.createElement('dropout-topk');
+    // Only the settings the Python class declares are synced; the others keep their defaults.
+    const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined && model.get(name) !== null);
+    for (const name of synced) {
+      const value = model.get(name);
+      demo.setAttribute(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    const offs = synced.map((name) => {
+      const update = () => { demo[name] = model.get(name); };
+      model.on(`change:${name}`, update);
+      return () => model.off(`change:${name}`, update);
+    });
+    demo.addEventListener('settingschange', ({ detail: { name, value } }) => {
+      if (!synced.includes(name) || sameValue(model.get(name), value)) return;
+      model.set(name, value);
+      model.save_changes();
+    });
+    demo.addEventListener('sample', ({ detail }) => {
+      model.set('last_sample', detail);
+      model.save_changes();
+    });
+    el.append(demo);
+    return () => {
+      offs.forEach((off) => off());
+      demo.remove();
+    };
+  },
+};
+
+function sameValue(a, b) {
+  return Array.isArray(a) ? Array.isArray(b) && a.join(',') === b.join(',') : a === b;
+}
