@@ -9,17 +9,10 @@
 //! backward never evaluates the function again.
 use burn::tensor::{Tensor, TensorData};
 
+use crate::values_of;
+
 /// 1 / √(2π): the standard normal density at 0.
 const INV_SQRT_2PI: f32 = 0.398_942_3;
-
-/// A tensor's values as plain f32s.
-fn values_of<const D: usize>(x: &Tensor<D>) -> Vec<f32> {
-    x.clone()
-        .into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .unwrap_or_default()
-}
 
 /// GELU(x) = x·Φ(x) of every unit, with the exact gradient `Φ(x) + x·φ(x)`.
 ///
@@ -28,7 +21,7 @@ fn values_of<const D: usize>(x: &Tensor<D>) -> Vec<f32> {
 pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     let dims = x.dims();
     let device = x.device();
-    let values = values_of(&x);
+    let values = values_of(x.clone());
     let mut slope = vec![0.0; values.len()];
     let mut offset = vec![0.0; values.len()];
     for ((&v, a), b) in values.iter().zip(&mut slope).zip(&mut offset) {
@@ -52,7 +45,7 @@ pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 pub fn causal_softmax(scores: Tensor<4>) -> Tensor<4> {
     let dims = scores.dims();
     let seq = dims[3];
-    let values = values_of(&scores);
+    let values = values_of(scores.clone());
     let mut weights = vec![0.0; values.len()];
     for (row, (input, output)) in values
         .chunks_exact(seq)

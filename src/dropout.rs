@@ -9,6 +9,7 @@ use burn::tensor::{Tensor, TensorData};
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;
+use crate::values_of;
 
 /// Checks a dropout rate: a number in [0, 1] (PyTorch's range; 1 drops everything).
 pub fn check_p(p: f32) -> Result<f32> {
@@ -273,11 +274,7 @@ impl Dropout {
                     .enumerate()
                     .map(|(i, &d)| if i == 0 { 0..1 } else { 0..d })
                     .collect();
-                t.slice(ranges.as_slice())
-                    .into_data()
-                    .convert::<f32>()
-                    .try_to_vec::<f32>()
-                    .unwrap_or_default()
+                values_of(t.slice(ranges.as_slice()))
             };
             let draws = draws[..per_example].to_vec();
             let live = (kind == SiteKind::AttentionWeights).then(|| causal_live(dims[1], dims[2]));

@@ -9,6 +9,7 @@ use crate::dropout::{Dropout, Site};
 use crate::error::Error;
 use crate::model::{Model, ModelConfig};
 use crate::rng::{derive_seed, Rng};
+use crate::values_of;
 
 /// The CPU backend the tensors run on; both also run in wasm. A build carries the backends its
 /// features name (see Cargo.toml): natively both, each wasm module one.
@@ -383,11 +384,7 @@ impl Trainer {
         let last = logits
             .slice([0..1, seq - 1..seq])
             .reshape([self.config.vocab_size]);
-        Ok(last
-            .into_data()
-            .convert::<f32>()
-            .try_to_vec::<f32>()
-            .unwrap_or_default())
+        Ok(values_of(last))
     }
 
     fn inference(&mut self) -> &Model {
@@ -425,11 +422,7 @@ fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
 }
 
 fn scalar(t: Tensor<1>) -> f32 {
-    t.into_data()
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .map(|v| v[0])
-        .unwrap_or(f32::NAN)
+    values_of(t).first().copied().unwrap_or(f32::NAN)
 }
 
 /// The L2 norm of all gradients, summed on the device and read once.
