@@ -4,6 +4,7 @@
 #   target/hosts/deck/   a reveal.js deck (from npm) with the `revealjs` snippet's two slides
 #   target/hosts/book/   an mdBook book with the `mdbook` snippet in a chapter one folder down,
 #                        built by `mdbook build` into target/hosts/book/book/
+#   target/hosts/site/   a plain HTML course page with the `iframe` and `component` snippets
 # Each has dist/ copied next to the page as dropout-topk/, as the README says.
 #   scripts/hosts.sh         installs mdBook if needed, then builds both
 #   scripts/hosts.sh tools   only installs mdBook: the pinned version, into target/tools
@@ -122,6 +123,33 @@ MD
   "$MDBOOK" build "$book"
 }
 
+build_site() {
+  local site=$OUT/site
+  rm -rf "$site"
+  mkdir -p "$site"
+  copy_dist "$site/dropout-topk"
+  {
+    cat <<'HTML'
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Week 3: sampling</title>
+<link rel="icon" href="dropout-topk/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<h1>Week 3: sampling</h1>
+<p>An iframe:</p>
+HTML
+    snippet iframe
+    echo '<p>Two elements:</p>'
+    snippet component
+    echo '</body>'
+    echo '</html>'
+  } > "$site/index.html"
+}
+
 case "${1:-all}" in
   tools) install_mdbook ;;
   all)
@@ -129,7 +157,8 @@ case "${1:-all}" in
     install_mdbook
     build_deck
     build_book
-    echo "hosts: $OUT/deck/index.html, $OUT/book/book/sampling/demo.html"
+    build_site
+    echo "hosts: $OUT/deck/index.html, $OUT/book/book/sampling/demo.html, $OUT/site/index.html"
     ;;
   *) echo "usage: $0 [tools]" >&2; exit 2 ;;
 esac

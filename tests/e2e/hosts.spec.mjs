@@ -1,6 +1,6 @@
-// The README's mdBook and reveal.js snippets in the real tools: a book built by mdBook and a deck
-// made with reveal.js from npm, both built from dist/ by scripts/hosts.sh into target/hosts/ and
-// served here on a port of their own.
+// The README's embedding snippets where course authors paste them: a plain HTML page, a book built
+// by mdBook and a deck made with reveal.js from npm, all built from dist/ by scripts/hosts.sh into
+// target/hosts/ and served here on a port of their own.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const PORT = Number(process.env.E2E_PORT ?? 8123) + 6;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const CHAPTER = `${ORIGIN}/book/book/sampling/demo.html`;
 const DECK = `${ORIGIN}/deck/index.html`;
+const SITE = `${ORIGIN}/site/index.html`;
 
 /** Console errors, uncaught exceptions and failed requests (named) of a page and its frames. */
 function watch(page) {
@@ -45,10 +46,10 @@ function staleFile(copy, dir = '') {
 let server;
 
 test.beforeAll(async () => {
-  for (const page of ['deck/index.html', 'book/book/sampling/demo.html']) {
+  for (const page of ['deck/index.html', 'book/book/sampling/demo.html', 'site/index.html']) {
     if (!existsSync(`${HOSTS}/${page}`)) throw new Error(`target/hosts/${page} is missing: run scripts/hosts.sh (after scripts/dist.sh)`);
   }
-  for (const copy of ['deck/dropout-topk', 'book/book/dropout-topk']) {
+  for (const copy of ['deck/dropout-topk', 'book/book/dropout-topk', 'site/dropout-topk']) {
     const stale = staleFile(`${HOSTS}/${copy}`);
     if (stale) throw new Error(`target/hosts/${copy}/${stale} is not dist/'s: run scripts/hosts.sh again`);
   }
@@ -67,6 +68,30 @@ test.afterAll(async () => {
     server.kill();
     await exited;
   }
+});
+
+test('a plain HTML page: the iframe and resize.js, and two elements, as the README shows them', async ({ page }) => {
+  const errors = watch(page);
+  await page.goto(SITE);
+  const iframe = page.locator('iframe');
+  const frame = page.frameLocator('iframe');
+  await ready(frame);
+  await expect(frame.locator('#bars li.kept')).toHaveCount(1);
+  await expect.poll(() => iframe.evaluate((el) => {
+    const content = el.contentDocument.documentElement.getBoundingClientRect().height;
+    return Math.abs(el.getBoundingClientRect().height - content) <= 2 && content > 150;
+  })).toBe(true);
+  const [topk, dropout] = [page.locator('dropout-topk[view="topk"]'), page.locator('dropout-topk[view="dropout"]')];
+  await topk.scrollIntoViewIfNeeded();
+  await ready(topk);
+  await expect(topk.locator('#bars li.kept')).toHaveCount(5);
+  await expect(topk.locator('#sample')).toHaveText('1 文字引く'); // lang="ja"
+  await dropout.scrollIntoViewIfNeeded();
+  await ready(dropout);
+  await expect(dropout.locator('#dropout_p-value')).toHaveText('0.50');
+  await dropout.locator('#dropout-step').click();
+  await expect(dropout.locator('#dropout-steps')).toHaveText('Step 1');
+  expect(errors).toEqual([]);
 });
 
 test('mdBook: the chapter one folder down fits the iframe, and the element takes a dropout step', async ({ page }) => {
