@@ -1,6 +1,6 @@
 // The smoke tests every engine runs against the served page (scripts/serve.py, as `make demo`
 // serves it): the first bars, the k and dropout sliders, Step's masks, Sample's announcement, no
-// error logged, and no press lost while the page loads. Chromium runs the full Playwright suite
+// error logged, no press lost while the page loads, and the element loaded from another origin. Chromium runs the full Playwright suite
 // (tests/e2e); these check that the page a learner opens in Firefox or Safari's engine works.
 //
 // Every wait is for a state of the page, with a generous upper bound, never for time to pass.
@@ -28,9 +28,16 @@ const PRESSES = ['#dropout-step', '#dropout-play', '#sample', '#generate'];
 async function serve() {
   const upstream = `http://127.0.0.1:${PORT + 1}`;
   const server = spawn('python3', ['scripts/serve.py', String(PORT + 1), '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+  // dist/ as a CDN serves the package: another origin, with CORS.
+  const cdn = spawn('python3', ['scripts/serve.py', String(PORT + 2), '--quiet', '--cors', '--dir', 'dist'], { cwd: ROOT, stdio: 'ignore' });
   let held = null;
   const proxy = http.createServer(async (request, response) => {
     try {
+      if (request.url === '/course-notes.html') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end(COURSE_PAGE);
+        return;
+      }
       // What the worker fetches itself (the wasm binding it imports): holding the worker's own
       // script instead would also hold the page's load event in WebKit.
       if (held && (request.headers.referer ?? '').split('?')[0].endsWith('/train-worker.js')) await held;
@@ -57,6 +64,7 @@ async function serve() {
     close: () => {
       proxy.close();
       server.kill();
+      cdn.kill();
     },
     hold: () => {
       let release;
@@ -68,6 +76,15 @@ async function serve() {
     },
   };
 }
+
+/** A course page of this origin using the element from the "CDN" origin (README, "From another origin"). */
+const CDN = `http://127.0.0.1:${PORT + 2}/`;
+const COURSE_PAGE = `<!doctype html><html lang="en"><title>Course notes</title><link rel="icon" href="data:,">
+<script type="module" src="${CDN}component.js"></script>
+<dropout-topk id="d" view="dropout" lang="en"></dropout-topk>
+<dropout-topk id="t" view="topk" lang="en"></dropout-topk></html>`;
+/** An expression for the element `sel` inside the shadow root of the element `host`. */
+const inside = (host, sel) => `document.querySelector(${JSON.stringify(host)})?.shadowRoot?.querySelector(${JSON.stringify(sel)})`;
 
 const text = (selector) => `(document.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`;
 const count = (selector) => `document.querySelectorAll(${JSON.stringify(selector)}).length`;
@@ -164,6 +181,18 @@ export function smokeTests(open) {
     await until(browser, `/^Drew “.+” \\(\\d+\\.\\d%\\), draw number 0 with seed 42\\.$/.test(${text('#announce')})`, 'the announcement');
     assert.equal(await browser.evaluate(count('#bars li.sampled')), 1);
     assert.equal(await browser.evaluate(`document.getElementById('message').hidden`), true);
+    assert.deepEqual(await browser.errors(), []);
+  });
+
+  test('the element loaded from another origin (a CDN with CORS) shows bars and takes a step in its worker', async () => {
+    await browser.goto(`${BASE}course-notes.html`);
+    for (const host of ['#d', '#t']) {
+      await until(browser, `(${inside(host, '#status')}?.textContent ?? '') === 'Ready.'`, `${host} to be ready`);
+    }
+    await until(browser, `${inside('#t', '#bars')}?.querySelectorAll('li.kept').length === 3`, 'three kept bars');
+    await browser.evaluate(`${inside('#d', '#dropout-step')}.click()`);
+    await until(browser, `(${inside('#d', '#dropout-steps')}?.textContent ?? '') === 'Step 1'`, 'step 1, taken in the worker');
+    assert.equal(await browser.evaluate(`${inside('#d', '#message')}.hidden`), true);
     assert.deepEqual(await browser.errors(), []);
   });
 
