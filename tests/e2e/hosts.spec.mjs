@@ -175,6 +175,8 @@ test('reveal.js: a slide left and shown again keeps the settings moved there', a
   await expect(topkFrame.locator('#k')).toHaveValue('5');
   await expect.poll(() => page.evaluate(() => window.Reveal.getIndices().h)).toBe(1);
   await expect.poll(() => topk.evaluate((el) => el.contentWindow.dropoutTopK.drawsPending())).toBe(0);
+  // The slide has come back in from the left once its iframe is back inside the page.
+  await expect.poll(() => topk.evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThanOrEqual(0);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/reveal-deck.png` });
 
