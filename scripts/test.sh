@@ -56,6 +56,7 @@ count unit
 run dist scripts/dist.sh
 # The README's mdBook and reveal.js snippets in the real tools (tests/e2e/hosts.spec.mjs).
 run hosts scripts/hosts.sh
+summary+=("$(printf '%-22s %11s' hosts built)")
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list
 count playwright
 
