@@ -23,7 +23,16 @@ installed() {
   done
 }
 
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+  # Debian's python3 makes a venv only with its python3-venv package (ensurepip).
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+  fi
+  python3 -m venv "$VENV"
+fi
 # The venv lies inside this repository, whose package.json makes every .js file below it an ES
 # module; JupyterLab runs its bundled yarn.js (CommonJS) with Node when it starts, so the venv
 # says which kind its own files are.

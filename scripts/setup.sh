@@ -4,7 +4,8 @@
 #   scripts/setup.sh test    the above, plus the three browser engines the tests drive (Chromium
 #                            with chromedriver, Firefox ESR, WebKitGTK's MiniBrowser with its
 #                            WebDriver), a virtual display for WebKit, the npm packages, and
-#                            mdBook (pinned, built by cargo) for the embedding tests
+#                            for the embedding tests mdBook (pinned, built by cargo) and
+#                            JupyterLab with anywidget (pinned, from PyPI, in a venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,8 @@ test_tools() {
   fi
   # mdBook for the book the embedding tests build (scripts/hosts.sh): pinned, into target/tools.
   scripts/hosts.sh tools
+  # JupyterLab and anywidget (pinned, from PyPI) in target/jupyter-venv (tests/e2e/jupyter.spec.mjs).
+  scripts/jupyter.sh
 }
 
 case "${1:-build}" in

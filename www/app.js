@@ -97,6 +97,18 @@ function createDemo(root, initial) {
     requestDraw: (key, draw) => requestDraw(`${id}:${key}`, draw, demo.showError),
     /** Runs `tick` every frame until it returns false; an error stops it and is shown here. */
     addAnimation: (tick) => addAnimation(tick, demo.showError),
+    /** The models this demo trains in the worker (see model() and close()). */
+    models: [],
+    /** A new model of this demo in the training worker. */
+    model() {
+      const model = demo.training.model();
+      demo.models.push(model);
+      return model;
+    },
+    /** Frees this demo's models in the worker (an element removed from its page). */
+    close() {
+      for (const model of demo.models.splice(0)) model.free();
+    },
     /** Listens for a demo event ('active': the top-k model changed; 'trained': a model took a step). */
     on(event, listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());

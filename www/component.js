@@ -54,8 +54,8 @@ class DropoutTopK extends HTMLElement {
   }
 
   async connectedCallback() {
-    if (this.shadowRoot) return; // moved within the page: it keeps running
-    const shadow = this.attachShadow({ mode: 'open' });
+    if (this.shadowRoot?.hasChildNodes()) return; // moved within the page: it keeps running
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const initial = {};
     const problems = [];
     for (const name of this.getAttributeNames()) {
@@ -79,12 +79,32 @@ class DropoutTopK extends HTMLElement {
       console.error(err);
       return;
     }
-    this.app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name) });
-    for (const type of ['sample', 'step']) this.app.on(type, (detail) => this.fire(type, detail));
+    const app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name) });
+    this.app = app;
+    for (const type of ['sample', 'step']) app.on(type, (detail) => this.fire(type, detail));
     if (this.getAttribute('loading') !== 'eager') await this.nearViewport();
-    await startDemo(this.app, problems);
+    if (this.app !== app) return; // removed while it waited
+    await startDemo(app, problems);
+    if (this.app !== app) {
+      app.close(); // removed while it started
+      return;
+    }
     this.started(this);
     this.fire('ready', {});
+  }
+
+  /**
+   * Removed from the page (not moved: a move reconnects it at once), the element frees its models
+   * in the worker; put back, it starts afresh with the settings its attributes carry.
+   */
+  disconnectedCallback() {
+    queueMicrotask(() => {
+      if (this.isConnected || !this.app) return;
+      this.app.close();
+      this.app = null;
+      this.shadowRoot.replaceChildren();
+      this.ready = new Promise((resolve) => { this.started = resolve; });
+    });
   }
 
   /** Resolves when the element comes within START_MARGIN of the viewport. */
@@ -107,6 +127,7 @@ class DropoutTopK extends HTMLElement {
 
   /** A setting changed (by a control, a property or an attribute): reflect it and tell the page. */
   changed(name) {
+    if (!this.app) return;
     const value = this.app.state[name];
     const text = attributeText(name, value);
     if (this.getAttribute(name) !== text) {

@@ -261,7 +261,7 @@ export function createDropoutView(demo) {
   for (const el of [els.play, els.steps, els.stepMs]) el?.removeAttribute('data-i18n');
   const shown = { sites: [], step: 0, version: 0, drawn: true, key: '', onScreen: true, cards: [] };
   const fixedRuns = { runs: [], mcDraw: 0 };
-  const run = createTrainingRun(demo.training.model(), {
+  const run = createTrainingRun(demo.model(), {
     timing: demo.stepTiming,
     onChange(report) {
       if (report?.sites.length) Object.assign(shown, { sites: report.sites, step: report.step, version: shown.version + 1, drawn: false });

@@ -85,8 +85,8 @@ export function createOverfitView(demo) {
     onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')) };
   // Same seed: the same initial weights and the same batches; only the dropout rate differs.
   const copies = [
-    { name: 'A', rate: () => 0, run: createTrainingRun(demo.training.model(), hooks) },
-    { name: 'B', rate: () => state.overfit_p, run: createTrainingRun(demo.training.model(), hooks) },
+    { name: 'A', rate: () => 0, run: createTrainingRun(demo.model(), hooks) },
+    { name: 'B', rate: () => state.overfit_p, run: createTrainingRun(demo.model(), hooks) },
   ];
   const pauseBoth = () => copies.forEach((copy) => copy.run.pause());
 

@@ -138,7 +138,7 @@ export function createOwnTextView(demo) {
   // The model that trains (in the worker) and, for the top-k view, a copy here that loads its
   // weights as they change: sampling on this thread never waits for a training step.
   const local = { model: null, syncing: false, lastSync: 0 };
-  const run = createTrainingRun(demo.training.model(), {
+  const run = createTrainingRun(demo.model(), {
     timing: demo.stepTiming,
     onChange(report) {
       if (report && demo.active === local.model) sync();

@@ -150,7 +150,7 @@ export function createThesisView(demo) {
   const hooks = { timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); } };
   const models = ['A', 'B'].map((name) => {
     const model = { name, logits: null, texts: [], run: null };
-    model.run = createTrainingRun(demo.training.model(), { ...hooks, onChange: (report) => reported(model, report) });
+    model.run = createTrainingRun(demo.model(), { ...hooks, onChange: (report) => reported(model, report) });
     return model;
   });
   const pause = () => models.forEach((m) => m.run.pause());

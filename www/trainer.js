@@ -107,6 +107,7 @@ export class TrainingWorker {
     }
     const model = this.models.get(data.id);
     // Reports of a model that was re-created or freed since are dropped.
+    if (data.id !== undefined && !model) return;
     if (model && data.generation !== model.generation) return;
     if (data.type === 'report') {
       model?.onReport(data.report);
@@ -211,8 +212,10 @@ export class RemoteModel {
     return this.training.request({ type: 'weights', id: this.id });
   }
 
+  /** Removes the model from the worker; its reports stop. */
   free() {
     this.generation += 1;
+    this.training.models.delete(this.id);
     this.training.send({ type: 'free', id: this.id });
   }
 }

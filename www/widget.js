@@ -10,6 +10,9 @@ import './component.js';
 export default {
   render({ model, el }) {
     const demo = document.createElement('dropout-topk');
+    // Keys pressed in the widget are the widget's: without this, JupyterLab's notebook shortcuts
+    // (a, b, m, x, the arrows) act on the cell, as the key's target (the element) has focus.
+    demo.setAttribute('data-lm-suppress-shortcuts', '');
     // Only the settings the Python class declares are synced; the others keep their defaults.
     const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined && model.get(name) !== null);
     for (const name of synced) {

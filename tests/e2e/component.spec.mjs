@@ -241,6 +241,49 @@ test('settings are properties reflected to attributes, changes fire settingschan
   expect(errors.filter((e) => !e.includes('many'))).toEqual([]);
 });
 
+test('an element removed from the page frees its models in the worker; put back, it starts afresh', async ({ page }) => {
+  const errors = watch(page);
+  await hostPage(page, '/course/remove.html', `<script type="module" src="/component.js"></script>
+    <dropout-topk id="d" view="dropout" dropout_p="0.3" lang="en"></dropout-topk>`);
+  const d = page.locator('#d');
+  await ready(d);
+  await d.locator('#dropout-play').click();
+  await expect.poll(async () => Number((await d.locator('#dropout-steps').textContent()).replace('Step ', ''))).toBeGreaterThan(2);
+  // Removed while playing: its model leaves the worker (the page's handle on the worker is shared).
+  const counts = await page.evaluate(async () => {
+    const el = document.getElementById('d');
+    window.removed = el;
+    window.training = el.app.training;
+    const before = window.training.models.size;
+    el.remove();
+    await Promise.resolve();
+    await Promise.resolve();
+    return { before, after: window.training.models.size, app: el.app };
+  });
+  expect(counts.before).toBe(1);
+  expect(counts.after).toBe(0);
+  expect(counts.app).toBeNull();
+  // Put back: a fresh demo with the settings its attributes carry.
+  await page.evaluate(() => document.body.append(window.removed));
+  await ready(d);
+  await expect(d.locator('#dropout_p-value')).toHaveText('0.30');
+  await expect(d.locator('#dropout-steps')).toHaveText(/Step 0|no step/);
+  await d.locator('#dropout-step').click();
+  await expect(d.locator('#dropout-steps')).toHaveText('Step 1');
+  expect(await page.evaluate(() => window.training.models.size)).toBe(1);
+  // A move (removed and put back in one task) keeps the same demo and its model.
+  const moved = await page.evaluate(async () => {
+    const el = document.getElementById('d');
+    const app = el.app;
+    document.body.prepend(el);
+    await Promise.resolve();
+    await Promise.resolve();
+    return { same: el.app === app, models: window.training.models.size };
+  });
+  expect(moved).toEqual({ same: true, models: 1 });
+  expect(errors).toEqual([]);
+});
+
 test("the README's exercise runs as written: k = 1 draws one distinct character, k = 10 several", async ({ page }) => {
   const errors = watch(page);
   const logs = [];

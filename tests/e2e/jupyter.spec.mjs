@@ -6,7 +6,7 @@
 // A screenshot of the notebook is saved as test-results/screenshots/jupyter-notebook.png.
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ let dir;
 let widgetServer;
 let jupyter;
 
-/** The cells of a notebook whose first cell is the README's snippet pointing at `esm`. */
+/** A notebook (nbformat 4) of code cells with these sources, never run. */
 function notebook(cells) {
   return JSON.stringify({
     nbformat: 4,
@@ -49,6 +49,7 @@ function notebook(cells) {
 function start(command, args, { env = process.env, log }) {
   const out = openSync(log, 'w');
   const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
   child.log = log;
   return child;
 }
@@ -65,8 +66,9 @@ async function answers(child, url, timeout) {
 async function stop(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
-  process.kill(-child.pid, 'SIGTERM');
-  const killer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 10_000);
+  const signal = (name) => { try { process.kill(-child.pid, name); } catch { /* the group is gone */ } };
+  signal('SIGTERM');
+  const killer = setTimeout(() => signal('SIGKILL'), 10_000);
   await exited;
   clearTimeout(killer);
 }
@@ -97,7 +99,7 @@ test.beforeAll(async () => {
     .map((name) => [name, join(dir, name)]));
   for (const folder of Object.values(folders)) mkdirSync(folder);
   writeFileSync(join(folders.notebooks, 'widget.ipynb'), notebook([widget, 'w.k = 5', 'w.last_sample', 'w.k']));
-  writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook([widget, 'w.k']));
+  writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook([widget, 'w.k, w.prompt']));
   // User settings: no prompt about Jupyter news, every cell rendered (no windowing) so each is in the DOM.
   const settings = (plugin, values) => {
     mkdirSync(join(folders.settings, '@jupyterlab', plugin.split(':')[0]), { recursive: true });
@@ -272,8 +274,16 @@ test('keys pressed in the widget stay in it: JupyterLab\'s notebook shortcuts do
   for (const key of ['a', 'b', 'm', 'x']) await page.keyboard.press(key);
   await page.keyboard.press('Enter');
   await expect(widget.locator('#bars li.sampled')).toHaveCount(1);
+  // Typed into the prompt, letters are text (C copies the cell, A inserts one, M makes it Markdown).
+  // JupyterLab's own guard for text fields misses one reached from another control of the widget.
+  const prompt = widget.locator('#prompt');
+  await prompt.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' calm');
+  await expect(prompt).toHaveValue('The harbour is calm');
   await expect(cells).toHaveCount(2);
   await expect(cells.nth(0)).toHaveClass(/jp-CodeCell/);
-  await expect(await run(1)).toHaveText('3');
+  const output = await run(1);
+  expect(pythonValue(await output.first().textContent())).toEqual([3, 'The harbour is calm']);
   expect(errors).toEqual([]);
 });
