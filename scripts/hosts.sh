@@ -45,6 +45,20 @@ copy_dist() {
   cp -r dist "$1"
 }
 
+# page_head TITLE: a host page's opening lines, up to the end of its <head> contents (the icon is
+# the demo's, so the page asks for nothing the folder lacks).
+page_head() {
+  cat <<HTML
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$1</title>
+<link rel="icon" href="dropout-topk/favicon.svg" type="image/svg+xml">
+HTML
+}
+
 build_deck() {
   local deck=$OUT/deck reveal=node_modules/reveal.js/dist
   [ -f "$reveal/reveal.js" ] || { echo "hosts: no $reveal/reveal.js: run scripts/setup.sh test" >&2; exit 1; }
@@ -54,14 +68,8 @@ build_deck() {
   cp "$reveal/theme/white.css" "$deck/reveal/theme/"
   copy_dist "$deck/dropout-topk"
   {
+    page_head 'Two kinds of randomness'
     cat <<'HTML'
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Two kinds of randomness</title>
-<link rel="icon" href="dropout-topk/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="reveal/reset.css">
 <link rel="stylesheet" href="reveal/reveal.css">
 <link rel="stylesheet" href="reveal/theme/white.css">
@@ -129,14 +137,8 @@ build_site() {
   mkdir -p "$site"
   copy_dist "$site/dropout-topk"
   {
+    page_head 'Week 3: sampling'
     cat <<'HTML'
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Week 3: sampling</title>
-<link rel="icon" href="dropout-topk/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <h1>Week 3: sampling</h1>

@@ -223,12 +223,22 @@ function shippedModel(demo, rt) {
   return { demo: model, vocab: model.vocab(), label: () => demo.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
 }
 
+/**
+ * A problem met reading a setting (state.js parseSetting), in the demo's language; its range is
+ * itself a key and parameters.
+ * @param {object} demo
+ * @param {{key: string, params: object}} problem
+ * @returns {string}
+ */
+export function problemText(demo, { key, params }) {
+  return demo.t(key, { ...params, range: params.range ? demo.t(params.range.key, params.range.params) : '' });
+}
+
 /** Problems met before the views start: the runtime's and the link's, in one message. */
 function showStartProblems(demo, rt, problems) {
   const messages = rt.problems.map(({ key, error }) => demo.t(key, { message: errorText(error, demo) }));
   if (problems.length) {
-    // Each problem is a key and parameters; a range inside it is one too.
-    const words = problems.map(({ key, params }) => demo.t(key, { ...params, range: params.range ? demo.t(params.range.key, params.range.params) : '' }));
+    const words = problems.map((problem) => problemText(demo, problem));
     messages.push(demo.t('app.linkProblems', { problems: words.join(demo.t('link.separator')) }));
   }
   if (messages.length) demo.showMessage(messages.join(' '));

@@ -5,9 +5,9 @@
 // An element starts its models when it nears the viewport (loading="eager": at once). Its
 // settings are properties under the same names (el.k = 10), reflected to the attributes, and it
 // fires events that bubble out of any shadow root: `sample`, `step`, `settingschange`, `ready`.
-import { SETTINGS, VIEWS, parseSetting } from './state.js';
+import { SETTINGS, VIEWS, parseSetting, settingText } from './state.js';
 import { browserLanguage, translator } from './i18n.js';
-import { prepareDemo, startDemo } from './app.js';
+import { prepareDemo, problemText, startDemo } from './app.js';
 import { viewMarkup } from './markup.js';
 import { errorText } from './format.js';
 import { fetchFile } from './load.js';
@@ -36,9 +36,6 @@ function elementStyles() {
   });
   return styles;
 }
-
-/** A setting's value as attribute text (the link's form: lists joined by commas). */
-const attributeText = (name, value) => (SETTINGS[name].list ? value.join(',') : String(value));
 
 class DropoutTopK extends HTMLElement {
   static get observedAttributes() {
@@ -128,14 +125,17 @@ class DropoutTopK extends HTMLElement {
   /** A setting changed (by a control, a property or an attribute): reflect it and tell the page. */
   changed(name) {
     if (!this.app) return;
-    const value = this.app.state[name];
-    const text = attributeText(name, value);
-    if (this.getAttribute(name) !== text) {
-      this.reflecting = true;
-      this.setAttribute(name, text);
-      this.reflecting = false;
-    }
-    this.fire('settingschange', { name, value: structuredClone(value), settings: structuredClone(this.app.state) });
+    this.reflect(name);
+    this.fire('settingschange', { name, value: structuredClone(this.app.state[name]), settings: structuredClone(this.app.state) });
+  }
+
+  /** Writes a setting's value into its attribute (without reading it back as a change). */
+  reflect(name) {
+    const text = settingText(this.app.state[name]);
+    if (this.getAttribute(name) === text) return;
+    this.reflecting = true;
+    this.setAttribute(name, text);
+    this.reflecting = false;
   }
 
   /** A changed attribute changes the setting of the same name (the views that read it redraw). */
@@ -149,19 +149,15 @@ class DropoutTopK extends HTMLElement {
    * box and replaced as a link's would be (clamped, or the old value kept).
    */
   setSetting(name, value) {
-    const text = Array.isArray(value) ? value.join(',') : String(value);
+    const text = settingText(value);
     if (!this.app) {
       this.setAttribute(name, text); // read when the demo is made
       return;
     }
     const { value: parsed, problem } = parseSetting(name, text);
-    if (problem) {
-      const { t } = this.app;
-      const params = { ...problem.params, range: problem.params.range ? t(problem.params.range.key, problem.params.range.params) : '' };
-      this.app.showMessage(t(problem.key, params), { reset: false });
-    }
+    if (problem) this.app.showMessage(problemText(this.app, problem), { reset: false });
     if (parsed !== undefined) this.app.set(name, parsed);
-    else if (this.getAttribute(name) !== attributeText(name, this.app.state[name])) this.changed(name);
+    this.reflect(name); // a bad or clamped value leaves the attribute showing the value in use
   }
 
   /** Draws one character, as the top-k view's Sample does (its `sample` event carries it). */

@@ -99,6 +99,15 @@ function clamp(spec, n) {
 }
 
 /**
+ * A setting's value as a link (and an element's attribute) writes it: a list joined by commas.
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function settingText(value) {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
  * Settings from a link's query string; every problem is listed, and a bad value keeps the default.
  * @param {string} search e.g. location.search
  * @returns {{values: Record<string, unknown>, problems: Array<{key: string, params: object}>, present: Set<string>}}
@@ -134,7 +143,7 @@ export function queryFromState(state, keep = new Set()) {
     const value = state[name];
     const isDefault = spec.list ? value.length === 0 : value === spec.default;
     if (isDefault && !keep.has(name)) continue;
-    params.set(name, spec.list ? value.join(',') : String(value));
+    params.set(name, settingText(value));
   }
   const query = params.toString();
   return query ? `?${query}` : '';

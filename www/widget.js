@@ -3,7 +3,7 @@
 // it wants, under the link's names (README, "Jupyter"); each is synced both ways with the
 // element's property of the same name. `last_sample` is written here only: the character the
 // reader last drew, as the element's `sample` event gives it.
-import { SETTINGS } from './state.js';
+import { SETTINGS, settingText } from './state.js';
 import './component.js';
 
 /** Front-end module contract of anywidget: render draws the widget into `el`. */
@@ -17,7 +17,7 @@ export default {
     const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined && model.get(name) !== null);
     for (const name of synced) {
       const value = model.get(name);
-      demo.setAttribute(name, Array.isArray(value) ? value.join(',') : String(value));
+      demo.setAttribute(name, settingText(value));
     }
     const offs = synced.map((name) => {
       const update = () => { demo[name] = model.get(name); };
@@ -25,7 +25,7 @@ export default {
       return () => model.off(`change:${name}`, update);
     });
     demo.addEventListener('settingschange', ({ detail: { name, value } }) => {
-      if (!synced.includes(name) || sameValue(model.get(name), value)) return;
+      if (!synced.includes(name) || settingText(model.get(name)) === settingText(value)) return;
       model.set(name, value);
       model.save_changes();
     });
@@ -40,7 +40,3 @@ export default {
     };
   },
 };
-
-function sameValue(a, b) {
-  return Array.isArray(a) ? Array.isArray(b) && a.join(',') === b.join(',') : a === b;
-}
