@@ -160,8 +160,16 @@ test('resize.js fits each of two iframes to its own content', async ({ page }) =
   const heights = await page.evaluate(() => ['a', 'b'].map((id) => document.getElementById(id).getBoundingClientRect().height));
   expect(heights[0]).not.toBe(heights[1]);
   // A message from a demo's own window with the same type but no usable height (0) changes nothing.
-  await page.frame({ url: /view=topk/ }).evaluate(() => window.parent.postMessage({ type: 'dropout-topk:height', height: 0 }, '*'));
-  await page.evaluate(() => new Promise((done) => setTimeout(done, 100)));
+  // A marker message sent after it is heard after it too (messages arrive in order): by then
+  // resize.js has handled the bad one.
+  await page.evaluate(() => {
+    window.marker = new Promise((done) => addEventListener('message', (e) => { if (e.data === 'marker') done(); }));
+  });
+  await page.frame({ url: /view=topk/ }).evaluate(() => {
+    window.parent.postMessage({ type: 'dropout-topk:height', height: 0 }, '*');
+    window.parent.postMessage('marker', '*');
+  });
+  await page.evaluate(() => window.marker);
   expect(await page.evaluate(() => ['a', 'b'].map((id) => document.getElementById(id).getBoundingClientRect().height))).toEqual(heights);
   expect(errors).toEqual([]);
 });
