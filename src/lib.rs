@@ -7,6 +7,7 @@ pub mod model;
 pub mod rng;
 pub mod sampling;
 pub mod session;
+pub mod sources;
 pub mod train;
 
 pub use error::{Error, Result};

@@ -156,6 +156,13 @@ impl Session {
         self.trainer.set_train_config(train_config);
     }
 
+    /// Sets Adam's step size for the steps to come, keeping the rest of the training settings.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        let mut train_config = self.trainer.train_config().clone();
+        train_config.learning_rate = learning_rate;
+        self.trainer.set_train_config(train_config);
+    }
+
     /// The sizes and counts of this model and its training.
     pub fn facts(&self) -> Facts {
         Facts::of(self.trainer.config(), self.trainer.train_config())

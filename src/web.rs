@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::rng::derive_seed;
 use crate::sampling::{self, Settings, Shaped};
 use crate::session::{Facts, Losses, Session, Stepped};
+use crate::sources::{self, Sources};
 use crate::train::Backend;
 
 /// Installs the panic hook so a Rust panic prints its message to the browser console.
@@ -346,6 +347,27 @@ fn site_to_js(site: &Site) -> JsValue {
     ])
 }
 
+fn sources_to_js(found: &Sources) -> JsValue {
+    let examples: Array = found
+        .examples
+        .iter()
+        .map(|e| {
+            object(&[
+                ("start", JsValue::from(e.start as f64)),
+                ("before", e.before.as_str().into()),
+                ("match", e.matched.as_str().into()),
+                ("after", e.after.as_str().into()),
+            ])
+        })
+        .collect();
+    object(&[
+        ("suffix", found.suffix.as_str().into()),
+        ("contextCount", JsValue::from(found.context_count as f64)),
+        ("followedCount", JsValue::from(found.followed_count as f64)),
+        ("examples", examples.into()),
+    ])
+}
+
 fn stepped_to_js(stepped: &Stepped) -> JsValue {
     let sites: Array = stepped.report.sites.iter().map(site_to_js).collect();
     object(&[
@@ -462,6 +484,20 @@ impl Demo {
             .collect()
     }
 
+    /// Where the character `drawn` follows the end of `context` in the text this model trains on
+    /// (its training part): `{ suffix, contextCount, followedCount, examples }`, `suffix` the
+    /// longest end of the context (1 to 16 characters) followed by `drawn` somewhere,
+    /// `contextCount` how often the suffix is followed by any character, `followedCount` how often
+    /// by `drawn`, and up to `max` examples spread over the text, each `{ start, before, match,
+    /// after }` (`start` in characters; `match` is the suffix and `drawn`; `before` and `after` stop
+    /// at line ends). A character the text never has after the context gives `suffix` "" and 0s;
+    /// a `drawn` of other than one character throws.
+    pub fn sources(&self, context: &str, drawn: &str, max: u32) -> Result<JsValue, JsValue> {
+        let found =
+            sources::find(self.session.corpus(), context, drawn, max as usize).map_err(js_error)?;
+        Ok(sources_to_js(&found))
+    }
+
     /// `length` characters (at most 1,000) that follow `prompt`, each drawn under `settings`
     /// (`{ sampler, k, top_p, temperature, seed, draw }`, `seed` needed) with draw numbers `draw`
     /// (default 0), `draw + 1`, ...: the same settings always write the same text.
@@ -492,6 +528,22 @@ impl Demo {
             "an integer in [0, 4294967295]",
         )?;
         self.session.set_mask_stream(stream);
+        Ok(())
+    }
+
+    /// Sets Adam's step size for the next steps, a number in (0, 1]. Copies of finished weights
+    /// go on training more gently than a fresh model needs, so that they stay about as good as
+    /// the weights they started from (the two-model picture).
+    #[wasm_bindgen(js_name = setLearningRate)]
+    pub fn set_learning_rate(&mut self, learning_rate: f64) -> Result<(), JsValue> {
+        if !(learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= 1.0) {
+            return Err(js_error(Error::invalid(
+                "learning_rate",
+                learning_rate,
+                "a number in (0, 1]",
+            )));
+        }
+        self.session.set_learning_rate(learning_rate);
         Ok(())
     }
 

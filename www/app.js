@@ -2,7 +2,7 @@
 // shadow root of a <dropout-topk> element). Every demo on a page shares one runtime per backend:
 // one fetched and compiled wasm module and one training worker; all share the English text and the
 // shipped weights. Everything else (settings, errors, step times, the active model) is the demo's.
-import { createState, settingsFromQuery, queryFromState } from './state.js';
+import { createState, settingsFromQuery, queryFromState, MODEL_SEED } from './state.js';
 import { requestDraw, addAnimation, drawTiming, onFrame, drawsPending } from './loop.js';
 import { startTrainingWorker } from './trainer.js';
 import { errorText, numberFormat } from './format.js';
@@ -148,6 +148,30 @@ function createDemo(root, initial) {
   return demo;
 }
 
+/**
+ * Predictions: the reader commits to Yes or No before the answer shows, then sees it marked right
+ * or not (the verdict is a text key, so a change of language rewrites it).
+ * @param {object} demo
+ */
+function wirePredictions(demo) {
+  for (const box of demo.root.querySelectorAll('.predict[data-answer]')) {
+    const buttons = [...box.querySelectorAll('[data-choice]')];
+    const verdict = box.querySelector('.verdict');
+    for (const button of buttons) {
+      button.setAttribute('aria-pressed', 'false');
+      button.addEventListener('click', () => {
+        for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
+        const right = button.dataset.choice === box.dataset.answer;
+        box.classList.toggle('right', right);
+        verdict.dataset.i18n = right ? 'predict.right' : 'predict.wrong';
+        verdict.textContent = demo.t(verdict.dataset.i18n);
+        box.dataset.chosen = button.dataset.choice;
+        box.querySelector('.answer').hidden = false;
+      });
+    }
+  }
+}
+
 /** The controls around the views: message box, language, hiding (classroom mode). */
 function wireChrome(demo) {
   const { root, state, $ } = demo;
@@ -162,6 +186,7 @@ function wireChrome(demo) {
   demo.subscribe(['lang'], () => demo.translate().catch(demo.showError));
   demo.subscribe(['hide'], applyHidden);
   applyHidden();
+  wirePredictions(demo);
   // Kept, so messages written before the views start are in the demo's language.
   demo.translated = demo.translate().catch(demo.showError);
 }
@@ -213,10 +238,10 @@ function shippedModel(demo, rt) {
   let label = 'model.shipped';
   try {
     if (!rt.weights) throw new Error('no weights');
-    model = rt.wasm.Demo.withWeights(rt.weights, state.backend, state.seed);
+    model = rt.wasm.Demo.withWeights(rt.weights, state.backend, MODEL_SEED);
   } catch (err) {
     if (rt.weights) demo.showMessage(demo.t('app.weightsFailed', { message: errorText(err, demo) }));
-    model = rt.wasm.Demo.fromText(rt.englishText, state.backend, state.seed);
+    model = rt.wasm.Demo.fromText(rt.englishText, state.backend, MODEL_SEED);
     label = 'model.untrained';
   }
   mark('model-ready');

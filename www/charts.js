@@ -89,16 +89,19 @@ function cssWidth(canvas) {
  */
 
 /**
- * Renders a sorted probability list: kept rows in blue at their renormalised probability (a
- * pale ghost shows the probability before the cut), cut rows as a grey ghost of their probability
- * before the cut (their value reads 0%), and a cut line between the two groups.
+ * Renders a sorted probability list. A kept row is one bar at its renormalised probability: its
+ * solid part is the probability before the cut, and the lighter part beyond it is what the
+ * renormalisation added, so dragging the cut shows the survivors growing past their old size. A
+ * cut row is a grey bar of its probability before the cut (its value reads 0%). A cut line sits
+ * between the two groups.
  * @param {HTMLOListElement} list
  * @param {BarRow[]} rows sorted from most to least likely
  * @param {string} cutText label of the cut line ('' for none)
- * @param {(p: number) => string} [formatValue] writes a probability (default: "12.3%")
+ * @param {(p: number) => string} formatValue writes a probability
  */
-export function renderBars(list, rows, cutText, formatValue = formatShort) {
+export function renderBars(list, rows, cutText, formatValue) {
   const scale = Math.max(1e-9, ...rows.map((r) => Math.max(r.shown, r.original)));
+  const width = (p) => `${(100 * p / scale).toFixed(2)}%`;
   const items = [];
   let cutDrawn = false;
   for (const row of rows) {
@@ -123,16 +126,17 @@ export function renderBars(list, rows, cutText, formatValue = formatShort) {
     tok.textContent = row.label;
     const track = document.createElement('span');
     track.className = 'track';
-    const ghost = document.createElement('span');
-    ghost.className = 'ghost';
-    ghost.style.width = `${(100 * row.original / scale).toFixed(2)}%`;
-    track.append(ghost);
     if (row.kept) {
+      // The whole bar (after the cut) first, its part from before the cut drawn over it.
       const fill = document.createElement('span');
       fill.className = 'fill';
-      fill.style.width = `${(100 * row.shown / scale).toFixed(2)}%`;
+      fill.style.width = width(row.shown);
       track.append(fill);
     }
+    const ghost = document.createElement('span');
+    ghost.className = 'ghost';
+    ghost.style.width = width(row.original);
+    track.append(ghost);
     const value = document.createElement('span');
     value.className = 'val';
     value.textContent = row.value ?? formatValue(row.kept ? row.shown : 0);
@@ -146,9 +150,39 @@ export function renderBars(list, rows, cutText, formatValue = formatShort) {
   list.replaceChildren(...items);
 }
 
-function formatShort(p) {
-  if (p > 0 && p < 0.0005) return '<0.1%';
-  return `${(p * 100).toFixed(1)}%`;
+/**
+ * Draws a distribution as a strip: the kept probabilities end to end, most likely first, as a
+ * draw lays them out, with a dart at each given u. The segment each dart landed in (the core's
+ * drawn index, not worked out again here) is marked.
+ * @param {HTMLElement} strip
+ * @param {Array<{index: number, label: string, share: number}>} segments
+ * @param {Array<{u: number, index: number, tag?: string}>} darts
+ */
+export function renderStrip(strip, segments, darts) {
+  const landed = new Set(darts.map((dart) => dart.index));
+  const parts = segments.map((segment) => {
+    const div = document.createElement('div');
+    div.className = landed.has(segment.index) ? 'segment landed' : 'segment';
+    div.style.flex = `0 0 ${(100 * segment.share).toFixed(3)}%`;
+    div.textContent = segment.share > 0.04 ? segment.label : '';
+    div.dataset.index = String(segment.index);
+    return div;
+  });
+  const pins = darts.map(({ u, tag }) => {
+    const dart = document.createElement('div');
+    dart.className = 'dart';
+    dart.style.left = `${(100 * u).toFixed(2)}%`;
+    dart.dataset.u = String(u);
+    if (tag) {
+      const label = document.createElement('span');
+      label.className = 'dart-tag';
+      label.textContent = tag;
+      dart.append(label);
+    }
+    return dart;
+  });
+  strip.replaceChildren(...parts, ...pins);
+  strip.dataset.u = darts.length ? String(darts[0].u) : '';
 }
 
 /**

@@ -8,6 +8,7 @@ import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } 
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
+import { MODEL_SEED } from './state.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -244,7 +245,7 @@ function findElements(demo) {
     lossText: $('dropout-loss-text'), message: $('dropout-message'), runFixed: $('run-fixed'),
     fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
     modeRadios: [...demo.root.querySelectorAll('input[name="mode"]')],
-    slider: bindSlider(demo, 'dropout_p', { symbol: 'p' }),
+    slider: bindSlider(demo, 'dropout_p', { symbol: 'r' }),
   };
 }
 
@@ -323,7 +324,7 @@ async function createModel(demo, els, run, { shown, fixedRuns }) {
   Object.assign(shown, { sites: [], step: 0, version: shown.version + 1 });
   Object.assign(fixedRuns, { runs: [], mcDraw: 0 });
   try {
-    await run.create({ ...source, backend: demo.state.backend, seed: demo.state.seed, observe: true });
+    await run.create({ ...source, backend: demo.state.backend, seed: MODEL_SEED, observe: true });
     els.message.textContent = '';
   } catch (err) {
     els.message.textContent = errorText(err, demo);
@@ -353,7 +354,7 @@ function wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns }) {
     const evalMode = state.mode === 'eval';
     try {
       // Eval: the deterministic forward pass. Train: dropout on, fresh masks per press.
-      const mc = evalMode ? null : { p: state.dropout_p, seed: state.seed, draw: fixedRuns.mcDraw++ };
+      const mc = evalMode ? null : { p: state.dropout_p, seed: MODEL_SEED, draw: fixedRuns.mcDraw++ };
       const { probs, order } = demo.wasm.nextToken(await run.model.logits(FIXED_PROMPT, mc), {});
       const text = Array.from(order.slice(0, TOP_SHOWN), (i) => `${tokenLabel(run.vocab[i])} ${fixed(probs[i] * 100, 2, demo)}%`).join(' · ');
       fixedRuns.runs.push({ number: fixedRuns.runs.length + 1, p: evalMode ? null : state.dropout_p, step: run.steps, text });

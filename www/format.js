@@ -106,3 +106,8 @@ export function showPressed(button, pressed, label) {
 export function setLiveText(element, text) {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/** A text with its trailing spaces shown as ␣, so a prompt that ends after a word shows it. */
+export function visibleEnd(text) {
+  return text.replace(/ +$/, (spaces) => '␣'.repeat(spaces.length));
+}

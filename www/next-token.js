@@ -43,7 +43,8 @@ export function cutDescription(state, answer, fmt) {
  */
 export function barRows(answer, vocab, { minRows, sampled = null, order = null }, fmt) {
   const { probs, before } = answer;
-  const count = Math.min(vocab.length, Math.max(minRows, answer.kept + 3));
+  // Every kept row and the first few cut ones, so the cut is always in sight.
+  const count = Math.min(vocab.length, Math.max(minRows, answer.kept + 5));
   return Array.from((order ?? answer.order).slice(0, count), (index) => {
     const label = tokenLabel(vocab[index]);
     const kept = probs[index] > 0;

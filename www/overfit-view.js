@@ -8,6 +8,7 @@ import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, lastValue, countPoints, lossAxes } from './training-run.js';
+import { MODEL_SEED } from './state.js';
 
 /**
  * What the overfitting view shows.
@@ -77,7 +78,7 @@ export function createOverfitView(demo) {
   const els = {
     play: $('overfit-play'), step: $('overfit-step'), restart: $('overfit-restart'), steps: $('overfit-steps'),
     chart: $('overfit-chart'), table: $('overfit-table'), message: $('overfit-message'),
-    slider: bindSlider(demo, 'overfit_p', { symbol: 'p' }),
+    slider: bindSlider(demo, 'overfit_p', { symbol: 'r' }),
   };
   // Texts this view writes from now on (in render, so a change of language rewrites them).
   els.play?.removeAttribute('data-i18n');
@@ -106,7 +107,7 @@ export function createOverfitView(demo) {
     try {
       // Both requests are sent at once, so any command sent after them finds both copies.
       await Promise.all(copies.map((copy) => copy.run.create({ text: demo.englishText, backend: state.backend,
-        seed: state.seed, limitChars: demo.facts.overfitChars })));
+        seed: MODEL_SEED, limitChars: demo.facts.overfitChars })));
       els.message.textContent = '';
     } catch (err) {
       els.message.textContent = errorText(err, demo);

@@ -6,6 +6,7 @@
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
 import { createTrainingRun, lossSeries, countPoints, lossAxes } from './training-run.js';
+import { MODEL_SEED } from './state.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -163,7 +164,7 @@ export function createOwnTextView(demo) {
     const text = els.text.value;
     let copy;
     try {
-      copy = demo.wasm.Demo.fromText(text, state.backend, state.seed);
+      copy = demo.wasm.Demo.fromText(text, state.backend, MODEL_SEED);
     } catch (err) {
       say('message', () => demo.t('own.cannotTrain', { message: errorText(err, demo) }));
       return;
@@ -179,7 +180,7 @@ export function createOwnTextView(demo) {
     old?.demo.free();
     try {
       // The same text and seed: the worker's model starts from the same weights as the copy here.
-      await run.create({ text, backend: state.backend, seed: state.seed });
+      await run.create({ text, backend: state.backend, seed: MODEL_SEED });
       say('status', () => demo.t('own.ready', { n: vocab.length }));
     } catch (err) {
       say('message', () => demo.t('own.cannotTrain', { message: errorText(err, demo) }));

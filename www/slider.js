@@ -15,16 +15,17 @@ export function sliderText(symbol, value, digits, number) {
 }
 
 /**
- * Binds the slider `#name` (and its output `#name-value`) under the demo's root to the setting
- * `name`. Moving it sets the setting; the demo's subscribers redraw.
+ * Binds the slider `#id` (and its output `#id-value`) under the demo's root to the setting
+ * `name` (`id` is the setting's name unless a second slider of the same setting needs its own).
+ * Moving it sets the setting; the demo's subscribers redraw.
  * @param {{$: (id: string) => HTMLElement|null, state: object, set: Function, number: Function}} demo
  * @param {string} name a setting of state.js
- * @param {{symbol: string, digits?: number}} options
+ * @param {{symbol: string, digits?: number, id?: string}} options
  * @returns {{input: HTMLInputElement, render: (options?: {disabled?: boolean, max?: number}) => void}|null}
  */
-export function bindSlider(demo, name, { symbol, digits = 2 }) {
-  const input = demo.$(name);
-  const output = demo.$(`${name}-value`);
+export function bindSlider(demo, name, { symbol, digits = 2, id = name }) {
+  const input = demo.$(id);
+  const output = demo.$(`${id}-value`);
   if (!input) return null;
   input.addEventListener('input', () => demo.set(name, Number(input.value)));
   return {

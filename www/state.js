@@ -9,6 +9,13 @@ export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext'];
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',
   'step', 'restart', 'overfit_p', 'mc_dropout', 'language', 'explain'];
 
+/**
+ * The seed of every fresh model's initial weights and batch order: fixed, so that the sampling
+ * seed is only ever a sampling seed, and a change a reader sees in a model comes from what the
+ * view varies (the dropout rate, the mask stream), never from a reseeded start.
+ */
+export const MODEL_SEED = 42;
+
 /** The longest prompt a link may carry (characters); the model reads only its last 32 anyway. */
 export const PROMPT_MAX = 500;
 
@@ -32,10 +39,10 @@ export const SETTINGS = Object.freeze({
   dropout_p: { default: 0.1, min: 0, max: 0.9, step: 0.01 },
   /** Dropout rate of the second copy in the overfitting view (the first copy stays at 0). */
   overfit_p: { default: 0.3, min: 0, max: 0.9, step: 0.01 },
-  /** Seed of draws and of fresh weights: the same seed and draw number give the same character. */
+  /** Sampling seed: the same seed and draw number give the same character (models have MODEL_SEED). */
   seed: { default: 42, min: 0, max: 4294967295, step: 1 },
   /** The text the top-k view continues. */
-  prompt: { default: 'The harbour is', maxLength: PROMPT_MAX },
+  prompt: { default: 'Mara walks to the ', maxLength: PROMPT_MAX },
   /** The dropout view's mode: 'train' (masks applied) or 'eval' (no dropout, no mask). */
   mode: { default: 'train', values: ['train', 'eval'] },
   /** Whether the contrast view leaves dropout on at inference (Monte Carlo dropout). */

@@ -1,28 +1,39 @@
-// The thesis on two real models: two copies of one fresh model train in the worker from the same
-// weights on the same batches; only their dropout masks differ. For one prompt, a 2 × 2 grid:
-// rows are the two models, columns two sampling seeds. Along a row the distribution is the same
-// and only the draws differ (randomness at inference); across rows the distributions differ
-// (randomness in training made two models).
+// The thesis as one picture: two copies of the shipped model go on training in the worker on the
+// same text in the same order; only their dropout masks differ. For one prompt, each model is a
+// strip of its kept probabilities, and each sampling seed a dart at its u.
+// - One strip, two darts: one model, two seeds; only where the darts land can differ
+//   (randomness at generation).
+// - One dart, two strips: one seed, two models; the strips slide apart as the models train
+//   (randomness in training).
 //
 // thesisViewModel turns the two models' answers into plain data, renderThesis writes it, and
 // createThesisView wires the controls.
-import { renderBars } from './charts.js';
-import { percent, tokenLabel, errorText, setLiveText, showPressed } from './format.js';
-import { barRows, samplingSettings } from './next-token.js';
-import { createTrainingRun } from './training-run.js';
+import { renderStrip } from './charts.js';
+import { percent, tokenLabel, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
+import { samplingSettings } from './next-token.js';
+import { createTrainingRun, lastValue } from './training-run.js';
+import { bindSlider } from './slider.js';
+import { MODEL_SEED } from './state.js';
 
-/** Steps each model trains per press of Train. */
-export const TRAIN_STEPS = 300;
-/** While training, the grid follows the models every this many steps. */
-const REFRESH_EVERY = 25;
-/** Characters each cell continues the prompt with. */
-const CONTINUATION = 24;
-/** Bars per cell. */
-const CELL_BARS = 5;
-/** The seed of both models' weights and batches: fixed, so the sampling seed stays a sampling seed. */
-const MODEL_SEED = 2024;
+/** Steps each model trains before it pauses by itself (and per press of Train after that). */
+export const TRAIN_STEPS = 200;
+/** While training, the strips follow the models every this many steps. */
+const REFRESH_EVERY = 10;
+/** The continuations, which cost a forward pass per character, follow every this many steps. */
+const TEXTS_EVERY = 50;
+/** Characters each seed's continuation shows. */
+const CONTINUATION = 16;
+/**
+ * Adam's step size for the two copies of the shipped weights: a third of a fresh model's, so they
+ * stay about as good as the shipped model while their masks part them (tests/model.rs measures it).
+ */
+const FINE_TUNE_RATE = 1e-3;
 /** The two models' mask streams: the only difference between them. */
 const MASK_STREAMS = [1, 2];
+/** Below this total variation the two distributions count as the same (f32 rounding). */
+const SAME = 1e-6;
+/** The longest end of the prompt the caption quotes. */
+const PROMPT_SHOWN = 32;
 
 /** The settings this view reads. */
 export const THESIS_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed', 'dropout_p'];
@@ -39,71 +50,95 @@ export function totalVariation(a, b) {
   return sum / 2;
 }
 
-/** The two sampling seeds of the columns. */
+/** The two sampling seeds, one dart each. */
 export function columnSeeds(seed) {
   return [seed, seed === 4294967295 ? 0 : seed + 1];
 }
 
+/** What the notice says, from the models' distance before the cut and what the cut kept. */
+function noticeText({ steps, apart, rate, answers, vocab }, fmt) {
+  if (steps === 0) return fmt.t('thesis.noticeStart');
+  if (apart < SAME) return fmt.t(rate === 0 ? 'thesis.noticeZero' : 'thesis.noticeSame', { steps });
+  const [a, b] = answers;
+  const shown = percent(apart, fmt);
+  // One kept character on each strip: the same one hides that the models differ; two different
+  // ones show that greedy decoding is not the same for every model.
+  if (a.kept === 1 && b.kept === 1) {
+    return a.index === b.index
+      ? fmt.t('thesis.noticeGreedy', { apart: shown, drawn: tokenLabel(vocab[a.index]) })
+      : fmt.t('thesis.noticeGreedyApart', { a: tokenLabel(vocab[a.index]), b: tokenLabel(vocab[b.index]) });
+  }
+  return fmt.t('thesis.noticeApart', { apart: shown });
+}
+
 /**
- * What the grid shows.
+ * What the picture shows.
  * @param {object} input
  * @param {object} input.state
  * @param {string[]} input.vocab
- * @param {Array<{name: string, steps: number, answers: object[], texts: string[]}>} input.models the
- *   two models: each one's nextToken answer (with draw 0) and continuation per column seed
- * @param {{playing: boolean, target: number, ready: boolean}} input.training
+ * @param {Array<{steps: number, valid: number, answers: object[], texts: string[]}>} input.models
+ *   the two models: each one's nextToken answer per seed (draw 0), its continuation per seed, the
+ *   step its answers are from and its latest validation loss
+ * @param {{playing: boolean, target: number, steps: number, ready: boolean}} input.training
  * @param {{t: Function, number: Function}} fmt
  */
 export function thesisViewModel({ state, vocab, models, training }, fmt) {
   const seeds = columnSeeds(state.seed);
-  const steps = Math.min(...models.map((m) => m.steps));
-  const rows = models.map((model, r) => ({
-    header: fmt.t('thesis.rowModel', { name: model.name, stream: MASK_STREAMS[r] }),
-    cells: model.answers.map((answer, c) => ({
-      // The kept characters only (the cut ones cannot be drawn), at most CELL_BARS.
-      rows: barRows(answer, vocab, { minRows: CELL_BARS, sampled: answer.index }, fmt).filter((row) => row.kept).slice(0, CELL_BARS),
-      drawn: tokenLabel(vocab[answer.index]),
+  const rows = models.map((model, r) => {
+    const [first] = model.answers;
+    const segments = Array.from(first.order).filter((i) => first.probs[i] > 0)
+      .map((index) => ({ index, label: tokenLabel(vocab[index]), share: first.probs[index] }));
+    const landed = model.answers.map((answer) => tokenLabel(vocab[answer.index]));
+    return {
+      name: fmt.t('thesis.rowModel', { n: r + 1 }),
+      loss: Number.isFinite(model.valid) ? fmt.t('thesis.loss', { loss: fmt.number(model.valid, 2) }) : '',
+      segments,
+      darts: model.answers.map((answer, c) => ({ u: answer.u, index: answer.index, tag: String(seeds[c]) })),
       // The continuation starts with the drawn character (the same draw number): the rest follows it.
-      text: [...(model.texts[c] ?? '')].slice(1).join(''),
-      probs: answer.probs,
-      label: fmt.t('thesis.cell', { name: model.name, seed: seeds[c], drawn: tokenLabel(vocab[answer.index]),
-        p: percent(answer.probs[answer.index], fmt), text: model.texts[c] ?? '' }),
-    })),
-  }));
-  const [a, b] = models.map((m) => m.answers[0].probs);
-  const apart = totalVariation(a, b);
+      draws: model.answers.map((answer, c) => fmt.t('thesis.draw', { seed: seeds[c], drawn: landed[c],
+        text: [...(model.texts[c] ?? '')].slice(1).join('') })),
+      drawn: landed,
+      before: first.before,
+      label: fmt.t('thesis.strip', { n: r + 1,
+        segments: segments.map((s) => `“${s.label}” ${percent(s.share, fmt)}`).join(fmt.t('common.listSeparator')),
+        seedA: seeds[0], seedB: seeds[1], uA: fmt.number(model.answers[0].u, 2), uB: fmt.number(model.answers[1].u, 2),
+        a: landed[0], b: landed[1] }),
+    };
+  });
+  const steps = Math.min(...models.map((m) => m.steps));
+  const apart = totalVariation(models[0].answers[0].before, models[1].answers[0].before);
+  const prompt = state.prompt.length > PROMPT_SHOWN ? `…${state.prompt.slice(-PROMPT_SHOWN)}` : state.prompt;
   return {
-    columns: seeds.map((seed) => fmt.t('thesis.colSeed', { seed })),
+    caption: fmt.t('thesis.caption', { text: visibleEnd(prompt) }),
     rows,
     apart,
-    progress: { value: steps, max: training.target },
-    progressText: training.ready ? fmt.t('thesis.progress', { steps, target: training.target, p: fmt.number(state.dropout_p, 2) })
+    progress: { value: training.steps, max: training.target },
+    progressText: training.ready
+      ? fmt.t('thesis.progress', { steps: training.steps, target: training.target, p: fmt.number(state.dropout_p, 2) })
       : fmt.t('app.loadingModel'),
-    trainLabel: fmt.t(training.playing ? 'common.pause' : steps >= training.target ? 'thesis.trainMore' : 'thesis.train'),
+    trainLabel: fmt.t(training.playing ? 'common.pause' : training.steps >= training.target ? 'thesis.trainMore' : 'thesis.train',
+      { steps: TRAIN_STEPS }),
     playing: training.playing,
-    notice: steps === 0 || apart < 1e-6
-      ? fmt.t('thesis.noticeSame')
-      : fmt.t('thesis.noticeApart', { apart: percent(apart, fmt), a: rows[0].cells[0].drawn, b: rows[0].cells[1].drawn }),
+    notice: noticeText({ steps, apart, rate: state.dropout_p, answers: models.map((m) => m.answers[0]), vocab }, fmt),
   };
 }
 
 /**
  * @param {object} els
  * @param {ReturnType<typeof thesisViewModel>} vm
- * @param {{t: Function, number: Function}} fmt
  */
-export function renderThesis(els, vm, fmt) {
-  els.colHeads.forEach((th, c) => { th.textContent = vm.columns[c]; });
+export function renderThesis(els, vm) {
+  els.caption.textContent = vm.caption;
   vm.rows.forEach((row, r) => {
-    els.rowHeads[r].textContent = row.header;
-    row.cells.forEach((cell, c) => {
-      const td = els.cells[r][c];
-      td.dataset.probs = Array.from(cell.probs, (p) => p.toFixed(6)).join(',');
-      td.dataset.drawn = cell.drawn;
-      td.setAttribute('aria-label', cell.label);
-      renderBars(td.querySelector('ol'), cell.rows, '', (p) => percent(p, fmt));
-      td.querySelector('.draw').textContent = cell.drawn;
-      td.querySelector('.continuation').textContent = cell.text;
+    const el = els.rows[r];
+    el.name.textContent = row.name;
+    el.loss.textContent = row.loss;
+    renderStrip(el.strip, row.segments, row.darts);
+    el.strip.setAttribute('aria-label', row.label);
+    el.root.dataset.before = Array.from(row.before, (p) => p.toFixed(6)).join(',');
+    el.draws.forEach((li, c) => {
+      li.textContent = row.draws[c];
+      li.dataset.drawn = row.drawn[c];
     });
   });
   els.progress.max = vm.progress.max;
@@ -118,42 +153,50 @@ function findElements(demo) {
   const { $ } = demo;
   const grid = $('thesis-grid');
   return {
-    grid, train: $('thesis-train'), restart: $('thesis-restart'), progress: $('thesis-progress'),
+    grid, caption: $('thesis-caption'), train: $('thesis-train'), restart: $('thesis-restart'), progress: $('thesis-progress'),
     progressText: $('thesis-progress-text'), notice: $('thesis-notice'), message: $('thesis-message'),
-    colHeads: [...grid.querySelectorAll('thead th[data-col]')],
-    rowHeads: [...grid.querySelectorAll('tbody th')],
-    cells: [...grid.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')]),
+    rows: [...grid.querySelectorAll('.model-row')].map((root) => ({
+      root, name: root.querySelector('.name'), loss: root.querySelector('.loss'), strip: root.querySelector('.strip'),
+      draws: [...root.querySelectorAll('.draws li')],
+    })),
+    rate: bindSlider(demo, 'dropout_p', { symbol: 'r', id: 'thesis-dropout_p' }),
   };
 }
 
-/** Both models' logits for the prompt and each cell's continuation, from the worker. */
-function fetchCells(demo, models) {
+/** Both models' logits for the prompt, and each seed's continuation when `withTexts`. */
+function fetchCells(demo, models, withTexts) {
   const { state } = demo;
   const seeds = columnSeeds(state.seed);
-  return Promise.all(models.map(async (m) => ({
-    logits: await m.run.model.logits(state.prompt),
-    texts: await Promise.all(seeds.map((seed) => m.run.model.generate(state.prompt,
-      samplingSettings({ ...state, seed }, 0), CONTINUATION))),
-  })));
+  return Promise.all(models.map(async (m) => {
+    const steps = m.run.steps;
+    const logits = await m.run.model.logits(state.prompt);
+    const texts = withTexts ? await Promise.all(seeds.map((seed) => m.run.model.generate(state.prompt,
+      samplingSettings({ ...state, seed }, 0), CONTINUATION))) : m.texts;
+    return { steps, logits, texts };
+  }));
 }
 
 /**
- * Wires the thesis grid.
+ * Wires the two-model picture.
  * @param {object} demo the demo's objects (app.js)
  * @returns {{redraw: () => void, models: object[], whenStarted: () => Promise<void>}}
  */
 export function createThesisView(demo) {
   const { state } = demo;
   const els = findElements(demo);
-  els.train.removeAttribute('data-i18n'); // written by render, in the reader's language
-  const training = { target: TRAIN_STEPS, refreshing: 0 };
+  for (const el of [els.train, els.caption]) el.removeAttribute('data-i18n'); // written by render
+  const training = { target: TRAIN_STEPS, paused: false };
+  const timeline = { apart: false };
   const hooks = { timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); } };
-  const models = ['A', 'B'].map((name) => {
-    const model = { name, logits: null, texts: [], run: null };
+  const models = MASK_STREAMS.map(() => {
+    const model = { logits: null, texts: [], steps: 0, run: null };
     model.run = createTrainingRun(demo.model(), { ...hooks, onChange: (report) => reported(model, report) });
     return model;
   });
   const pause = () => models.forEach((m) => m.run.pause());
+  const play = () => {
+    for (const m of models) if (m.run.steps < training.target) m.run.play(state.dropout_p);
+  };
 
   function reported(model, report) {
     if (report && model.run.steps >= training.target) model.run.pause();
@@ -161,53 +204,75 @@ export function createThesisView(demo) {
     redraw();
   }
 
-  /** Follows the models: the latest refresh wins, an older one that lands late is dropped. */
-  async function refresh() {
-    const ticket = ++training.refreshing;
-    try {
-      const fetched = await fetchCells(demo, models);
-      if (ticket !== training.refreshing) return;
-      fetched.forEach((f, i) => Object.assign(models[i], f));
-      els.message.textContent = '';
-    } catch (err) {
-      if (ticket === training.refreshing) els.message.textContent = errorText(err, demo);
+  // One refresh at a time: settings or steps that arrive meanwhile ask for one more, so the worker
+  // never holds a queue of stale forward passes ahead of the training steps.
+  const refreshing = { running: false, again: false, texts: false };
+  async function refresh({ texts = false } = {}) {
+    refreshing.texts ||= texts || models.some((m) => m.run.steps % TEXTS_EVERY === 0) || !models.some((m) => m.run.playing);
+    if (refreshing.running) {
+      refreshing.again = true;
+      return;
     }
-    redraw();
+    refreshing.running = true;
+    try {
+      do {
+        refreshing.again = false;
+        const withTexts = refreshing.texts || !models[0].texts.length;
+        refreshing.texts = false;
+        const fetched = await fetchCells(demo, models, withTexts);
+        fetched.forEach((f, i) => Object.assign(models[i], f));
+        els.message.textContent = '';
+        redraw();
+      } while (refreshing.again);
+    } catch (err) {
+      els.message.textContent = errorText(err, demo);
+    } finally {
+      refreshing.running = false;
+    }
   }
 
   function draw() {
+    els.rate?.render();
     if (!models.every((m) => m.run.ready && m.logits)) {
       els.progressText.textContent = demo.t('app.loadingModel');
       return;
     }
     const seeds = columnSeeds(state.seed);
-    const input = models.map((m) => ({ name: m.name, steps: m.run.steps, texts: m.texts,
+    const input = models.map((m) => ({ steps: m.steps, texts: m.texts, valid: lastValue(m.run.history.valid),
       answers: seeds.map((seed) => demo.wasm.nextToken(m.logits, samplingSettings({ ...state, seed }, 0))) }));
-    const playing = models.some((m) => m.run.playing);
-    renderThesis(els, thesisViewModel({ state, vocab: models[0].run.vocab, models: input,
-      training: { ...training, playing, ready: true } }, demo), demo);
+    const status = { ...training, ready: true, playing: models.some((m) => m.run.playing),
+      steps: Math.min(...models.map((m) => m.run.steps)) };
+    const vm = thesisViewModel({ state, vocab: models[0].run.vocab, models: input, training: status }, demo);
+    renderThesis(els, vm);
+    if (!timeline.apart && vm.apart >= SAME) {
+      timeline.apart = true;
+      performance.mark('dropout-topk:thesis-apart'); // make bench: from in view to two different models
+    }
   }
   const redraw = () => demo.requestDraw('thesis', draw);
 
+  /** Both models from the shipped weights (fresh ones from the English text if those are missing). */
   async function start() {
     training.target = TRAIN_STEPS;
-    await Promise.all(models.map((m, i) => m.run.create({ text: demo.englishText, backend: state.backend, seed: MODEL_SEED,
+    const from = demo.weights ? { weights: demo.weights, learningRate: FINE_TUNE_RATE } : { text: demo.englishText };
+    await Promise.all(models.map((m, i) => m.run.create({ ...from, backend: state.backend, seed: MODEL_SEED,
       maskStream: MASK_STREAMS[i] })));
-    await refresh();
+    await refresh({ texts: true });
   }
-  const whenStarted = wireThesisControls(demo, els, { models, training, start, pause });
+  const whenStarted = wireThesisControls(demo, els, { models, training, start, play, pause });
   demo.subscribe(['dropout_p'], () => models.forEach((m) => m.run.model.setDropout(state.dropout_p)));
-  demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), () => models[0].logits && refresh());
+  demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), () => models[0].logits && refresh({ texts: true }));
   demo.subscribe(['dropout_p', 'lang'], redraw);
   return { redraw, models, whenStarted };
 }
 
 /**
- * Train / Pause and Start again. The two models are made when the grid comes into view (or Train
- * is pressed first), so a page that opens elsewhere does not spend the worker's first moments on
- * them. Returns a function that starts them if need be and resolves once they exist.
+ * Train / Pause and Start again. The two models are made, and start training, when the picture
+ * comes into view (or Train is pressed first), so a page that opens elsewhere does not spend the
+ * worker's first moments on them; a reader who pressed Pause is not overruled. Returns a function
+ * that starts them if need be and resolves once they exist.
  */
-function wireThesisControls(demo, els, { models, training, start, pause }) {
+function wireThesisControls(demo, els, { models, training, start, play, pause }) {
   let started = null;
   const ensureStarted = () => {
     started ??= start().catch((err) => {
@@ -216,20 +281,29 @@ function wireThesisControls(demo, els, { models, training, start, pause }) {
     });
     return started;
   };
-  new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting)) ensureStarted();
-  }).observe(els.grid);
+  const observer = new IntersectionObserver(async (entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    performance.mark('dropout-topk:thesis-visible');
+    await ensureStarted();
+    if (!training.paused) play();
+  });
+  observer.observe(els.grid);
   els.train.addEventListener('click', async () => {
     if (models.some((m) => m.run.playing)) {
+      training.paused = true;
       pause();
       return;
     }
+    training.paused = false;
     await ensureStarted();
     if (models.every((m) => m.run.steps >= training.target)) training.target += TRAIN_STEPS;
-    for (const m of models) if (m.run.steps < training.target) m.run.play(demo.state.dropout_p);
+    play();
   });
-  els.restart.addEventListener('click', () => {
+  els.restart.addEventListener('click', async () => {
     started = start().catch(demo.showError);
+    await started;
+    if (!training.paused) play();
   });
   return ensureStarted;
 }

@@ -3,14 +3,16 @@
 //
 // topKViewModel turns the state and the core's answer into plain data, renderTopK writes it into
 // the page, and createTopKView wires the controls.
-import { renderBars } from './charts.js';
+import { renderBars, renderStrip } from './charts.js';
 import { removeAnimation } from './loop.js';
-import { tokenLabel, percent, errorText, setLiveText, showPressed } from './format.js';
+import { tokenLabel, percent, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
 import { bindSlider } from './slider.js';
 import { barRows, cutDescription, samplingSettings } from './next-token.js';
 
-/** Bars always shown (more when more are kept, so the cut stays visible). */
-const MIN_BARS = 20;
+/** Bars always shown: enough for a small k and a few cut ones below it (barRows adds more). */
+const MIN_BARS = 8;
+/** Places in the training text shown for a drawn character. */
+const SOURCES_SHOWN = 3;
 /** Characters one press of Generate appends. */
 const GENERATE_LENGTH = 80;
 /** The longest end of the context the view quotes. */
@@ -37,7 +39,7 @@ export const TOPK_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 
  */
 export function topKViewModel(input, fmt) {
   const { state, model, text, answer } = input;
-  const shown = text.length > CONTEXT_SHOWN ? `…${text.slice(-CONTEXT_SHOWN)}` : text;
+  const shown = visibleEnd(text.length > CONTEXT_SHOWN ? `…${text.slice(-CONTEXT_SHOWN)}` : text);
   return {
     vocabSize: model.vocab.length,
     modelLabel: model.label,
@@ -50,10 +52,49 @@ export function topKViewModel(input, fmt) {
     rows: answer ? barRows(answer, model.vocab, { minRows: MIN_BARS, sampled: input.sampled }, fmt) : [],
     cut: answer ? cutDescription(state, answer, fmt) : '',
     strip: answer ? drawStrip(answer, model.vocab, input.draw ?? null, input.sampled, fmt) : null,
+    sources: input.sources ? sourcesText(input.sources, fmt) : null,
     generateLabel: fmt.t(input.generating ? 'topk.stop' : 'topk.generate'),
     generating: input.generating,
     announcement: input.announcement,
   };
+}
+
+/**
+ * Where a drawn character comes from: the longest end of the context that the training text
+ * also has before that character, how often, and up to three places (the core's `sources`).
+ * @param {{context: string, drawn: string, found: {suffix: string, contextCount: number, followedCount: number,
+ *   examples: Array<{before: string, match: string, after: string}>}}} sources
+ * @param {{t: Function, number: Function}} fmt
+ */
+export function sourcesText({ context: full, drawn, found }, fmt) {
+  const label = tokenLabel(drawn);
+  const context = [...found.suffix].map(tokenLabel).join('');
+  let text;
+  if (found.followedCount === 0) text = fmt.t('topk.sourcesAbsent', { drawn: label, last: tokenLabel([...full].at(-1) ?? '') });
+  else text = fmt.t('topk.sources', { context, drawn: label, followed: found.followedCount,
+    total: found.contextCount, share: percent(found.followedCount / found.contextCount, fmt) });
+  return { text, examples: found.examples, label: fmt.t('topk.sourcesLabel', { drawn: label }) };
+}
+
+/** Writes the places a drawn character comes from, the match marked. */
+function renderSources(element, sources) {
+  if (!sources) {
+    element.replaceChildren();
+    return;
+  }
+  const lead = document.createElement('p');
+  lead.className = 'note';
+  lead.textContent = sources.text;
+  const list = document.createElement('ol');
+  list.setAttribute('aria-label', sources.label);
+  list.append(...sources.examples.map(({ before, match, after }) => {
+    const li = document.createElement('li');
+    const mark = document.createElement('mark');
+    mark.textContent = match;
+    li.append(`…${before}`, mark, `${after}…`);
+    return li;
+  }));
+  element.replaceChildren(lead, ...(sources.examples.length ? [list] : []));
 }
 
 /**
@@ -74,24 +115,13 @@ export function drawStrip(answer, vocab, draw, sampled, fmt) {
   return {
     segments, u: answer.u, landed: answer.index,
     text: sampled === answer.index ? fmt.t('topk.stripDrawn', { u, label })
-      : fmt.t('topk.stripMoved', { u, label, seed: draw.seed, number: draw.number }),
+      : fmt.t(draw.trained ? 'topk.stripTrained' : 'topk.stripMoved', { u, label, seed: draw.seed, number: draw.number }),
   };
 }
 
 /** Writes the stacked bar and the dart. */
-function renderStrip(els, strip) {
-  const segments = (strip?.segments ?? []).map((segment) => {
-    const div = document.createElement('div');
-    div.className = segment.index === strip.landed ? 'segment landed' : 'segment';
-    div.style.flex = `0 0 ${(100 * segment.share).toFixed(3)}%`;
-    div.textContent = segment.share > 0.04 ? segment.label : '';
-    div.dataset.index = String(segment.index);
-    return div;
-  });
-  els.dart.hidden = strip?.u === null || !strip;
-  if (strip?.u !== null && strip) els.dart.style.left = `${(100 * strip.u).toFixed(2)}%`;
-  els.strip.replaceChildren(...segments, els.dart);
-  els.strip.dataset.u = strip?.u === null || !strip ? '' : String(strip.u);
+function renderDrawStrip(els, strip) {
+  renderStrip(els.strip, strip?.segments ?? [], strip && strip.u !== null ? [{ u: strip.u, index: strip.landed }] : []);
   setLiveText(els.stripText, strip?.text ?? '');
 }
 
@@ -104,6 +134,9 @@ function renderStrip(els, strip) {
 export function renderTopK(els, vm, fmt) {
   els.bars.removeAttribute('data-pending'); // the room kept for the first bars (style.css)
   for (const radio of els.samplerRadios) radio.checked = radio.value === vm.sampler;
+  // A switch to top-p (by a link, a property or the radio) opens its controls, once.
+  if (vm.sampler !== els.shownSampler && vm.sampler === 'top_p' && els.cutChoice) els.cutChoice.open = true;
+  els.shownSampler = vm.sampler;
   els.vocabSize.textContent = String(vm.vocabSize);
   els.model.textContent = vm.modelLabel;
   showPressed(els.generate, vm.generating, vm.generateLabel);
@@ -114,7 +147,8 @@ export function renderTopK(els, vm, fmt) {
   els.error.hidden = vm.error === null;
   els.sample.disabled = vm.error !== null;
   renderBars(els.bars, vm.rows, vm.cut, (p) => percent(p, fmt));
-  renderStrip(els, vm.strip);
+  renderDrawStrip(els, vm.strip);
+  renderSources(els.sources, vm.sources);
 }
 
 function findElements(demo) {
@@ -124,7 +158,9 @@ function findElements(demo) {
     error: $('topk-error'), sample: $('sample'), generate: $('generate'), clear: $('clear-generated'),
     generated: $('generated'), announce: $('announce'), model: $('topk-model'), vocabSize: $('topk-vocab-size'),
     samplerRadios: [...demo.root.querySelectorAll('input[name="sampler"]')],
-    strip: $('strip'), stripText: $('strip-text'), dart: $('strip')?.querySelector('.dart'),
+    strip: $('strip'), stripText: $('strip-text'), sources: $('sources'),
+    cutChoice: demo.root.querySelector('#topk-view .cut-choice'),
+    presets: [...demo.root.querySelectorAll('#topk-view [data-prompt]')],
     sliders: {
       k: bindSlider(demo, 'k', { symbol: 'k', digits: 0 }),
       temperature: bindSlider(demo, 'temperature', { symbol: 'T' }),
@@ -157,7 +193,7 @@ export function createTopKView(demo) {
   const els = findElements(demo);
   // Texts this view writes from now on (in render, so a change of language rewrites them).
   for (const el of [els.model, els.context, els.generate, els.stripText]) el?.removeAttribute('data-i18n');
-  const run = { sampleCount: 0, lastDraw: null, generated: '', generating: false, announcement: () => '' };
+  const run = { sampleCount: 0, lastDraw: null, sources: null, generated: '', generating: false, announcement: () => '' };
   let firstBarsMarked = false;
   const context = () => state.prompt + run.generated;
   const settingsKey = () => TOPK_SETTINGS.filter((n) => n !== 'prompt').map((n) => state[n]).join('|');
@@ -173,16 +209,19 @@ export function createTopKView(demo) {
     const text = run.generating && run.lastDraw ? run.lastDraw.context : context();
     const { lastDraw } = run;
     // After a draw, the same seed and draw number under the current settings: the same u.
-    const draw = lastDraw && lastDraw.context === text ? { number: lastDraw.number, seed: state.seed } : null;
+    const version = demo.active.version;
+    const draw = lastDraw && lastDraw.context === text
+      ? { number: lastDraw.number, seed: state.seed, trained: lastDraw.version !== version } : null;
     let step;
     try {
       step = answerFor(text, draw ? draw.number : null);
     } catch (error) {
       step = { answer: null, error, unknown: '' };
     }
-    const sampled = lastDraw && lastDraw.context === text && lastDraw.settings === settingsKey() ? lastDraw.index : null;
+    const sampled = draw && !draw.trained && lastDraw.settings === settingsKey() ? lastDraw.index : null;
+    const sources = draw && run.sources?.context === text ? run.sources : null;
     const model = { vocab: demo.active.vocab, label: demo.active.label() };
-    const vm = topKViewModel({ state, model, text, ...step, sampled, draw, generating: run.generating,
+    const vm = topKViewModel({ state, model, text, ...step, sampled, draw, sources, generating: run.generating,
       announcement: run.announcement() }, demo);
     els.sliders.k.render({ max: vm.vocabSize, disabled: vm.kDisabled });
     els.sliders.temperature.render();
@@ -199,7 +238,8 @@ export function createTopKView(demo) {
   function drawOne(number) {
     const text = context();
     const { answer } = answerFor(text, number);
-    run.lastDraw = { index: answer.index, u: answer.u, number, context: text, settings: settingsKey() };
+    run.lastDraw = { index: answer.index, u: answer.u, number, context: text, settings: settingsKey(),
+      version: demo.active.version };
     return { index: answer.index, ch: demo.active.vocab[answer.index], prob: answer.probs[answer.index], u: answer.u };
   }
 
@@ -278,6 +318,7 @@ function wireGeneration(demo, els, run, drawOne, redraw) {
       run.generated = '';
       run.sampleCount = 0;
       run.lastDraw = null;
+      run.sources = null;
       renderGenerated(els, demo.state.prompt, '');
     },
   };
@@ -290,6 +331,14 @@ function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
     demo.set('prompt', els.prompt.value);
     generation.clear();
   });
+  // One click to a prompt with a spread distribution or a confident one (top-k vs top-p).
+  for (const button of els.presets) {
+    button.addEventListener('click', () => {
+      els.prompt.value = demo.set('prompt', button.dataset.prompt);
+      generation.clear();
+      redraw();
+    });
+  }
   for (const radio of els.samplerRadios) {
     radio.addEventListener('change', () => {
       if (radio.checked) demo.set('sampler', radio.value);
@@ -306,6 +355,8 @@ function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
       const number = run.sampleCount++;
       const { ch, prob, index, u } = drawOne(number);
       const seed = state.seed;
+      const context = state.prompt + run.generated;
+      run.sources = { context, drawn: ch, found: demo.active.demo.sources(context, ch, SOURCES_SHOWN) };
       run.announcement = () => demo.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, demo), number, seed });
       redraw();
       demo.emit('sample', { char: ch, index, probability: prob, u, settings: structuredClone(state) });

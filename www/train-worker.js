@@ -101,6 +101,7 @@ const COMMANDS = {
       : Demo.fromText(msg.text, msg.backend, msg.seed);
     if (msg.limitChars) demo.limitTrainingText(msg.limitChars);
     if (msg.maskStream) demo.setMaskStream(msg.maskStream);
+    if (msg.learningRate) demo.setLearningRate(msg.learningRate);
     models.get(msg.id)?.demo.free();
     models.set(msg.id, { demo, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
     return { value: { vocab: demo.vocab(), measured: demo.measure() } };

@@ -148,7 +148,8 @@ export class RemoteModel {
   /**
    * (Re)creates the model: fresh weights from `seed` on `text`, or the shipped weights.
    * @param {{text?: string, weights?: Uint8Array, backend: string, seed: number, limitChars?: number,
-   *   maskStream?: number, observe?: boolean}} options maskStream: which stream its dropout masks come from
+   *   maskStream?: number, learningRate?: number, observe?: boolean}} options maskStream: which stream its
+   *   dropout masks come from; learningRate: Adam's step size, if not a fresh model's
    * @returns {Promise<{vocab: string[], measured: {step: number, train: number, valid: number}}>}
    */
   create(options) {

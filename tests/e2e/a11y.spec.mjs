@@ -29,7 +29,7 @@ for (const path of PAGES) {
     }
     if (await page.locator('#thesis-grid').count()) {
       await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
-      await expect(page.locator('#thesis-grid td[data-cell="b1"] li').first()).toBeVisible();
+      await expect(page.locator('#thesis-grid .model-row[data-row=b] .strip .segment').first()).toBeVisible();
     }
     await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();

@@ -26,7 +26,7 @@ async function ready(page) {
  */
 async function expectSafe(page) {
   const found = await page.evaluate(() => {
-    const echo = '#message, #prompt, #generated, #topk-context, #topk-unknown, #announce, #own-text, #own-info, .tok, .history';
+    const echo = '#message, #prompt, #generated, #topk-context, #thesis-caption, #topk-unknown, #announce, #own-text, #own-info, .tok, .history';
     const texts = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) if (!walker.currentNode.parentElement.closest(echo)) texts.push(walker.currentNode.textContent);

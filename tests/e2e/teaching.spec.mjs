@@ -1,5 +1,5 @@
-// The page's teaching, checked where a learner looks: the thesis grid (dropout changes which
-// model is learned, sampling which output a fixed model gives), bars that add up, causally
+// The page's teaching, checked where a learner looks (the two-model picture and the first screen
+// are in first-minute.spec.mjs): bars that add up, causally
 // masked attention weights left out of the counts, the u behind a draw, the phone's first screen,
 // and both languages complete. Each check is a fact from shared/semantics.md or the issue's.
 import { test, expect } from '@playwright/test';
@@ -21,50 +21,11 @@ async function open(page, query = '?lang=en') {
   return errors;
 }
 
-/** The probabilities of a grid cell (data-probs: one per vocabulary character). */
-const cellProbs = (page, cell) => page.locator(`#thesis-grid td[data-cell="${cell}"]`)
-  .evaluate((td) => td.dataset.probs.split(',').map(Number));
-const distance = (a, b) => a.reduce((sum, x, i) => sum + Math.abs(x - b[i]), 0) / 2;
-
-test('the thesis grid: one distribution along a row, other distributions across rows, once trained', async ({ page }) => {
-  test.setTimeout(180_000);
-  const errors = await open(page);
-  // The two models are made when the grid nears the screen.
-  await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
-  // Before training the two models have the same weights: all four cells agree.
-  await expect(page.locator('#thesis-grid td[data-cell="b1"]')).toHaveAttribute('data-probs', /,/);
-  const start = await Promise.all(['a0', 'a1', 'b0', 'b1'].map((c) => cellProbs(page, c)));
-  for (const cell of start.slice(1)) expect(distance(start[0], cell)).toBeLessThan(1e-6);
-  await expect(page.locator('#thesis-notice')).toContainText('identical');
-  await page.locator('#thesis-train').click();
-  await expect(page.locator('#thesis-train')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.locator('#thesis-progress')).toHaveJSProperty('value', 300, { timeout: 150_000 });
-  await expect(page.locator('#thesis-train')).toHaveAttribute('aria-pressed', 'false');
-  // The grid shows the models at step 300 (its last refresh has landed).
-  await expect.poll(async () => distance(await cellProbs(page, 'a0'), await cellProbs(page, 'b0')), { timeout: 20_000 })
-    .toBeGreaterThan(0.01);
-  const [a0, a1, b0, b1] = await Promise.all(['a0', 'a1', 'b0', 'b1'].map((c) => cellProbs(page, c)));
-  // Along a row: one model, so one distribution (written with 6 decimals: equal within 1e-6 each).
-  expect(distance(a0, a1)).toBeLessThan(1e-4);
-  expect(distance(b0, b1)).toBeLessThan(1e-4);
-  // Across rows: the masks alone made two models.
-  expect(distance(a0, b0)).toBeGreaterThan(0.01);
-  expect(distance(a1, b1)).toBeGreaterThan(0.01);
-  // Each cell's drawn character is one its cut kept.
-  for (const cell of ['a0', 'a1', 'b0', 'b1']) {
-    const td = page.locator(`#thesis-grid td[data-cell="${cell}"]`);
-    await expect(td.locator('.draw')).not.toHaveText('');
-    await expect(td.locator('li.sampled')).toHaveCount(1);
-  }
-  await expect(page.locator('#thesis-notice')).toContainText('differ by');
-  mkdirSync(DOCS, { recursive: true });
-  await page.locator('#contrast-view').screenshot({ path: `${DOCS}thesis-grid.png` });
-  expect(errors).toEqual([]);
-});
-
 test('the top-k bars add up: kept bars sum to 100%, cut bars read 0% with what they had before', async ({ page }) => {
   const errors = await open(page);
   for (const [sampler, setting] of [['top_k', 'k'], ['top_p', 'top_p']]) {
+    const choice = page.locator('.cut-choice');
+    if (!(await choice.evaluate((d) => d.open))) await choice.locator('summary').click();
     await page.locator(`input[name=sampler][value=${sampler}]`).check();
     await page.locator(`#${setting}`).focus();
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');

@@ -146,8 +146,8 @@ export function smokeTests(open) {
     await browser.goto(BASE);
     await until(browser, `${text('#status')} === 'Ready.'`, 'the page to be ready');
     await until(browser, `${count('#bars li.kept')} === 3`, 'three kept bars at k = 3');
-    const bars = await browser.evaluate(count('#bars li:not(.cutline)'));
-    assert.ok(bars >= 20, `${bars} bars`);
+    // The kept bars and five cut ones below them, so the cut is in sight.
+    assert.equal(await browser.evaluate(count('#bars li.cut')), 5);
     await browser.press('#k', 'ArrowRight');
     await until(browser, `${text('#k-value')} === '4' && ${count('#bars li.kept')} >= 4`, 'k = 4 to keep four bars');
     await browser.press('#k', 'ArrowLeft');
@@ -165,14 +165,14 @@ export function smokeTests(open) {
       ({ dropped: Number(c.dataset.dropped), units: Number(c.dataset.units), which: c.querySelector('.site-which').textContent }))`);
     const atStep = await sites();
     for (const site of atStep) {
-      assert.match(site.which, /The mask step 1 applied, at p = 0\.10/);
+      assert.match(site.which, /The mask step 1 applied, at r = 0\.10/);
       // p = 0.1: within five binomial standard deviations of a tenth.
       assert.ok(Math.abs(site.dropped - 0.1 * site.units) <= 5 * Math.sqrt(site.units * 0.09), JSON.stringify(site));
     }
     for (let i = 0; i < 10; i++) await browser.press('#dropout_p', 'ArrowRight');
     await until(browser, `${text('#dropout_p-value')} === '0.20'`, 'the dropout slider at 0.20');
-    await until(browser, `[...document.querySelectorAll('#sites .site-which')].every((p) => p.textContent.includes('at p = 0.20'))`,
-      'the masks re-read at p = 0.20');
+    await until(browser, `[...document.querySelectorAll('#sites .site-which')].every((p) => p.textContent.includes('at r = 0.20'))`,
+      'the masks re-read at r = 0.20');
     const higher = await sites();
     // The same draws at a higher p: every site drops at least what it did, and more in all.
     higher.forEach((site, i) => assert.ok(site.dropped >= atStep[i].dropped, `site ${i}: ${site.dropped} < ${atStep[i].dropped}`));
@@ -181,6 +181,18 @@ export function smokeTests(open) {
     await until(browser, `/^Drew “.+” \\(\\d+\\.\\d%\\), draw number 0 with seed 42\\.$/.test(${text('#announce')})`, 'the announcement');
     assert.equal(await browser.evaluate(count('#bars li.sampled')), 1);
     assert.equal(await browser.evaluate(`document.getElementById('message').hidden`), true);
+    assert.deepEqual(await browser.errors(), []);
+  });
+
+  test('the two-model picture: once in view the two copies train by themselves and part, with a dart per seed on each strip', async () => {
+    await browser.goto(BASE);
+    await until(browser, `${text('#status')} === 'Ready.'`, 'the page to be ready');
+    await browser.evaluate(`(document.getElementById('thesis-grid').scrollIntoView(), true)`);
+    await until(browser, `Number(document.getElementById('thesis-grid').dataset.apart) > 1e-4`, 'the two models to part');
+    assert.equal(await browser.evaluate(count('#thesis-grid .model-row .dart')), 4);
+    // One seed, one u: the same dart on both strips.
+    const us = await browser.evaluate(`['a', 'b'].map((r) => [...document.querySelectorAll(\`.model-row[data-row=\${r}] .dart\`)].map((d) => d.dataset.u).join())`);
+    assert.equal(us[0], us[1]);
     assert.deepEqual(await browser.errors(), []);
   });
 

@@ -37,7 +37,7 @@ test('top-k bars: kept rows show the renormalised probability, cut rows 0, in or
   assert.ok(Math.abs(kept.reduce((s, r) => s + r.shown, 0) - 1) <= PROB_TOL * vocab.length);
   for (const row of vm.rows.filter((r) => !r.kept)) assert.equal(row.shown, 0);
   for (let i = 1; i < vm.rows.length; i++) assert.ok(vm.rows[i - 1].original >= vm.rows[i].original);
-  assert.equal(vm.rows.length, Math.min(vocab.length, Math.max(20, answer.kept + 3)));
+  assert.equal(vm.rows.length, Math.min(vocab.length, Math.max(8, answer.kept + 5)));
   // Renormalising is proportional: each kept probability is its share of the kept mass.
   for (const row of kept) assert.ok(Math.abs(row.shown - row.original / answer.keptMass) <= 1e-5);
   assert.equal(vm.kDisabled, false);
@@ -184,34 +184,58 @@ test('own text: the count names the core\'s minimum; the loss line reads first t
   assert.equal(vm.backDisabled, false);
 });
 
-test('the thesis grid: a row shares one distribution; rows of two models are told apart by their distance', async () => {
+test('the two-model picture: a strip per model, a dart per seed, models compared before the cut, true notices at rate 0 and k = 1', async () => {
   const { thesisViewModel, totalVariation, columnSeeds } = await import('../../www/thesis-view.js');
+  // As the page makes them: two copies of the shipped model whose masks come from streams 1 and 2.
+  const [a, b] = [1, 2].map((stream) => {
+    const demo = shippedModel();
+    demo.setMaskStream(stream);
+    demo.setLearningRate(1e-3); // FINE_TUNE_RATE in thesis-view.js
+    return demo;
+  });
+  const answersOf = (demo, state) => columnSeeds(state.seed)
+    .map((seed) => wasm.nextToken(demo.logits(state.prompt), samplingSettings({ ...state, seed }, 0)));
+  const view = (state) => thesisViewModel({ state, vocab: a.vocab(), training: { playing: false, target: 200, steps: a.steps(), ready: true },
+    models: [a, b].map((demo) => ({ steps: demo.steps(), valid: 1.5, answers: answersOf(demo, state), texts: ['xyz', 'uvw'] })) }, en);
   const { state } = createState();
-  const a = wasm.Demo.fromText(wasm.englishText(), 'flex', 5);
-  const b = wasm.Demo.fromText(wasm.englishText(), 'flex', 5);
-  a.setMaskStream(1);
-  b.setMaskStream(2);
-  const answersOf = (demo) => columnSeeds(state.seed).map((seed) => wasm.nextToken(demo.logits(prompt), samplingSettings({ ...state, seed }, 0)));
-  const models = () => [a, b].map((demo, i) => ({ name: 'AB'[i], steps: demo.steps(), answers: answersOf(demo), texts: ['xyz', 'uvw'] }));
-  const training = { playing: false, target: 300, ready: true };
-  const same = thesisViewModel({ state, vocab: a.vocab(), models: models(), training }, en);
-  assert.equal(same.apart, 0, 'one seed, no step: one model');
-  assert.match(same.notice, /identical/);
-  for (let i = 0; i < 5; i++) {
-    a.trainStep(0.3, false);
-    b.trainStep(0.3, false);
-  }
-  const vm = thesisViewModel({ state, vocab: a.vocab(), models: models(), training }, en);
+  const start = view(state);
+  assert.equal(start.apart, 0, 'no step yet: one model');
+  assert.match(start.notice, /start as one/);
+  // At rate 0 the masks drop nothing: the copies take the same steps and stay one model.
+  const zero = createState({ dropout_p: 0 }).state;
+  for (let i = 0; i < 3; i++) [a, b].forEach((demo) => demo.trainStep(0, false));
+  const still = view(zero);
+  assert.equal(still.apart, 0);
+  assert.match(still.notice, /rate 0/);
+  for (let i = 0; i < 10; i++) [a, b].forEach((demo) => demo.trainStep(0.1, false));
+  const vm = view(state);
   assert.ok(vm.apart > 0, 'other masks, another model');
-  assert.ok(Math.abs(vm.apart - totalVariation(vm.rows[0].cells[0].probs, vm.rows[1].cells[0].probs)) < 1e-12);
+  // The distance is between the distributions before any cut.
+  assert.ok(Math.abs(vm.apart - totalVariation(vm.rows[0].before, vm.rows[1].before)) < 1e-12);
+  assert.match(vm.notice, /differ by/);
   for (const row of vm.rows) {
-    assert.deepEqual(Array.from(row.cells[0].probs), Array.from(row.cells[1].probs), 'a row is one model');
-    for (const cell of row.cells) assert.ok(cell.rows.every((r) => r.kept), 'cells list kept characters');
-    assert.equal(row.cells[0].text, 'yz', 'the continuation follows the drawn character');
+    assert.ok(Math.abs(row.segments.reduce((s, x) => s + x.share, 0) - 1) < 1e-5, 'a strip is the kept probabilities end to end');
+    assert.deepEqual(row.darts.map((d) => d.tag), columnSeeds(state.seed).map(String));
+    assert.match(row.draws[0], /then: yz$/, 'the continuation follows the drawn character');
+    assert.match(row.loss, /1\.50/);
   }
-  assert.deepEqual(vm.columns, [`Sampling seed ${state.seed}`, `Sampling seed ${state.seed + 1}`]);
+  // One seed, one u: the same dart on both strips.
+  assert.deepEqual(vm.rows[0].darts.map((d) => d.u), vm.rows[1].darts.map((d) => d.u));
   assert.deepEqual(columnSeeds(4294967295), [4294967295, 0]);
-  assert.match(vm.progressText, /step 5 of 300/);
+  assert.match(vm.progressText, /Step 13 of 200/);
+  // At k = 1 each strip is one character. After a confident prompt both models take the same one
+  // (the space): the models still differ before the cut, and the notice says that greedy decoding
+  // hides it rather than that the models are the same.
+  const greedy = view(createState({ k: 1, prompt: 'The harbour is' }).state);
+  for (const row of greedy.rows) assert.equal(row.segments.length, 1);
+  assert.ok(greedy.apart > 0);
+  assert.equal(greedy.rows[0].darts[0].index, greedy.rows[1].darts[0].index, 'both models\' most likely character');
+  assert.match(greedy.notice, /greedy decoding hides the difference/);
+  // Where the two models' most likely characters differ, the notice names both.
+  const [x, y] = [[0, 2, 1], [0, 1, 2]].map((l) => wasm.nextToken(new Float32Array(l), { sampler: 'top_k', k: 1, temperature: 1, top_p: 1, seed: 1, draw: 0 }));
+  const apartVm = thesisViewModel({ state: createState({ k: 1 }).state, vocab: ['a', 'b', 'c'], training: { playing: false, target: 200, steps: 5, ready: true },
+    models: [x, y].map((answer) => ({ steps: 5, valid: 1.5, answers: [answer, answer], texts: [] })) }, en);
+  assert.match(apartVm.notice, /own most likely character: “b” and “c”/);
   a.free();
   b.free();
 });
@@ -235,4 +259,26 @@ test('the draw strip lays the kept probabilities out in the draw\'s order and sa
   const moved = drawStrip(other, vocab, { number: 3, seed: state.seed }, null, en);
   assert.match(moved.text, /^The same u/);
   assert.equal(drawStrip(wasm.nextToken(logits, samplingSettings(state)), vocab, null, null, en).u, null);
+});
+
+test('a draw shows where its character comes from: the training text\'s counts and places, in the reader\'s words', async () => {
+  const { sourcesText } = await import('../../www/topk-view.js');
+  const text = wasm.englishText();
+  const context = 'The boats come back to the ';
+  const found = model.sources(context, 'h', 3);
+  assert.ok(context.endsWith(found.suffix) && found.suffix.length >= 1);
+  assert.ok(found.followedCount >= 1 && found.followedCount <= found.contextCount);
+  assert.ok(found.examples.length >= 1 && found.examples.length <= 3);
+  for (const example of found.examples) {
+    assert.equal(example.match, `${found.suffix}h`);
+    assert.ok(text.includes(`${example.before}${example.match}${example.after}`), 'a place of the English text');
+  }
+  // The counts are the text's own: at most as many as the whole English text holds.
+  assert.ok(found.followedCount <= text.split(`${found.suffix}h`).length - 1);
+  const words = sourcesText({ context, drawn: 'h', found }, en);
+  assert.equal(words.text, `“${[...found.suffix].map((c) => (c === ' ' ? '␣' : c)).join('')}” is followed by “h” ${found.followedCount} of ${found.contextCount} times in the training text (${(100 * found.followedCount / found.contextCount).toFixed(1)}%):`);
+  // A character that never comes after the context's last character says so, not a count of 0.
+  const never = model.sources('xq', 'Z', 3);
+  assert.equal(never.followedCount, 0);
+  assert.match(sourcesText({ context: 'xq', drawn: 'Z', found: never }, en).text, /never comes right after “q”/);
 });
