@@ -17,7 +17,7 @@ import { MODEL_SEED } from './state.js';
 
 /** Steps each model trains before it pauses by itself (and per press of Train after that). */
 export const TRAIN_STEPS = 200;
-/** While training, the strips follow the models every this many steps. */
+/** The models train in lockstep, this many steps each, and the strips follow them after each. */
 const REFRESH_EVERY = 10;
 /** The continuations, which cost a forward pass per character, follow every this many steps. */
 const TEXTS_EVERY = 50;
@@ -93,10 +93,14 @@ export function thesisViewModel({ state, vocab, models, training }, fmt) {
       name: fmt.t('thesis.rowModel', { n: r + 1 }),
       loss: Number.isFinite(model.valid) ? fmt.t('thesis.loss', { loss: fmt.number(model.valid, 2) }) : '',
       segments,
-      darts: model.answers.map((answer, c) => ({ u: answer.u, index: answer.index, tag: String(seeds[c]) })),
-      // The continuation starts with the drawn character (the same draw number): the rest follows it.
-      draws: model.answers.map((answer, c) => fmt.t('thesis.draw', { seed: seeds[c], drawn: landed[c],
-        text: [...(model.texts[c] ?? '')].slice(1).join('') })),
+      darts: model.answers.map((answer, c) => ({ u: answer.u, index: answer.index, tag: fmt.t('thesis.dartTag', { seed: seeds[c] }) })),
+      // Each seed's continuation starts with its drawn character (the same draw number), shown
+      // marked and followed by the rest, so the words read on.
+      draws: model.answers.map((answer, c) => {
+        const rest = [...(model.texts[c] ?? '')].slice(1).join('');
+        return { lead: fmt.t('thesis.draw', { seed: seeds[c] }), drawn: landed[c], rest,
+          label: fmt.t('thesis.drawLabel', { seed: seeds[c], drawn: landed[c], text: rest }) };
+      }),
       drawn: landed,
       before: first.before,
       label: fmt.t('thesis.strip', { n: r + 1,
@@ -137,8 +141,12 @@ export function renderThesis(els, vm) {
     el.strip.setAttribute('aria-label', row.label);
     el.root.dataset.before = Array.from(row.before, (p) => p.toFixed(6)).join(',');
     el.draws.forEach((li, c) => {
-      li.textContent = row.draws[c];
-      li.dataset.drawn = row.drawn[c];
+      const { lead, drawn, rest, label } = row.draws[c];
+      const mark = document.createElement('mark');
+      mark.textContent = drawn;
+      li.replaceChildren(`${lead} `, mark, `${rest}…`);
+      li.setAttribute('aria-label', label);
+      li.dataset.drawn = drawn;
     });
   });
   els.progress.max = vm.progress.max;
@@ -187,28 +195,45 @@ export function createThesisView(demo) {
   for (const el of [els.train, els.caption]) el.removeAttribute('data-i18n'); // written by render
   const training = { target: TRAIN_STEPS, paused: false };
   const timeline = { apart: false };
-  const hooks = { timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); } };
-  const models = MASK_STREAMS.map(() => {
-    const model = { logits: null, texts: [], steps: 0, run: null };
-    model.run = createTrainingRun(demo.model(), { ...hooks, onChange: (report) => reported(model, report) });
-    return model;
-  });
-  const pause = () => models.forEach((m) => m.run.pause());
-  const play = () => {
-    for (const m of models) if (m.run.steps < training.target) m.run.play(state.dropout_p);
-  };
+  const loop = { playing: false };
+  const hooks = { timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); }, onChange: () => redraw() };
+  const models = MASK_STREAMS.map(() => ({ logits: null, texts: [], steps: 0, run: createTrainingRun(demo.model(), hooks) }));
+  const stepsDone = () => Math.min(...models.map((m) => m.run.steps));
 
-  function reported(model, report) {
-    if (report && model.run.steps >= training.target) model.run.pause();
-    if (report && (model.run.steps % REFRESH_EVERY === 0 || model.run.steps >= training.target)) refresh();
+  /**
+   * Trains both models in lockstep, REFRESH_EVERY steps each, and looks at them after each round.
+   * Both rounds are sent to the worker at once, so anything asked after them sees the two models
+   * at the same step: at rate 0 they are then exactly one model, never one step apart. A Start
+   * again meanwhile goes on with the new models (the worker runs commands in order).
+   */
+  async function play() {
+    if (loop.playing) return;
+    loop.playing = true;
     redraw();
+    try {
+      while (loop.playing && stepsDone() < training.target) {
+        const count = Math.min(REFRESH_EVERY, training.target - stepsDone());
+        await Promise.all(models.map((m) => m.run.model.step(state.dropout_p, { count })));
+        await refresh();
+      }
+    } catch (err) {
+      demo.showError(err);
+    } finally {
+      loop.playing = false;
+      redraw();
+    }
   }
+  const pause = () => {
+    loop.playing = false;
+    redraw();
+  };
 
   // One refresh at a time: settings or steps that arrive meanwhile ask for one more, so the worker
   // never holds a queue of stale forward passes ahead of the training steps.
-  const refreshing = { running: false, again: false, texts: false };
+  // A refresh sent before Start again answers for the old models: its result is dropped.
+  const refreshing = { running: false, again: false, texts: false, models: 0 };
   async function refresh({ texts = false } = {}) {
-    refreshing.texts ||= texts || models.some((m) => m.run.steps % TEXTS_EVERY === 0) || !models.some((m) => m.run.playing);
+    refreshing.texts ||= texts || stepsDone() % TEXTS_EVERY === 0 || !loop.playing;
     if (refreshing.running) {
       refreshing.again = true;
       return;
@@ -219,7 +244,13 @@ export function createThesisView(demo) {
         refreshing.again = false;
         const withTexts = refreshing.texts || !models[0].texts.length;
         refreshing.texts = false;
+        const generation = refreshing.models;
         const fetched = await fetchCells(demo, models, withTexts);
+        if (generation !== refreshing.models) {
+          refreshing.again = true;
+          refreshing.texts = true;
+          continue;
+        }
         fetched.forEach((f, i) => Object.assign(models[i], f));
         els.message.textContent = '';
         redraw();
@@ -240,8 +271,7 @@ export function createThesisView(demo) {
     const seeds = columnSeeds(state.seed);
     const input = models.map((m) => ({ steps: m.steps, texts: m.texts, valid: lastValue(m.run.history.valid),
       answers: seeds.map((seed) => demo.wasm.nextToken(m.logits, samplingSettings({ ...state, seed }, 0))) }));
-    const status = { ...training, ready: true, playing: models.some((m) => m.run.playing),
-      steps: Math.min(...models.map((m) => m.run.steps)) };
+    const status = { ...training, ready: true, playing: loop.playing, steps: stepsDone() };
     const vm = thesisViewModel({ state, vocab: models[0].run.vocab, models: input, training: status }, demo);
     renderThesis(els, vm);
     if (!timeline.apart && vm.apart >= SAME) {
@@ -254,13 +284,13 @@ export function createThesisView(demo) {
   /** Both models from the shipped weights (fresh ones from the English text if those are missing). */
   async function start() {
     training.target = TRAIN_STEPS;
+    refreshing.models += 1;
     const from = demo.weights ? { weights: demo.weights, learningRate: FINE_TUNE_RATE } : { text: demo.englishText };
     await Promise.all(models.map((m, i) => m.run.create({ ...from, backend: state.backend, seed: MODEL_SEED,
       maskStream: MASK_STREAMS[i] })));
     await refresh({ texts: true });
   }
-  const whenStarted = wireThesisControls(demo, els, { models, training, start, play, pause });
-  demo.subscribe(['dropout_p'], () => models.forEach((m) => m.run.model.setDropout(state.dropout_p)));
+  const whenStarted = wireThesisControls(demo, els, { loop, training, stepsDone, start, play, pause });
   demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), () => models[0].logits && refresh({ texts: true }));
   demo.subscribe(['dropout_p', 'lang'], redraw);
   return { redraw, models, whenStarted };
@@ -272,7 +302,7 @@ export function createThesisView(demo) {
  * worker's first moments on them; a reader who pressed Pause is not overruled. Returns a function
  * that starts them if need be and resolves once they exist.
  */
-function wireThesisControls(demo, els, { models, training, start, play, pause }) {
+function wireThesisControls(demo, els, { loop, training, stepsDone, start, play, pause }) {
   let started = null;
   const ensureStarted = () => {
     started ??= start().catch((err) => {
@@ -290,14 +320,14 @@ function wireThesisControls(demo, els, { models, training, start, play, pause })
   });
   observer.observe(els.grid);
   els.train.addEventListener('click', async () => {
-    if (models.some((m) => m.run.playing)) {
+    if (loop.playing) {
       training.paused = true;
       pause();
       return;
     }
     training.paused = false;
     await ensureStarted();
-    if (models.every((m) => m.run.steps >= training.target)) training.target += TRAIN_STEPS;
+    if (stepsDone() >= training.target) training.target += TRAIN_STEPS;
     play();
   });
   els.restart.addEventListener('click', async () => {

@@ -309,7 +309,7 @@ const NAMES = new Set(['Transformer', 'Rust', 'Burn', 'WebAssembly', 'DropConnec
   'Top', 'Srivastava', 'Vaswani', 'Fan', 'Lewis', 'Dauphin', 'Holtzman', 'et', 'al', 'top', 'English', 'The', 'harbour', 'is',
   'softmax', 'ReLU', 'GELU', 'Adam', 'nats', 'ms', 'MiB', 'KB', 'flex', 'ndarray', 'Monte', 'Carlo', 'Gal', 'Ghahramani', 'GPT',
   // The English names of two terms, given beside the Japanese ones as a reader will meet them.
-  'greedy', 'decoding', 'nucleus', 'sampling']);
+  'greedy', 'decoding', 'nucleus', 'sampling', 'PyTorch', 'exp']);
 
 /** Latin words of 3+ letters in the visible text and text alternatives under `root`. */
 async function latinWords(locator) {
@@ -358,7 +358,7 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   // Switch to English in place: the same elements now read English.
   await page.evaluate(() => { window.sameDocument = true; });
   await page.locator('#lang').selectOption('en');
-  await expect(page.locator('#topk-h')).toContainText('Top-k: choosing the next character');
+  await expect(page.locator('#topk-h')).toContainText('Drag k, then draw the next character');
   await expect(page.locator('#status')).toHaveText('Ready.');
   expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
   expect(await page.evaluate(() => window.sameDocument)).toBe(true); // no reload

@@ -3,13 +3,9 @@
 // masked attention weights left out of the counts, the u behind a draw, the phone's first screen,
 // and both languages complete. Each check is a fact from shared/semantics.md or the issue's.
 import { test, expect } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import en from '../../www/locales/en.js';
 import ja from '../../www/locales/ja.js';
 
-// Screenshots of what a first-time reader sees (the README shows copies of them, in docs/).
-const DOCS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 /** Opens the page in `lang`, collecting console errors and uncaught exceptions. */
 async function open(page, query = '?lang=en') {
@@ -92,10 +88,6 @@ for (const lang of ['en', 'ja']) {
       expect(box.y + box.height, selector).toBeLessThanOrEqual(800);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    if (lang === 'en') {
-      mkdirSync(DOCS, { recursive: true });
-      await page.screenshot({ path: `${DOCS}phone-first-screen.png` });
-    }
     expect(errors).toEqual([]);
   });
 }

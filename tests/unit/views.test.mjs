@@ -215,8 +215,9 @@ test('the two-model picture: a strip per model, a dart per seed, models compared
   assert.match(vm.notice, /differ by/);
   for (const row of vm.rows) {
     assert.ok(Math.abs(row.segments.reduce((s, x) => s + x.share, 0) - 1) < 1e-5, 'a strip is the kept probabilities end to end');
-    assert.deepEqual(row.darts.map((d) => d.tag), columnSeeds(state.seed).map(String));
-    assert.match(row.draws[0], /then: yz$/, 'the continuation follows the drawn character');
+    assert.deepEqual(row.darts.map((d) => d.tag), columnSeeds(state.seed).map((seed) => `seed ${seed}`));
+    assert.equal(row.draws[0].rest, 'yz', 'the continuation follows the drawn character');
+    assert.equal(row.draws[0].drawn, row.drawn[0]);
     assert.match(row.loss, /1\.50/);
   }
   // One seed, one u: the same dart on both strips.
