@@ -107,7 +107,13 @@ export function setLiveText(element, text) {
   if (element.textContent !== text) element.textContent = text;
 }
 
-/** A text with its trailing spaces shown as ␣, so a prompt that ends after a word shows it. */
-export function visibleEnd(text) {
-  return text.replace(/ +$/, (spaces) => '␣'.repeat(spaces.length));
+/**
+ * The end of a text as a title quotes it: its last `max` characters at most (an ellipsis before
+ * them), with trailing spaces shown as ␣, so a prompt that ends after a word shows it.
+ * @param {string} text
+ * @param {number} max
+ */
+export function visibleEnd(text, max) {
+  const end = text.length > max ? `…${text.slice(-max)}` : text;
+  return end.replace(/ +$/, (spaces) => '␣'.repeat(spaces.length));
 }

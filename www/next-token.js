@@ -59,3 +59,15 @@ export function barRows(answer, vocab, { minRows, sampled = null, order = null }
     };
   });
 }
+
+/**
+ * The kept characters of an answer as a draw lays them out: most likely first, each with its
+ * probability after the cut (the stretches of a strip).
+ * @param {{probs: Float32Array, order: Uint32Array}} answer
+ * @param {string[]} vocab
+ * @returns {Array<{index: number, label: string, share: number}>}
+ */
+export function keptSegments(answer, vocab) {
+  return Array.from(answer.order).filter((i) => answer.probs[i] > 0)
+    .map((index) => ({ index, label: tokenLabel(vocab[index]), share: answer.probs[index] }));
+}

@@ -10,7 +10,7 @@
 // createThesisView wires the controls.
 import { renderStrip } from './charts.js';
 import { percent, tokenLabel, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
-import { samplingSettings } from './next-token.js';
+import { samplingSettings, keptSegments } from './next-token.js';
 import { createTrainingRun, lastValue } from './training-run.js';
 import { bindSlider } from './slider.js';
 import { MODEL_SEED } from './state.js';
@@ -86,8 +86,7 @@ export function thesisViewModel({ state, vocab, models, training }, fmt) {
   const seeds = columnSeeds(state.seed);
   const rows = models.map((model, r) => {
     const [first] = model.answers;
-    const segments = Array.from(first.order).filter((i) => first.probs[i] > 0)
-      .map((index) => ({ index, label: tokenLabel(vocab[index]), share: first.probs[index] }));
+    const segments = keptSegments(first, vocab);
     const landed = model.answers.map((answer) => tokenLabel(vocab[answer.index]));
     return {
       name: fmt.t('thesis.rowModel', { n: r + 1 }),
@@ -111,9 +110,8 @@ export function thesisViewModel({ state, vocab, models, training }, fmt) {
   });
   const steps = Math.min(...models.map((m) => m.steps));
   const apart = totalVariation(models[0].answers[0].before, models[1].answers[0].before);
-  const prompt = state.prompt.length > PROMPT_SHOWN ? `…${state.prompt.slice(-PROMPT_SHOWN)}` : state.prompt;
   return {
-    caption: fmt.t('thesis.caption', { text: visibleEnd(prompt) }),
+    caption: fmt.t('thesis.caption', { text: visibleEnd(state.prompt, PROMPT_SHOWN) }),
     rows,
     apart,
     progress: { value: training.steps, max: training.target },

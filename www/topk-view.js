@@ -7,7 +7,7 @@ import { renderBars, renderStrip } from './charts.js';
 import { removeAnimation } from './loop.js';
 import { tokenLabel, percent, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
 import { bindSlider } from './slider.js';
-import { barRows, cutDescription, samplingSettings } from './next-token.js';
+import { barRows, cutDescription, samplingSettings, keptSegments } from './next-token.js';
 
 /** Bars always shown: enough for a small k and a few cut ones below it (barRows adds more). */
 const MIN_BARS = 8;
@@ -39,7 +39,7 @@ export const TOPK_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 
  */
 export function topKViewModel(input, fmt) {
   const { state, model, text, answer } = input;
-  const shown = visibleEnd(text.length > CONTEXT_SHOWN ? `…${text.slice(-CONTEXT_SHOWN)}` : text);
+  const shown = visibleEnd(text, CONTEXT_SHOWN);
   return {
     vocabSize: model.vocab.length,
     modelLabel: model.label,
@@ -107,8 +107,7 @@ function renderSources(element, sources) {
  * @param {{t: Function, number: Function}} fmt
  */
 export function drawStrip(answer, vocab, draw, sampled, fmt) {
-  const segments = Array.from(answer.order).filter((i) => answer.probs[i] > 0)
-    .map((index) => ({ index, label: tokenLabel(vocab[index]), share: answer.probs[index] }));
+  const segments = keptSegments(answer, vocab);
   if (!draw || answer.u === null) return { segments, u: null, landed: null, text: fmt.t('topk.stripEmpty') };
   const label = tokenLabel(vocab[answer.index]);
   const u = fmt.number(answer.u, 2);
