@@ -8,7 +8,7 @@ pkg:
 	scripts/setup.sh build
 	scripts/build-pkg.sh
 
-# A self-contained folder for any static host (see README, "Embedding").
+# A self-contained folder for any static host (see docs/embedding.md).
 dist: pkg
 	scripts/dist.sh
 
@@ -24,7 +24,7 @@ soak: dist
 	scripts/setup.sh test
 	SOAK_STEPS=10000 SOAK_SAMPLES=10000 npx playwright test --config tests/e2e/playwright.config.mjs soak --reporter=list
 
-# The benchmarks: prints a table, writes bench-results/bench.json (see README, "Performance").
+# The benchmarks: prints a table, writes bench-results/bench.json (see docs/performance.md).
 bench: dist
 	scripts/setup.sh test
 	xvfb-run -a node scripts/bench.mjs

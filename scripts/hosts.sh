@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds, from dist/, the host pages of the README's embedding snippets in the real tools, for the
+# Builds, from dist/, the host pages of the embedding guide's snippets (docs/embedding.md) in the real tools, for the
 # end-to-end tests (tests/e2e/hosts.spec.mjs):
 #   target/hosts/deck/   a reveal.js deck (from npm) with the `revealjs` snippet's two slides
 #   target/hosts/book/   an mdBook book with the `mdbook` snippet in a chapter one folder down,
 #                        built by `mdbook build` into target/hosts/book/book/
 #   target/hosts/site/   a plain HTML course page with the `iframe` and `component` snippets
-# Each has dist/ copied next to the page as dropout-topk/, as the README says.
+# Each has dist/ copied next to the page as dropout-topk/, as docs/embedding.md says.
 #   scripts/hosts.sh         installs mdBook if needed, then builds both
 #   scripts/hosts.sh tools   only installs mdBook: the pinned version, into target/tools
 set -euo pipefail
@@ -25,7 +25,7 @@ install_mdbook() {
   fi
 }
 
-# snippet NAME: the code of the README's snippet NAME, the fenced block right after the line
+# snippet NAME: the code of docs/embedding.md's snippet NAME, the fenced block right after the line
 # `<!-- snippet: NAME -->` (as tests/e2e/readme-snippets.mjs reads it).
 snippet() {
   local code
@@ -34,7 +34,7 @@ snippet() {
     state == 2 { print; next }
     state == 1 { if (/^```/) { state = 2; next } exit }
     $0 == mark { state = 1 }
-    END { exit !closed }' README.md) || { echo "hosts: README.md has no snippet \"$1\"" >&2; exit 1; }
+    END { exit !closed }' docs/embedding.md) || { echo "hosts: docs/embedding.md has no snippet \"$1\"" >&2; exit 1; }
   printf '%s\n' "$code"
 }
 

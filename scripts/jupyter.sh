@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs JupyterLab and anywidget from PyPI into target/jupyter-venv, so the tests can open the
-# README's widget snippet in a real notebook (tests/e2e/jupyter.spec.mjs). The versions are pinned:
+# widget snippet of docs/embedding.md in a real notebook (tests/e2e/jupyter.spec.mjs). The versions are pinned:
 # the widget's front end runs inside JupyterLab's widget manager, and a test of it is only
 # repeatable against the same one. Skipped when the pinned versions are already there.
 set -euo pipefail

@@ -9,7 +9,7 @@ sent as it is, as static hosts do with `make dist`'s folder).
 Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp] [--cors]
   --dir FOLDER   serve FOLDER as it is (e.g. dist/, which already holds pkg/)
   --base PATH    the site lives under PATH, as on a course site or GitHub Pages; other paths 404
-  --csp          send the strict Content-Security-Policy an embedding site may use (see README)
+  --csp          send the strict Content-Security-Policy an embedding site may use (see docs/embedding.md)
   --cors         let pages of any origin load the files, as a CDN does (Access-Control-Allow-Origin: *)
 """
 import gzip

@@ -54,7 +54,7 @@ run pkg scripts/build-pkg.sh
 run unit node --test --test-reporter=spec tests/unit/
 count unit
 run dist scripts/dist.sh
-# The README's mdBook and reveal.js snippets in the real tools (tests/e2e/hosts.spec.mjs).
+# The mdBook and reveal.js snippets of docs/embedding.md in the real tools (tests/e2e/hosts.spec.mjs).
 run hosts scripts/hosts.sh
 summary+=("$(printf '%-22s %11s' hosts built)")
 run playwright npx playwright test --config tests/e2e/playwright.config.mjs --reporter=list

@@ -2,9 +2,10 @@
 // shadow root of a <dropout-topk> element). Every demo on a page shares one runtime per backend:
 // one fetched and compiled wasm module and one training worker; all share the English text and the
 // shipped weights. Everything else (settings, errors, step times, the active model) is the demo's.
-import { createState, settingsFromQuery, queryFromState, MODEL_SEED } from './state.js';
-import { requestDraw, addAnimation, drawTiming, onFrame, drawsPending } from './loop.js';
-import { startTrainingWorker } from './trainer.js';
+import { createState, settingsFromQuery, queryFromState, MODEL_SEED, SETTINGS, LANGUAGES } from './state.js';
+import { requestRender, cancelRenders, addAnimation, removeAnimation, renderTiming, onFrame, rendersPending } from './loop.js';
+import { forgetCanvases } from './charts.js';
+import { startTrainingWorker } from './training-worker.js';
 import { errorText, numberFormat } from './format.js';
 import { fetchFile, importModule } from './load.js';
 import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
@@ -12,7 +13,7 @@ import { emptyTiming } from './training-run.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
 import { createOverfitView } from './overfit-view.js';
-import { createContrastView } from './contrast-view.js';
+import { createMcDropoutView } from './mc-dropout-view.js';
 import { createOwnTextView } from './owntext-view.js';
 import { createThesisView } from './thesis-view.js';
 
@@ -28,10 +29,14 @@ const ENGLISH_SAMPLE = 'The harbour is';
 /** Logit vectors kept per model (cleared when the model trains or changes). */
 const CACHE_LIMIT = 256;
 
-/** The views, by the id of their section, and how each is made; in this order they start their
- * models in the worker, so the models a first press needs come first and the two-model grid last. */
+/**
+ * How each part of the page is made, by the id of the element it fills (`<name>-view`): the views
+ * of state.js VIEWS, plus the two-model picture inside the contrast section (`thesis-view`), whose
+ * Monte Carlo switch is mc-dropout-view.js. In this order they start their models in the worker,
+ * so the models a first press needs come first and the two-model picture last.
+ */
 const VIEW_MAKERS = [
-  ['topk', createTopKView], ['contrast', createContrastView], ['dropout', createDropoutView],
+  ['topk', createTopKView], ['contrast', createMcDropoutView], ['dropout', createDropoutView],
   ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView],
 ];
 
@@ -76,28 +81,92 @@ const shippedWeights = fetchFile(url('model.bpk'))
   .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', error: err }] }));
 
 /**
- * A demo's own objects: settings, texts, messages, drawing and events. Views get this and
- * nothing global.
+ * A demo's own objects: settings, texts, messages, rendering, events and everything it must let
+ * go of when it closes. Views get this and nothing global. The fields set once the runtime has
+ * loaded (startDemo) are declared here, null until then.
  * @param {Document|ShadowRoot} root
  * @param {Record<string, unknown>} initial
+ * @param {(demo: object) => void} restart builds the demo afresh in place (Reset)
  */
-function createDemo(root, initial) {
+function createDemo(root, initial, restart) {
   const { state, set, subscribe } = createState(initial);
   const listeners = new Map();
-  const id = `demo${Math.random().toString(36).slice(2, 8)}`;
+  const disposers = [];
+  const animations = new Set();
+  const id = `demo${Math.random().toString(36).slice(2, 8)}:`;
   const demo = {
     root, state, set, subscribe,
     $: (elementId) => root.getElementById(elementId),
-    facts: null, // the core's sizes and counts, once the module is loaded
+    /** The core's sizes and counts, the wasm module, the training worker, the English text and the
+     * shipped weights (startDemo). */
+    facts: null, wasm: null, training: null, englishText: '', weights: null,
+    /** The model the top-k and contrast views sample from, and the shipped one (createActiveModel). */
+    active: null, shipped: null,
     t: translator(state.lang),
     number: numberFormat(state.lang),
     stepTiming: emptyTiming(),
     views: {},
-    /** Asks for `draw` in the next animation frame (keys are this demo's own, errors shown here). */
-    requestDraw: (key, draw) => requestDraw(`${id}:${key}`, draw, demo.showError),
+    /** Whether the demo has closed (its element removed, or Reset): late answers are dropped. */
+    closed: false,
+    /** Asks for `render` in the next animation frame (keys are this demo's own, errors shown here). */
+    requestRender(key, render) {
+      if (!demo.closed) requestRender(id + key, render, demo.showError);
+    },
     /** Runs `tick` every frame until it returns false; an error stops it and is shown here. */
-    addAnimation: (tick) => addAnimation(tick, demo.showError),
-    /** The models this demo trains in the worker (see model() and close()). */
+    addAnimation(tick) {
+      animations.add(tick);
+      addAnimation(tick, demo.showError);
+    },
+    removeAnimation(tick) {
+      animations.delete(tick);
+      removeAnimation(tick);
+    },
+    /**
+     * Keeps `dispose` to run when the demo closes: an unsubscribe, an observer's disconnect, a
+     * wasm object's free. Whatever a view makes that outlives its DOM is handed over here.
+     * @param {() => void} dispose
+     */
+    own(dispose) {
+      disposers.push(dispose);
+    },
+    /**
+     * Runs the async `task` for `key` now, or, if one for that key is still running, once more
+     * after it (with the values current then). However many ask meanwhile, a key has at most one
+     * run in flight and one pending: a burst of slider events never queues work in the worker.
+     * `work` records, per key, the requests, the runs and the most runs ever pending at once.
+     * @param {string} key
+     * @param {() => Promise<void>} task
+     * @returns {Promise<void>} settles when the key has no run left
+     */
+    refresh(key, task) {
+      const slot = (demo.work[key] ??= { running: null, again: false, asked: 0, runs: 0, mostPending: 0 });
+      slot.asked += 1;
+      if (slot.running) {
+        slot.again = true;
+        slot.mostPending = 1;
+        return slot.running;
+      }
+      slot.running = (async () => {
+        try {
+          do {
+            slot.again = false;
+            slot.runs += 1;
+            await task();
+          } while (slot.again && !demo.closed);
+        } finally {
+          slot.running = null;
+        }
+      })();
+      return slot.running;
+    },
+    work: {},
+    /** An observer (Intersection or Resize) of `target`, disconnected when the demo closes. */
+    observe(observer, target) {
+      observer.observe(target);
+      demo.own(() => observer.disconnect());
+      return observer;
+    },
+    /** The models this demo trains in the worker, freed when it closes. */
     models: [],
     /** A new model of this demo in the training worker. */
     model() {
@@ -105,10 +174,21 @@ function createDemo(root, initial) {
       demo.models.push(model);
       return model;
     },
-    /** Frees this demo's models in the worker (an element removed from its page). */
+    /** Lets go of everything the demo made: its models here and in the worker, its renders,
+     * animations, observers and listeners. */
     close() {
+      if (demo.closed) return;
+      demo.closed = true;
       for (const model of demo.models.splice(0)) model.free();
+      for (const tick of animations) removeAnimation(tick);
+      animations.clear();
+      cancelRenders(id);
+      for (const dispose of disposers.splice(0).reverse()) dispose();
+      forgetCanvases(root);
+      listeners.clear();
     },
+    /** Reset: the demo closes and starts afresh in the same place, with its settings as they are. */
+    reset: () => restart(demo),
     /** Listens for a demo event ('active': the top-k model changed; 'trained': a model took a step). */
     on(event, listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());
@@ -135,7 +215,7 @@ function createDemo(root, initial) {
     /** Writes every text in the demo's language (the core's facts filled in) and redraws. */
     async translate() {
       await loadLanguage(state.lang); // the language may have changed meanwhile: the latest wins below
-      const facts = factParams(demo.facts);
+      const facts = factParams(demo.facts, state.lang);
       demo.t = translator(state.lang, facts);
       demo.number = numberFormat(state.lang);
       if (root.documentElement) root.documentElement.lang = state.lang;
@@ -180,14 +260,24 @@ function wireChrome(demo) {
     for (const explain of root.querySelectorAll('.explain')) explain.dataset.control = 'explain';
     for (const element of root.querySelectorAll('[data-control]')) element.hidden = state.hide.includes(element.dataset.control);
   };
-  $('reset')?.addEventListener('click', () => location.reload());
+  $('reset')?.addEventListener('click', () => demo.reset());
   $('dismiss')?.addEventListener('click', () => { $('message').hidden = true; });
-  $('lang')?.addEventListener('change', (event) => demo.set('lang', event.target.value));
-  demo.subscribe(['lang'], () => demo.translate().catch(demo.showError));
+  const select = $('lang');
+  if (select) {
+    // The menu lists each language under its own name (state.js LANGUAGES).
+    select.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => {
+      const option = new Option(name, code, false, code === state.lang);
+      option.lang = code;
+      return option;
+    }));
+    select.addEventListener('change', () => demo.set('lang', select.value));
+  }
+  demo.subscribe(['lang'], () => { demo.translated = demo.translate().catch(demo.showError); });
   demo.subscribe(['hide'], applyHidden);
   applyHidden();
   wirePredictions(demo);
-  // Kept, so messages written before the views start are in the demo's language.
+  // Kept, so messages written before the views start are in the demo's language (and renewed by
+  // every change of language: it settles once the texts are written).
   demo.translated = demo.translate().catch(demo.showError);
 }
 
@@ -222,7 +312,7 @@ function createActiveModel(demo, shipped) {
       }
       let entry = cache.get(text);
       if (!entry) {
-        entry = { logits: model.demo.logits(text), unknown: model.demo.unknownCharacters(text) };
+        entry = { logits: model.handle.logits(text), unknown: model.handle.unknownCharacters(text) };
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(text, entry);
       }
@@ -245,7 +335,7 @@ function shippedModel(demo, rt) {
     label = 'model.untrained';
   }
   mark('model-ready');
-  return { demo: model, vocab: model.vocab(), label: () => demo.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
+  return { handle: model, vocab: model.vocab(), label: () => demo.t(label), version: 0, sampleText: ENGLISH_SAMPLE };
 }
 
 /**
@@ -273,37 +363,42 @@ function showStartProblems(demo, rt, problems) {
 function redrawOnResize(demo) {
   const host = demo.root.host ?? demo.root.documentElement;
   let width = host.clientWidth;
-  new ResizeObserver(() => {
+  demo.observe(new ResizeObserver(() => {
     const now = host.clientWidth;
     if (now !== width) {
       width = now;
-      demo.requestDraw('all', () => Object.values(demo.views).forEach((view) => view.redraw()));
+      demo.requestRender('all', () => Object.values(demo.views).forEach((view) => view.redraw()));
     }
-  }).observe(host);
+  }), host);
 }
 
 /**
  * Starts a demo on the views under `root`.
  * @param {Document|ShadowRoot} root holds the markup of index.html's sections (all or some)
  * @param {{initial?: Record<string, unknown>, problems?: Array<{key: string, params: object}>,
- *   onChange?: (state: object, name: string) => void}} [options]
- *   initial settings (already checked), problems met reading them, and a listener for changes
+ *   onChange?: (state: object, name: string) => void, restart: (demo: object) => void}} options
+ *   initial settings (already checked), problems met reading them, a listener for changes, and
+ *   how the demo is built afresh in place (Reset, or a setting that chooses what is built)
  * @returns {Promise<object>} the demo
  */
-export async function mountDemo(root, { initial = {}, problems = [], onChange = () => {} } = {}) {
-  return startDemo(prepareDemo(root, { initial, onChange }), problems);
+export async function mountDemo(root, { problems = [], ...options }) {
+  return startDemo(prepareDemo(root, options), problems);
 }
 
 /**
  * The first half of mountDemo: a demo with its settings and texts, whose views do not run yet
  * (a <dropout-topk> element waits until it nears the viewport).
  * @param {Document|ShadowRoot} root
- * @param {{initial?: Record<string, unknown>, onChange?: (state: object, name: string) => void}} [options]
+ * @param {{initial?: Record<string, unknown>, onChange?: (state: object, name: string) => void,
+ *   restart: (demo: object) => void}} options as mountDemo's
  * @returns {object} the demo
  */
-export function prepareDemo(root, { initial = {}, onChange = () => {} } = {}) {
-  const demo = createDemo(root, initial);
+export function prepareDemo(root, { initial = {}, onChange = () => {}, restart }) {
+  const demo = createDemo(root, initial, restart);
   demo.subscribe('*', (name) => onChange(demo.state, name));
+  // A setting that chooses what is built (which view, which backend) builds the demo afresh.
+  const atStart = Object.keys(SETTINGS).filter((name) => SETTINGS[name].atStart);
+  demo.subscribe(atStart, () => demo.reset());
   wireChrome(demo);
   return demo;
 }
@@ -321,6 +416,7 @@ export async function startDemo(demo, problems = []) {
   try {
     rt = await loadRuntime(demo.state.backend);
     await demo.translated;
+    if (demo.closed) return demo; // removed while it loaded
   } catch (err) {
     await demo.translated;
     demo.setStatus('app.cannotStart');
@@ -328,13 +424,15 @@ export async function startDemo(demo, problems = []) {
     return demo;
   }
   Object.assign(demo, { wasm: rt.wasm, training: rt.training, facts: rt.facts, englishText: rt.englishText, weights: rt.weights });
-  demo.timing = { stepTiming: demo.stepTiming, drawTiming, onFrame, drawsPending };
+  demo.timing = { stepTiming: demo.stepTiming, renderTiming, onFrame, rendersPending };
   /** Bytes of this page's wasm memory (the training worker has its own: training.memory()). */
   demo.memoryBytes = () => rt.memory.buffer.byteLength;
-  rt.training.onError((err) => demo.showError(err));
+  demo.own(rt.training.onError((err) => demo.showError(err)));
   showStartProblems(demo, rt, problems);
   try {
-    createActiveModel(demo, shippedModel(demo, rt));
+    const shipped = shippedModel(demo, rt);
+    demo.own(() => shipped.handle.free());
+    createActiveModel(demo, shipped);
     for (const [name, create] of VIEW_MAKERS) if (demo.$(`${name}-view`)) demo.views[name] = create(demo);
     // The markup starts every control disabled until a view listens to it (index.html,
     // data-loading), so nothing pressed while the page loads is silently lost. Each view sets its
@@ -368,22 +466,37 @@ export function linkSettings() {
 /**
  * Starts the demo of a whole document (the page or the iframe embed) from its link: every change
  * is written back into the link without adding history entries, and any later error, in Rust (a
- * panic surfaces as an exception) or in the page, is shown with Reset.
+ * panic surfaces as an exception) or in the page, is shown with Reset. Reset builds the demo
+ * afresh from the document's markup as it was before the demo started, with the settings as they
+ * are; the page itself is not reloaded.
  * @param {ReturnType<typeof linkSettings>} settings
+ * @param {{onStart?: (demo: object) => void}} [options] called with each demo that starts
  * @returns {Promise<object>} the demo
  */
-export async function mountPage({ values, problems, present }) {
-  const app = await mountDemo(document, {
-    initial: values,
-    problems,
+export async function mountPage({ values, problems, present }, { onStart = () => {} } = {}) {
+  const pristine = document.body.cloneNode(true);
+  let current = null;
+  const mount = (initial, startProblems) => mountDemo(document, {
+    initial,
+    problems: startProblems,
     onChange(state) {
       const query = queryFromState(state, present);
       if (query !== location.search) history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
     },
+    restart(old) {
+      const settings = structuredClone(old.state);
+      old.close();
+      document.body.replaceWith(pristine.cloneNode(true));
+      mount(settings, []);
+    },
+  }).then((demo) => {
+    current = demo;
+    // For tests and for measuring: this page's demo, its settings and timings.
+    window.dropoutTopK = { app: demo, state: demo.state, setSetting: demo.set, ...demo.timing };
+    onStart(demo);
+    return demo;
   });
-  window.addEventListener('error', (event) => app.showError(event.error ?? event.message));
-  window.addEventListener('unhandledrejection', (event) => app.showError(event.reason));
-  // For tests and for measuring: this page's demo, its settings and timings.
-  window.dropoutTopK = { app, state: app.state, setSetting: app.set, ...app.timing };
-  return app;
+  window.addEventListener('error', (event) => current?.showError(event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => current?.showError(event.reason));
+  return mount(values, problems);
 }

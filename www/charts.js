@@ -55,6 +55,16 @@ function observeWidth(canvas) {
   widthObserver.observe(canvas);
 }
 
+/**
+ * Stops watching the canvases under `root` (a demo that closes), so the page's one observer
+ * keeps no removed canvas alive.
+ * @param {ParentNode} root
+ */
+export function forgetCanvases(root) {
+  if (!widthObserver) return;
+  for (const canvas of root.querySelectorAll('canvas')) widthObserver.unobserve(canvas);
+}
+
 /** @returns {number} a count that grows whenever an observed canvas changes width */
 export function canvasWidthVersion() {
   return widthChanges;

@@ -76,7 +76,11 @@ class DropoutTopK extends HTMLElement {
       console.error(err);
       return;
     }
-    const app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name) });
+    if (!this.isConnected) { // removed while its markup loaded
+      shadow.replaceChildren();
+      return;
+    }
+    const app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
     this.app = app;
     for (const type of ['sample', 'step']) app.on(type, (detail) => this.fire(type, detail));
     if (this.getAttribute('loading') !== 'eager') await this.nearViewport();
@@ -91,29 +95,44 @@ class DropoutTopK extends HTMLElement {
   }
 
   /**
-   * Removed from the page (not moved: a move reconnects it at once), the element frees its models
-   * in the worker; put back, it starts afresh with the settings its attributes carry.
+   * Removed from the page (not moved: a move reconnects it at once), the element lets go of
+   * everything its demo made (demo.close); put back, it starts afresh with the settings its
+   * attributes carry.
    */
   disconnectedCallback() {
     queueMicrotask(() => {
       if (this.isConnected || !this.app) return;
-      this.app.close();
-      this.app = null;
-      this.shadowRoot.replaceChildren();
-      this.ready = new Promise((resolve) => { this.started = resolve; });
+      this.stop();
     });
+  }
+
+  /** Closes the demo and empties the element. */
+  stop() {
+    this.app.close();
+    this.app = null;
+    this.shadowRoot.replaceChildren();
+    this.ready = new Promise((resolve) => { this.started = resolve; });
+  }
+
+  /**
+   * Builds the demo afresh in place (Reset, or a new `view` or `backend`), with the settings its
+   * attributes carry (they reflect the settings as they are). The host page is not touched.
+   */
+  restart() {
+    if (!this.app) return;
+    this.stop();
+    this.connectedCallback();
   }
 
   /** Resolves when the element comes within START_MARGIN of the viewport. */
   nearViewport() {
     this.app.setStatus('app.waiting');
     return new Promise((resolve) => {
-      const observer = new IntersectionObserver((entries) => {
+      const observer = this.app.observe(new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         observer.disconnect();
         resolve();
-      }, { rootMargin: START_MARGIN });
-      observer.observe(this);
+      }, { rootMargin: START_MARGIN }), this);
     });
   }
 
@@ -131,6 +150,7 @@ class DropoutTopK extends HTMLElement {
 
   /** Writes a setting's value into its attribute (without reading it back as a change). */
   reflect(name) {
+    if (!this.app) return; // rebuilding: the attribute already says what the new demo reads
     const text = settingText(this.app.state[name]);
     if (this.getAttribute(name) === text) return;
     this.reflecting = true;

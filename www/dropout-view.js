@@ -7,8 +7,9 @@
 import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
+import { writtenByView } from './i18n.js';
 
 /** The prompt of the train / eval comparison. */
 const FIXED_PROMPT = 'The harbour is';
@@ -258,26 +259,26 @@ function findElements(demo) {
 export function createDropoutView(demo) {
   const { state } = demo;
   const els = findElements(demo);
-  // Texts this view writes from now on (in render, so a change of language rewrites them).
-  for (const el of [els.play, els.steps, els.stepMs]) el?.removeAttribute('data-i18n');
+  writtenByView([els.play, els.steps, els.stepMs]);
   const shown = { sites: [], step: 0, version: 0, drawn: true, key: '', onScreen: true, cards: [] };
   const fixedRuns = { runs: [], mcDraw: 0 };
   const run = createTrainingRun(demo.model(), {
+    rate: () => state.dropout_p,
     timing: demo.stepTiming,
     onChange(report) {
       if (report?.sites.length) Object.assign(shown, { sites: report.sites, step: report.step, version: shown.version + 1, drawn: false });
-      if (report) demo.emit('step', { view: 'dropout', step: report.step, loss: report.loss });
+      if (report) demo.emit('step', { view: 'dropout', step: report.step, loss: report.loss, rate: report.rate });
       redraw();
     },
     onError: (err) => demo.showError(err),
-    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')),
+    onPlaying: playButton(demo, els.play),
   });
   // Seven mask grids are the costliest drawing on the page: while they are off screen only their
   // text is updated (training keeps going); they are drawn when they scroll into view.
-  new IntersectionObserver((entries) => {
+  demo.observe(new IntersectionObserver((entries) => {
     shown.onScreen = entries.some((entry) => entry.isIntersecting);
     if (shown.onScreen) redraw();
-  }).observe(els.sites);
+  }), els.sites);
 
   function drawSites() {
     const p = state.dropout_p;
@@ -292,7 +293,7 @@ export function createDropoutView(demo) {
     renderSites(els, shown.cards, models, empty, shown.onScreen, (head) => demo.t('dropout.head', { n: head }));
   }
 
-  function draw() {
+  function render() {
     els.slider.render();
     renderDropout(els, dropoutViewModel({ state, run, timing: demo.stepTiming, runs: fixedRuns.runs }, demo));
     if (!run.ready) return;
@@ -308,12 +309,14 @@ export function createDropoutView(demo) {
       if (run.playing) setTimeout(() => { if (run.playing) run.model.wantSites(); }, MASK_INTERVAL_MS);
     }
   }
-  const redraw = () => demo.requestDraw('dropout', draw);
+  const redraw = () => demo.requestRender('dropout', render);
 
   const restart = () => createModel(demo, els, run, { shown, fixedRuns }).finally(redraw);
   wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns });
   demo.subscribe(['dropout_p', 'mode', 'lang'], redraw);
-  demo.subscribe(['dropout_p'], () => run.model.setDropout(state.dropout_p));
+  demo.subscribe(['dropout_p'], run.rateChanged);
+  // Evaluation mode trains nothing: however the mode was set, a model that plays stops.
+  demo.subscribe(['mode'], () => { if (state.mode === 'eval') run.pause(); });
   return { redraw, start: restart, run };
 }
 
@@ -336,14 +339,12 @@ function wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns }) {
   const { state } = demo;
   for (const radio of els.modeRadios) {
     radio.addEventListener('change', () => {
-      if (!radio.checked) return;
-      demo.set('mode', radio.value);
-      if (state.mode === 'eval') run.pause();
+      if (radio.checked) demo.set('mode', radio.value);
     });
   }
-  els.step.addEventListener('click', () => run.step(state.dropout_p, true).catch(demo.showError));
+  els.step.addEventListener('click', () => run.step(true).catch(demo.showError));
   els.play.addEventListener('click', async () => {
-    run.toggle(state.dropout_p);
+    run.toggle();
     // Playing: the first steps it plays show their masks (later ones as the page draws them).
     if (run.playing && (await run.whenReady())) run.model.wantSites();
   });

@@ -1,5 +1,5 @@
 // The iframe embed: one view (view=topk by default) with the settings of the link, and its
-// height sent to the host page so the iframe can fit it (see README, "Embedding"). Its settings
+// height sent to the host page so the iframe can fit it (see docs/embedding.md). Its settings
 // last as long as the browser tab: a host that unloads the iframe and loads it again (reveal.js
 // does when its slide is left and shown again) finds them as they were left.
 import { linkSettings, mountPage } from './app.js';
@@ -62,6 +62,9 @@ new ResizeObserver(() => {
   }
 }).observe(document.documentElement);
 
-const demo = await mountPage(settings);
-keep(demo.state); // the settings as the demo started, with any change made while it loaded
-demo.subscribe('*', () => keep(demo.state));
+await mountPage(settings, {
+  onStart(demo) {
+    keep(demo.state); // the settings as the demo started, with any change made while it loaded
+    demo.subscribe('*', () => keep(demo.state));
+  },
+});

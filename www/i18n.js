@@ -4,13 +4,10 @@
 // data-i18n-attr="attribute:key; ..." (attributes). Texts may use **bold** and *emphasis*; they
 // are built as DOM nodes, never parsed as HTML.
 import en from './locales/en.js';
-
-/** The languages the page speaks (the values of the `lang` setting). */
-export const LANGUAGES = Object.freeze(['en', 'ja']);
+import { LANGUAGES } from './state.js';
 
 /** English is built in; another language's dictionary is fetched when a reader first asks for it. */
 const dictionaries = { en };
-const loaders = { ja: () => import('./locales/ja.js') };
 
 /**
  * Loads the dictionary of `lang` (once); English stands in if it cannot be fetched.
@@ -18,9 +15,9 @@ const loaders = { ja: () => import('./locales/ja.js') };
  * @returns {Promise<Record<string, string>>}
  */
 export async function loadLanguage(lang) {
-  if (!dictionaries[lang] && loaders[lang]) {
+  if (!dictionaries[lang] && lang in LANGUAGES) {
     try {
-      dictionaries[lang] = (await loaders[lang]()).default;
+      dictionaries[lang] = (await import(`./locales/${lang}.js`)).default;
     } catch {
       return en; // offline or missing: the page stays readable in English
     }
@@ -29,14 +26,23 @@ export async function loadLanguage(lang) {
 }
 
 /**
+ * Marks elements whose text a view writes itself, in its render, so that a change of language
+ * rewrites them there: the page's translation (applyTranslations) leaves them alone from now on.
+ * @param {Array<Element|null|undefined>} elements
+ */
+export function writtenByView(elements) {
+  for (const element of elements) element?.removeAttribute('data-i18n');
+}
+
+/**
  * The language the reader's browser asks for, if the page has it; English otherwise.
- * @returns {'en'|'ja'}
+ * @returns {string} a key of LANGUAGES
  */
 export function browserLanguage() {
   const wanted = navigator.languages?.length ? navigator.languages : [navigator.language ?? 'en'];
   for (const tag of wanted) {
     const code = String(tag).toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(code)) return code;
+    if (code in LANGUAGES) return code;
   }
   return 'en';
 }
@@ -45,13 +51,14 @@ export function browserLanguage() {
  * The placeholders the texts use for the core's facts (web.rs `facts()`), so a text that states a
  * size or a count states the model's own.
  * @param {object|null} facts
- * @returns {Record<string, number>} empty while the module has not loaded
+ * @param {string} lang the language the numbers are written in
+ * @returns {Record<string, number|string>} empty while the module has not loaded
  */
-export function factParams(facts) {
+export function factParams(facts, lang) {
   if (!facts) return {};
-  return { context: facts.context, width: facts.dModel, blocks: facts.nLayers, heads: facts.nHeads,
+  return { context: facts.context, width: facts.dModel, blocks: facts.nLayers,
     batch: facts.batchSize, maxVocab: facts.maxVocab, minChars: facts.minChars, evalEvery: facts.evalEvery,
-    overfitChars: facts.overfitChars.toLocaleString('en') };
+    overfitChars: facts.overfitChars.toLocaleString(lang) };
 }
 
 /**

@@ -1,30 +1,30 @@
 // The page's one animation-frame loop: redraws are coalesced, so many input events cost one
-// redraw, and cheap per-frame animations (inference draws) take their turn.
+// redraw, and cheap per-frame animations (generated characters) take their turn.
 //
-// Input handlers only change state and call requestDraw; nothing heavy runs inside an event, so
+// Input handlers only change state and call requestRender; nothing heavy runs inside an event, so
 // dragging a slider never queues work. Training does not run here at all: it runs in the
-// training worker (train-worker.js), whose reports only ask for a redraw. The loop only
+// training worker (worker.js), whose reports only ask for a redraw. The loop only
 // schedules: each request carries the error handler of the demo that made it.
 
-const draws = new Map();
+const renders = new Map();
 const animations = new Map(); // tick -> its error handler
 let frameRequested = false;
 
 /**
- * Draw time (ms) after which a frame runs no further draw; the others wait for the next frame. So
- * one slow draw (the first one, say, while the engine still compiles) cannot hold back the rest of
+ * Render time (ms) after which a frame runs no further render; the others wait for the next frame. So
+ * one slow render (the first one, say, while the engine still compiles) cannot hold back the rest of
  * the page, and the first distribution is shown without waiting for every view.
  */
 const FRAME_BUDGET_MS = 10;
 
-/** Time (ms) of each kind of redraw: the last and the longest, for measuring. */
-export const drawTiming = {};
+/** Time (ms) of each kind of render: the last and the longest, for measuring. */
+export const renderTiming = {};
 
 /** Listeners called at the end of every frame that ran (see onFrame). */
 const frameListeners = new Set();
 
 /**
- * Calls `listener(now)` at the end of each animation frame this loop runs, after its draws (for
+ * Calls `listener(now)` at the end of each animation frame this loop runs, after its renders (for
  * measuring input-to-frame latency; the benchmark uses it).
  * @param {(now: number) => void} listener
  * @returns {() => void} removes the listener
@@ -45,20 +45,28 @@ function schedule() {
 }
 
 /**
- * Asks for `draw` to run once in the next animation frame; asking again before then with the
+ * Asks for `render` to run once in the next animation frame; asking again before then with the
  * same key replaces the earlier request, so many input events cost one redraw.
  * @param {string} key
- * @param {() => void} draw
- * @param {(err: unknown) => void} [onError] what happens if `draw` throws
+ * @param {() => void} render
+ * @param {(err: unknown) => void} [onError] what happens if `render` throws
  */
-export function requestDraw(key, draw, onError = logError) {
-  draws.set(key, { draw, onError });
+export function requestRender(key, render, onError = logError) {
+  renders.set(key, { render, onError });
   schedule();
 }
 
+/**
+ * Forgets the renders asked for under keys that start with `prefix` (a demo that closes).
+ * @param {string} prefix
+ */
+export function cancelRenders(prefix) {
+  for (const key of [...renders.keys()]) if (key.startsWith(prefix)) renders.delete(key);
+}
+
 /** @returns {number} redraws asked for and not yet run (0: every view shows the current state) */
-export function drawsPending() {
-  return draws.size;
+export function rendersPending() {
+  return renders.size;
 }
 
 /**
@@ -87,26 +95,26 @@ function frame() {
       onError(err);
     }
   }
-  const pending = [...draws.entries()];
-  draws.clear();
+  const pending = [...renders.entries()];
+  renders.clear();
   const start = performance.now();
-  for (const [index, [key, { draw, onError }]] of pending.entries()) {
+  for (const [index, [key, { render, onError }]] of pending.entries()) {
     if (index > 0 && performance.now() - start > FRAME_BUDGET_MS) {
       // The frame is full: the rest go first in the next one (unless asked for again meanwhile,
       // which keeps the newer request).
-      const later = [...draws.entries()];
-      draws.clear();
-      for (const [k, d] of [...pending.slice(index), ...later]) draws.set(k, d);
+      const later = [...renders.entries()];
+      renders.clear();
+      for (const [k, d] of [...pending.slice(index), ...later]) renders.set(k, d);
       break;
     }
     const t0 = performance.now();
     try {
-      draw();
+      render();
     } catch (err) {
       onError(err);
     }
     const ms = performance.now() - t0;
-    const timing = drawTiming[key] ?? (drawTiming[key] = { last: 0, max: 0, count: 0 });
+    const timing = renderTiming[key] ?? (renderTiming[key] = { last: 0, max: 0, count: 0 });
     timing.last = ms;
     timing.max = Math.max(timing.max, ms);
     timing.count += 1;
@@ -115,5 +123,5 @@ function frame() {
     const now = performance.now();
     for (const listener of frameListeners) listener(now);
   }
-  if (animations.size > 0 || draws.size > 0) schedule();
+  if (animations.size > 0 || renders.size > 0) schedule();
 }

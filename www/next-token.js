@@ -3,15 +3,18 @@
 // sorts, sums or draws again.
 import { tokenLabel, percent } from './format.js';
 
+/** The settings a next-token answer depends on (the core's nextToken reads these names). */
+export const SAMPLING_SETTINGS = ['sampler', 'k', 'top_p', 'temperature', 'seed'];
+
 /**
  * The settings of a next-token call, from the demo's state (the link's names).
- * @param {{sampler: string, k: number, top_p: number, temperature: number, seed: number}} state
+ * @param {Record<string, unknown>} state
  * @param {number|null} [draw] the draw number, for a draw
  * @returns {object}
  */
 export function samplingSettings(state, draw = null) {
-  const { sampler, k, top_p, temperature, seed } = state;
-  return draw === null ? { sampler, k, top_p, temperature, seed } : { sampler, k, top_p, temperature, seed, draw };
+  const settings = Object.fromEntries(SAMPLING_SETTINGS.map((name) => [name, state[name]]));
+  return draw === null ? settings : { ...settings, draw };
 }
 
 /**

@@ -7,8 +7,9 @@
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, lastValue, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lastValue, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
+import { writtenByView } from './i18n.js';
 
 /**
  * What the overfitting view shows.
@@ -80,18 +81,15 @@ export function createOverfitView(demo) {
     chart: $('overfit-chart'), table: $('overfit-table'), message: $('overfit-message'),
     slider: bindSlider(demo, 'overfit_p', { symbol: 'r' }),
   };
-  // Texts this view writes from now on (in render, so a change of language rewrites them).
-  els.play?.removeAttribute('data-i18n');
+  writtenByView([els.play]);
   const hooks = { timing: demo.stepTiming, onChange: () => redraw(), onError: (err) => { pauseBoth(); demo.showError(err); },
-    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')) };
+    onPlaying: playButton(demo, els.play) };
   // Same seed: the same initial weights and the same batches; only the dropout rate differs.
-  const copies = [
-    { name: 'A', rate: () => 0, run: createTrainingRun(demo.model(), hooks) },
-    { name: 'B', rate: () => state.overfit_p, run: createTrainingRun(demo.model(), hooks) },
-  ];
+  const copies = [{ name: 'A', rate: () => 0 }, { name: 'B', rate: () => state.overfit_p }]
+    .map((copy) => ({ ...copy, run: createTrainingRun(demo.model(), { ...hooks, rate: copy.rate }) }));
   const pauseBoth = () => copies.forEach((copy) => copy.run.pause());
 
-  function draw() {
+  function render() {
     els.slider.render();
     const [a] = copies;
     renderOverfit(els, overfitViewModel({
@@ -101,7 +99,7 @@ export function createOverfitView(demo) {
       copies: copies.map((c) => ({ name: c.name, p: c.rate(), steps: c.run.steps, history: c.run.history })),
     }, demo));
   }
-  const redraw = () => demo.requestDraw('overfit', draw);
+  const redraw = () => demo.requestRender('overfit', render);
 
   async function restart() {
     try {
@@ -119,14 +117,14 @@ export function createOverfitView(demo) {
     const playing = copies[0].run.playing;
     for (const copy of copies) {
       if (playing) copy.run.pause();
-      else copy.run.play(copy.rate());
+      else copy.run.play();
     }
   });
   // A pair of steps, one per copy.
-  els.step.addEventListener('click', () => Promise.all(copies.map((copy) => copy.run.step(copy.rate())))
+  els.step.addEventListener('click', () => Promise.all(copies.map((copy) => copy.run.step()))
     .catch(demo.showError));
   els.restart.addEventListener('click', restart);
   demo.subscribe(['overfit_p', 'lang'], redraw);
-  demo.subscribe(['overfit_p'], () => copies[1].run.model.setDropout(state.overfit_p));
+  demo.subscribe(['overfit_p'], copies[1].run.rateChanged);
   return { redraw, start: restart };
 }

@@ -5,8 +5,9 @@
 // wires the controls.
 import { COLORS, drawLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
-import { createTrainingRun, lossSeries, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
+import { writtenByView } from './i18n.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -95,15 +96,20 @@ function findElements({ $ }) {
 
 /**
  * Copies the trained weights into the top-k view's model, at most every SYNC_EVERY_MS unless
- * forced, one copy in flight at a time.
+ * forced, one copy in flight at a time; reports that come sooner arm one timer between them.
  * @returns {(force?: boolean) => Promise<void>}
  */
 function weightSync(demo, local, run, onError) {
+  let timer = null;
+  demo.own(() => clearTimeout(timer));
   return async function sync(force = false) {
     const target = local.model;
     if (!target || local.syncing || target.synced === run.steps) return;
     if (!force && performance.now() - local.lastSync < SYNC_EVERY_MS) {
-      setTimeout(() => sync(), SYNC_EVERY_MS);
+      timer ??= setTimeout(() => {
+        timer = null;
+        sync();
+      }, SYNC_EVERY_MS);
       return;
     }
     local.syncing = true;
@@ -111,7 +117,7 @@ function weightSync(demo, local, run, onError) {
       const steps = run.steps;
       const weights = await run.model.weights();
       if (local.model !== target) return;
-      target.demo.loadWeights(weights);
+      target.handle.loadWeights(weights);
       Object.assign(target, { synced: steps, version: target.version + 1 });
       local.lastSync = performance.now();
       demo.modelTrained(target);
@@ -131,8 +137,7 @@ function weightSync(demo, local, run, onError) {
 export function createOwnTextView(demo) {
   const { state } = demo;
   const els = findElements(demo);
-  // Texts this view writes from now on (in render, so a change of language rewrites them).
-  for (const el of [els.play, els.count]) el?.removeAttribute('data-i18n');
+  writtenByView([els.play, els.count]);
   // The texts of the message and status lines, as functions of the language (null: none).
   const words = { message: null, status: null };
   const say = (line, text) => { words[line] = text; redraw(); };
@@ -140,25 +145,27 @@ export function createOwnTextView(demo) {
   // weights as they change: sampling on this thread never waits for a training step.
   const local = { model: null, syncing: false, lastSync: 0 };
   const run = createTrainingRun(demo.model(), {
+    // Training uses the dropout rate of the dropout view.
+    rate: () => state.dropout_p,
     timing: demo.stepTiming,
     onChange(report) {
       if (report && demo.active === local.model) sync();
-      if (report) demo.emit('step', { view: 'owntext', step: report.step, loss: report.loss });
+      if (report) demo.emit('step', { view: 'owntext', step: report.step, loss: report.loss, rate: report.rate });
       redraw();
     },
     onError: (err) => say('message', () => errorText(err, demo)),
-    onPlaying: (playing) => showPressed(els.play, playing, demo.t(playing ? 'common.pause' : 'common.play')),
+    onPlaying: playButton(demo, els.play),
   });
 
   const sync = weightSync(demo, local, run, (err) => say('message', () => errorText(err, demo)));
 
-  function draw() {
+  function render() {
     const model = local.model;
     renderOwnText(els, ownTextViewModel({ chars: [...els.text.value].length, vocab: model?.vocab ?? null, run,
       using: Boolean(model) && demo.active === model, shippedActive: demo.active === demo.shipped,
       message: words.message ? words.message() : '', status: words.status ? words.status() : '' }, demo));
   }
-  const redraw = () => demo.requestDraw('owntext', draw);
+  const redraw = () => demo.requestRender('owntext', render);
 
   async function create() {
     const text = els.text.value;
@@ -172,12 +179,12 @@ export function createOwnTextView(demo) {
     words.message = null;
     const old = local.model;
     const vocab = copy.vocab();
-    const model = { demo: copy, vocab, version: 0, sampleText: text.replace(/\s+/g, ' ').trim().slice(0, 12), synced: 0,
+    const model = { handle: copy, vocab, version: 0, sampleText: text.replace(/\s+/g, ' ').trim().slice(0, 12), synced: 0,
       label: () => demo.t('own.modelLabel', { steps: run.steps }) };
     local.model = model;
     // Hand the new model over before freeing the old one if the top-k view was using it.
     if (old && demo.active === old) demo.setActive(model);
-    old?.demo.free();
+    old?.handle.free();
     try {
       // The same text and seed: the worker's model starts from the same weights as the copy here.
       await run.create({ text, backend: state.backend, seed: MODEL_SEED });
@@ -188,8 +195,9 @@ export function createOwnTextView(demo) {
   }
 
   wireOwnText(demo, els, run, { create, sync, say, local, redraw });
+  demo.own(() => local.model?.handle.free()); // this thread's copy (the worker's goes with the demo's models)
   demo.subscribe(['lang'], redraw);
-  demo.subscribe(['dropout_p'], () => run.model.setDropout(state.dropout_p));
+  demo.subscribe(['dropout_p'], run.rateChanged);
   demo.on('active', redraw);
   return { redraw };
 }
@@ -199,9 +207,8 @@ function wireOwnText(demo, els, run, { create, sync, say, local, redraw }) {
   const { state } = demo;
   els.text.addEventListener('input', redraw);
   els.create.addEventListener('click', create);
-  // Training uses the dropout rate of the dropout view.
-  els.step.addEventListener('click', () => local.model && run.step(state.dropout_p).catch((err) => say('message', () => errorText(err, demo))));
-  els.play.addEventListener('click', () => local.model && run.toggle(state.dropout_p));
+  els.step.addEventListener('click', () => local.model && run.step().catch((err) => say('message', () => errorText(err, demo))));
+  els.play.addEventListener('click', () => local.model && run.toggle());
   els.use.addEventListener('click', async () => {
     if (!local.model) return;
     await sync(true);

@@ -2,8 +2,14 @@
 // to a link. One name per setting: the same name is the URL key, the state field, the HTML id of
 // its control and the attribute of the <dropout-topk> element.
 
-/** The views, in page order; `view` names one of them. */
+/** The views a link, an embed or an element can name (`view`), in page order. */
 export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext'];
+
+/**
+ * The languages the page speaks, each under its own name (the language menu shows these). A
+ * language is its dictionary, www/locales/<code>.js, plus its line here.
+ */
+export const LANGUAGES = Object.freeze({ en: 'English', ja: '日本語' });
 
 /** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',
@@ -20,13 +26,15 @@ export const MODEL_SEED = 42;
 export const PROMPT_MAX = 500;
 
 /**
- * What each setting means, its range and its default. Ranges are the semantics of the core
- * (semantics.md): k is an integer >= 1 (its slider's maximum becomes the vocabulary size once a
- * model is loaded), temperature > 0, top_p and dropout_p in [0, 1].
+ * What each setting means, its range and its default. The core accepts wider ranges
+ * (docs/semantics.md: k an integer >= 1, temperature > 0, top_p and dropout_p in [0, 1]); the
+ * page narrows them to what its sliders offer, and k's maximum becomes the vocabulary size once
+ * a model is loaded. `atStart`: the setting chooses what is built (an element rebuilds itself
+ * when it changes); every other setting takes effect in the subscriptions of the views that read it.
  */
 export const SETTINGS = Object.freeze({
   /** The view a link points at: the page scrolls to it, an embed shows only it. */
-  view: { default: 'topk', values: VIEWS },
+  view: { default: 'topk', values: VIEWS, atStart: true },
   /** Top-k: how many of the most likely characters stay in the draw (ties at the k-th stay too). */
   k: { default: 3, min: 1, max: 256, step: 1 },
   /** Temperature: logits are divided by it; 1 = unchanged, < 1 sharper, > 1 flatter. */
@@ -48,9 +56,9 @@ export const SETTINGS = Object.freeze({
   /** Whether the contrast view leaves dropout on at inference (Monte Carlo dropout). */
   mc_dropout: { default: false, values: [false, true] },
   /** The Burn backend the models run on (both are pure-Rust CPU backends, compiled to wasm). */
-  backend: { default: 'flex', values: ['flex', 'ndarray'] },
+  backend: { default: 'flex', values: ['flex', 'ndarray'], atStart: true },
   /** The page's language; the default follows the browser. */
-  lang: { default: 'en', values: ['en', 'ja'] },
+  lang: { default: 'en', values: Object.keys(LANGUAGES) },
   /** Controls to hide (classroom mode), a comma-separated list of names from HIDEABLE. */
   hide: { default: [], list: HIDEABLE },
 });

@@ -10,10 +10,11 @@
 // createThesisView wires the controls.
 import { renderStrip } from './charts.js';
 import { percent, tokenLabel, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
-import { samplingSettings, keptSegments } from './next-token.js';
+import { samplingSettings, keptSegments, SAMPLING_SETTINGS } from './next-token.js';
 import { createTrainingRun, lastValue } from './training-run.js';
 import { bindSlider } from './slider.js';
 import { MODEL_SEED } from './state.js';
+import { writtenByView } from './i18n.js';
 
 /** Steps each model trains before it pauses by itself (and per press of Train after that). */
 export const TRAIN_STEPS = 200;
@@ -36,7 +37,7 @@ const SAME = 1e-6;
 const PROMPT_SHOWN = 32;
 
 /** The settings this view reads. */
-export const THESIS_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed', 'dropout_p'];
+export const THESIS_SETTINGS = [...SAMPLING_SETTINGS, 'prompt', 'dropout_p'];
 
 /**
  * Half the summed absolute difference of two distributions: the probability mass that would have
@@ -190,11 +191,11 @@ function fetchCells(demo, models, withTexts) {
 export function createThesisView(demo) {
   const { state } = demo;
   const els = findElements(demo);
-  for (const el of [els.train, els.caption]) el.removeAttribute('data-i18n'); // written by render
+  writtenByView([els.train, els.caption]);
   const training = { target: TRAIN_STEPS, paused: false };
   const timeline = { apart: false };
   const loop = { playing: false };
-  const hooks = { timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); }, onChange: () => redraw() };
+  const hooks = { rate: () => state.dropout_p, timing: demo.stepTiming, onError: (err) => { pause(); demo.showError(err); }, onChange: () => redraw() };
   const models = MASK_STREAMS.map(() => ({ logits: null, texts: [], steps: 0, run: createTrainingRun(demo.model(), hooks) }));
   const stepsDone = () => Math.min(...models.map((m) => m.run.steps));
 
@@ -226,41 +227,35 @@ export function createThesisView(demo) {
     redraw();
   };
 
-  // One refresh at a time: settings or steps that arrive meanwhile ask for one more, so the worker
-  // never holds a queue of stale forward passes ahead of the training steps.
-  // A refresh sent before Start again answers for the old models: its result is dropped.
-  const refreshing = { running: false, again: false, texts: false, models: 0 };
-  async function refresh({ texts = false } = {}) {
-    refreshing.texts ||= texts || stepsDone() % TEXTS_EVERY === 0 || !loop.playing;
-    if (refreshing.running) {
-      refreshing.again = true;
-      return;
-    }
-    refreshing.running = true;
+  // One refresh at a time (demo.refresh): settings or steps that arrive meanwhile ask for one
+  // more, with the values current then, so the worker never holds a queue of stale forward passes
+  // ahead of the training steps. A refresh sent before Start again answers for the old models:
+  // its result is dropped and it runs again.
+  const refreshing = { texts: false, models: 0 };
+  async function fetchAndShow() {
+    const withTexts = refreshing.texts || !models[0].texts.length;
+    refreshing.texts = false;
+    const generation = refreshing.models;
     try {
-      do {
-        refreshing.again = false;
-        const withTexts = refreshing.texts || !models[0].texts.length;
-        refreshing.texts = false;
-        const generation = refreshing.models;
-        const fetched = await fetchCells(demo, models, withTexts);
-        if (generation !== refreshing.models) {
-          refreshing.again = true;
-          refreshing.texts = true;
-          continue;
-        }
-        fetched.forEach((f, i) => Object.assign(models[i], f));
-        els.message.textContent = '';
-        redraw();
-      } while (refreshing.again);
+      const fetched = await fetchCells(demo, models, withTexts);
+      if (generation !== refreshing.models) {
+        refreshing.texts = true;
+        refresh();
+        return;
+      }
+      fetched.forEach((f, i) => Object.assign(models[i], f));
+      els.message.textContent = '';
+      redraw();
     } catch (err) {
       els.message.textContent = errorText(err, demo);
-    } finally {
-      refreshing.running = false;
     }
   }
+  function refresh({ texts = false } = {}) {
+    refreshing.texts ||= texts || stepsDone() % TEXTS_EVERY === 0 || !loop.playing;
+    return demo.refresh('thesis', fetchAndShow);
+  }
 
-  function draw() {
+  function render() {
     els.rate?.render();
     if (!models.every((m) => m.run.ready && m.logits)) {
       els.progressText.textContent = demo.t('app.loadingModel');
@@ -277,7 +272,7 @@ export function createThesisView(demo) {
       performance.mark('dropout-topk:thesis-apart'); // make bench: from in view to two different models
     }
   }
-  const redraw = () => demo.requestDraw('thesis', draw);
+  const redraw = () => demo.requestRender('thesis', render);
 
   /** Both models from the shipped weights (fresh ones from the English text if those are missing). */
   async function start() {
@@ -288,6 +283,7 @@ export function createThesisView(demo) {
       maskStream: MASK_STREAMS[i] })));
     await refresh({ texts: true });
   }
+  demo.own(() => { loop.playing = false; }); // a closed demo's loop sends no more rounds
   const whenStarted = wireThesisControls(demo, els, { loop, training, stepsDone, start, play, pause });
   demo.subscribe(THESIS_SETTINGS.filter((n) => n !== 'dropout_p'), () => models[0].logits && refresh({ texts: true }));
   demo.subscribe(['dropout_p', 'lang'], redraw);
@@ -309,14 +305,13 @@ function wireThesisControls(demo, els, { loop, training, stepsDone, start, play,
     });
     return started;
   };
-  const observer = new IntersectionObserver(async (entries) => {
+  const observer = demo.observe(new IntersectionObserver(async (entries) => {
     if (!entries.some((entry) => entry.isIntersecting)) return;
     observer.disconnect();
     performance.mark('dropout-topk:thesis-visible');
     await ensureStarted();
     if (!training.paused) play();
-  });
-  observer.observe(els.grid);
+  }), els.grid);
   els.train.addEventListener('click', async () => {
     if (loop.playing) {
       training.paused = true;

@@ -4,10 +4,10 @@
 // topKViewModel turns the state and the core's answer into plain data, renderTopK writes it into
 // the page, and createTopKView wires the controls.
 import { renderBars, renderStrip } from './charts.js';
-import { removeAnimation } from './loop.js';
 import { tokenLabel, percent, errorText, setLiveText, showPressed, visibleEnd } from './format.js';
 import { bindSlider } from './slider.js';
-import { barRows, cutDescription, samplingSettings, keptSegments } from './next-token.js';
+import { barRows, cutDescription, samplingSettings, keptSegments, SAMPLING_SETTINGS } from './next-token.js';
+import { writtenByView } from './i18n.js';
 
 /** Bars always shown: enough for a small k and a few cut ones below it (barRows adds more). */
 const MIN_BARS = 8;
@@ -19,7 +19,7 @@ const GENERATE_LENGTH = 80;
 const CONTEXT_SHOWN = 40;
 
 /** The settings this view reads. */
-export const TOPK_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed'];
+export const TOPK_SETTINGS = [...SAMPLING_SETTINGS, 'prompt'];
 
 /**
  * What the top-k view shows.
@@ -190,11 +190,10 @@ function renderGenerated(els, prompt, generated) {
 export function createTopKView(demo) {
   const { state } = demo;
   const els = findElements(demo);
-  // Texts this view writes from now on (in render, so a change of language rewrites them).
-  for (const el of [els.model, els.context, els.generate, els.stripText]) el?.removeAttribute('data-i18n');
-  const run = { sampleCount: 0, lastDraw: null, sources: null, generated: '', generating: false, announcement: () => '' };
+  writtenByView([els.model, els.context, els.generate, els.stripText]);
+  const sampling = { sampleCount: 0, lastDraw: null, sources: null, generated: '', generating: false, announcement: () => '' };
   let firstBarsMarked = false;
-  const context = () => state.prompt + run.generated;
+  const context = () => state.prompt + sampling.generated;
   const settingsKey = () => TOPK_SETTINGS.filter((n) => n !== 'prompt').map((n) => state[n]).join('|');
 
   /** The core's answer for `text`, with a draw when `draw` is a number. */
@@ -203,10 +202,10 @@ export function createTopKView(demo) {
     return { unknown, answer: demo.wasm.nextToken(logits, samplingSettings(state, draw)) };
   }
 
-  function draw() {
+  function render() {
     // While generating, the bars show the distribution the latest character was drawn from.
-    const text = run.generating && run.lastDraw ? run.lastDraw.context : context();
-    const { lastDraw } = run;
+    const text = sampling.generating && sampling.lastDraw ? sampling.lastDraw.context : context();
+    const { lastDraw } = sampling;
     // After a draw, the same seed and draw number under the current settings: the same u.
     const version = demo.active.version;
     const draw = lastDraw && lastDraw.context === text
@@ -218,10 +217,10 @@ export function createTopKView(demo) {
       step = { answer: null, error, unknown: '' };
     }
     const sampled = draw && !draw.trained && lastDraw.settings === settingsKey() ? lastDraw.index : null;
-    const sources = draw && run.sources?.context === text ? run.sources : null;
+    const sources = draw && sampling.sources?.context === text ? sampling.sources : null;
     const model = { vocab: demo.active.vocab, label: demo.active.label() };
-    const vm = topKViewModel({ state, model, text, ...step, sampled, draw, sources, generating: run.generating,
-      announcement: run.announcement() }, demo);
+    const vm = topKViewModel({ state, model, text, ...step, sampled, draw, sources, generating: sampling.generating,
+      announcement: sampling.announcement() }, demo);
     els.sliders.k.render({ max: vm.vocabSize, disabled: vm.kDisabled });
     els.sliders.temperature.render();
     els.sliders.top_p.render({ disabled: vm.topPDisabled });
@@ -231,60 +230,73 @@ export function createTopKView(demo) {
       performance.mark('dropout-topk:first-bars'); // start-up timeline (make bench reads it)
     }
   }
-  const redraw = () => demo.requestDraw('topk', draw);
+  const redraw = () => demo.requestRender('topk', render);
 
   /** Draws character number `number` after the current context; remembers it for the bars. */
   function drawOne(number) {
     const text = context();
     const { answer } = answerFor(text, number);
-    run.lastDraw = { index: answer.index, u: answer.u, number, context: text, settings: settingsKey(),
+    sampling.lastDraw = { index: answer.index, u: answer.u, number, context: text, settings: settingsKey(),
       version: demo.active.version };
     return { index: answer.index, ch: demo.active.vocab[answer.index], prob: answer.probs[answer.index], u: answer.u };
   }
 
-  const generation = wireGeneration(demo, els, run, drawOne, redraw);
-  wireTopKControls(demo, els, run, { drawOne, redraw, generation });
+  const generation = wireGeneration(demo, els, sampling, drawOne, redraw);
+  wireTopKControls(demo, els, sampling, { drawOne, redraw, generation });
   demo.subscribe([...TOPK_SETTINGS, 'lang'], redraw);
+  // However the prompt or the seed is set (its box, a preset, a link, a property, a notebook):
+  // the box shows it, and what was drawn under the old one is forgotten.
+  const showPrompt = () => {
+    if (els.prompt.value !== state.prompt) els.prompt.value = state.prompt;
+    generation.clear();
+  };
+  const showSeed = () => {
+    els.seed.value = String(state.seed);
+    generation.forgetDraws();
+  };
+  demo.subscribe(['prompt'], showPrompt);
+  demo.subscribe(['seed'], showSeed);
   demo.on('trained', redraw);
   demo.on('active', () => {
     generation.clear();
     // A model that knows none of the prompt's characters cannot continue it: start from its text.
-    const unknown = [...demo.active.demo.unknownCharacters(state.prompt)].length;
-    if (unknown === new Set(state.prompt).size && demo.active.sampleText) {
-      demo.set('prompt', demo.active.sampleText);
-      els.prompt.value = state.prompt;
-    }
+    const unknown = [...demo.active.handle.unknownCharacters(state.prompt)].length;
+    if (unknown === new Set(state.prompt).size && demo.active.sampleText) demo.set('prompt', demo.active.sampleText);
     if (state.k > demo.active.vocab.length) demo.set('k', demo.active.vocab.length);
-    renderGenerated(els, state.prompt, run.generated);
     redraw();
   });
   if (state.k > demo.active.vocab.length) demo.set('k', demo.active.vocab.length);
-  els.prompt.value = state.prompt;
-  els.seed.value = String(state.seed);
-  renderGenerated(els, state.prompt, '');
+  showPrompt();
+  showSeed();
   return { redraw };
 }
 
 /** Generate and Stop: one character per frame until GENERATE_LENGTH, or until stopped. */
-function wireGeneration(demo, els, run, drawOne, redraw) {
+function wireGeneration(demo, els, sampling, drawOne, redraw) {
   function stop(message) {
-    if (!run.generating) return;
-    run.generating = false;
-    removeAnimation(animate);
+    if (!sampling.generating) return;
+    sampling.generating = false;
+    demo.removeAnimation(animate);
     showPressed(els.generate, false, demo.t('topk.generate'));
-    if (message) run.announcement = message;
+    if (message) sampling.announcement = message;
     redraw();
   }
   function tick() {
-    if (!run.generating) return false;
-    const { ch } = drawOne(run.generated.length);
-    run.generated += ch;
-    renderGenerated(els, demo.state.prompt, run.generated);
+    if (!sampling.generating) return false;
+    const { ch } = drawOne(sampling.generated.length);
+    sampling.generated += ch;
+    renderGenerated(els, demo.state.prompt, sampling.generated);
     redraw();
-    if (run.generated.length < GENERATE_LENGTH) return true;
-    const text = run.generated;
+    if (sampling.generated.length < GENERATE_LENGTH) return true;
+    const text = sampling.generated;
     stop(() => demo.t('topk.generated', { n: text.length, text }));
     return false;
+  }
+  /** Forgets the draws: the next Sample is draw number 0 again (a new seed). */
+  function forgetDraws() {
+    sampling.sampleCount = 0;
+    sampling.lastDraw = null;
+    sampling.sources = null;
   }
   // An error stops the generation; the loop shows it in this demo.
   const animate = () => {
@@ -296,67 +308,54 @@ function wireGeneration(demo, els, run, drawOne, redraw) {
     }
   };
   els.generate.addEventListener('click', () => {
-    if (run.generating) {
-      const n = run.generated.length;
+    if (sampling.generating) {
+      const n = sampling.generated.length;
       stop(() => demo.t('topk.stopped', { n }));
       return;
     }
-    run.generated = '';
+    sampling.generated = '';
     renderGenerated(els, demo.state.prompt, '');
-    run.generating = true;
+    sampling.generating = true;
     showPressed(els.generate, true, demo.t('topk.stop'));
-    run.announcement = () => demo.t('topk.generating');
+    sampling.announcement = () => demo.t('topk.generating');
     redraw();
     demo.addAnimation(animate);
   });
   return {
     stop,
-    /** Stops, forgets the generated text and the draws (a new prompt, seed or model). */
+    forgetDraws,
+    /** Stops, forgets the generated text and the draws (a new prompt or model). */
     clear() {
       stop();
-      run.generated = '';
-      run.sampleCount = 0;
-      run.lastDraw = null;
-      run.sources = null;
+      sampling.generated = '';
+      forgetDraws();
       renderGenerated(els, demo.state.prompt, '');
     },
   };
 }
 
 /** The prompt, the sampler switch, the seed, Sample and Clear. */
-function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
+function wireTopKControls(demo, els, sampling, { drawOne, redraw, generation }) {
   const { state } = demo;
-  els.prompt.addEventListener('input', () => {
-    demo.set('prompt', els.prompt.value);
-    generation.clear();
-  });
+  // The controls only set: the subscriptions (createTopKView) do the rest.
+  els.prompt.addEventListener('input', () => demo.set('prompt', els.prompt.value));
   // One click to a prompt with a spread distribution or a confident one (top-k vs top-p).
-  for (const button of els.presets) {
-    button.addEventListener('click', () => {
-      els.prompt.value = demo.set('prompt', button.dataset.prompt);
-      generation.clear();
-      redraw();
-    });
-  }
+  for (const button of els.presets) button.addEventListener('click', () => demo.set('prompt', button.dataset.prompt));
   for (const radio of els.samplerRadios) {
     radio.addEventListener('change', () => {
       if (radio.checked) demo.set('sampler', radio.value);
     });
   }
-  els.seed.addEventListener('change', () => {
-    els.seed.value = String(demo.set('seed', els.seed.value));
-    run.sampleCount = 0;
-    run.lastDraw = null;
-    redraw();
-  });
+  // A value the seed cannot take leaves the box showing the seed in use.
+  els.seed.addEventListener('change', () => { els.seed.value = String(demo.set('seed', els.seed.value)); });
   els.sample.addEventListener('click', () => {
     try {
-      const number = run.sampleCount++;
+      const number = sampling.sampleCount++;
       const { ch, prob, index, u } = drawOne(number);
       const seed = state.seed;
-      const context = state.prompt + run.generated;
-      run.sources = { context, drawn: ch, found: demo.active.demo.sources(context, ch, SOURCES_SHOWN) };
-      run.announcement = () => demo.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, demo), number, seed });
+      const context = state.prompt + sampling.generated;
+      sampling.sources = { context, drawn: ch, found: demo.active.handle.sources(context, ch, SOURCES_SHOWN) };
+      sampling.announcement = () => demo.t('topk.drew', { label: tokenLabel(ch), p: percent(prob, demo), number, seed });
       redraw();
       demo.emit('sample', { char: ch, index, probability: prob, u, settings: structuredClone(state) });
     } catch (err) {
@@ -365,7 +364,7 @@ function wireTopKControls(demo, els, run, { drawOne, redraw, generation }) {
   });
   els.clear.addEventListener('click', () => {
     generation.clear();
-    run.announcement = () => demo.t('topk.cleared');
+    sampling.announcement = () => demo.t('topk.cleared');
     redraw();
   });
 }

@@ -1,6 +1,7 @@
 // A training run: one model in the training worker with its history, Play / Pause, single steps,
 // a restart, and the timing of its steps. The dropout, overfitting and own-text views each keep
 // one or two of these instead of their own copies of the same bookkeeping.
+import { showPressed } from './format.js';
 
 /**
  * The loss history of a run: batch losses (dropout on) per step, and the training and validation
@@ -92,14 +93,26 @@ export function lossAxes(vocabSize, fmt) {
 }
 
 /**
- * A run of one model in the worker.
- * @param {import('./trainer.js').RemoteModel} model
- * @param {{timing: object, onChange: (report?: object) => void, onError: (err: Error) => void,
- *   onPlaying?: (playing: boolean) => void}} hooks
- *   timing: the demo's record of step times; onChange: after every report and state change;
- *   onPlaying: at once when Play or Pause is pressed (the button shows it without waiting a frame)
+ * What a Play button shows at once when pressed: Pause while the model plays, Play otherwise.
+ * @param {{t: Function}} demo
+ * @param {HTMLButtonElement} button
+ * @returns {(playing: boolean) => void} a run's onPlaying hook
  */
-export function createTrainingRun(model, { timing, onChange, onError, onPlaying = () => {} }) {
+export function playButton(demo, button) {
+  return (playing) => showPressed(button, playing, demo.t(playing ? 'common.pause' : 'common.play'));
+}
+
+/**
+ * A run of one model in the worker.
+ * @param {import('./training-worker.js').RemoteModel} model
+ * @param {{rate: () => number, timing: object, onChange: (report?: object) => void, onError: (err: Error) => void,
+ *   onPlaying?: (playing: boolean) => void}} hooks
+ *   rate: the dropout rate its steps take, read when a step or Play is sent (so a press made while
+ *   the model loads trains at the rate shown once it can start); timing: the demo's record of
+ *   step times; onChange: after every report and state change; onPlaying: at once when Play or
+ *   Pause is pressed (the button shows it without waiting a frame)
+ */
+export function createTrainingRun(model, { rate, timing, onChange, onError, onPlaying = () => {} }) {
   const run = {
     model,
     ready: false, // the model exists in the worker
@@ -129,18 +142,18 @@ export function createTrainingRun(model, { timing, onChange, onError, onPlaying 
       if (!run.ready) await model.created;
       return run.ready;
     },
-    /** One step at rate p, now (after creation if pressed while loading). */
-    async step(p, observe = false) {
+    /** One step, now (after creation if pressed while loading). */
+    async step(observe = false) {
       if (!(await run.whenReady())) return;
-      await model.step(p, { observe });
+      await model.step(rate(), { observe });
     },
-    /** Starts playing at rate p: the button says Pause at once; steps start once the model exists. */
-    async play(p) {
+    /** Starts playing: the button says Pause at once; steps start once the model exists. */
+    async play() {
       run.playing = true;
       onPlaying(true);
       onChange();
       if (!(await run.whenReady()) || !run.playing) return;
-      model.play(true, p);
+      model.play(true, rate());
     },
     pause() {
       if (run.playing) model.play(false);
@@ -149,9 +162,13 @@ export function createTrainingRun(model, { timing, onChange, onError, onPlaying 
       onChange();
     },
     /** Play or Pause, whichever the button offers. */
-    toggle(p) {
+    toggle() {
       if (run.playing) run.pause();
-      else run.play(p);
+      else run.play();
+    },
+    /** The rate changed: a model that plays takes it from its next step. */
+    rateChanged() {
+      model.setDropout(rate());
     },
   };
   model.onReport = (report) => {

@@ -1,6 +1,6 @@
 // The demo as a notebook widget: an anywidget front end (https://anywidget.dev), so it runs in
 // JupyterLab, Jupyter Notebook, VS Code and marimo. The Python class declares a trait per setting
-// it wants, under the link's names (README, "Jupyter"); each is synced both ways with the
+// it wants, under the link's names (docs/embedding.md, "Jupyter"); each is synced both ways with the
 // element's property of the same name. `last_sample` is written here only: the character the
 // reader last drew, as the element's `sample` event gives it.
 import { SETTINGS, settingText } from './state.js';

@@ -31,7 +31,7 @@ for (const path of PAGES) {
       await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
       await expect(page.locator('#thesis-grid .model-row[data-row=b] .strip .segment').first()).toBeVisible();
     }
-    await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
+    await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
     expect(summary(violations)).toEqual([]);
   });

@@ -121,7 +121,7 @@ test('the packed npm package, served from another origin with CORS, runs the ele
   // its origin; everything else from the CDN.
   const own = requests.filter((url) => !url.startsWith(CDN) && !url.startsWith('data:'));
   expect(own).toEqual([`${SITE}cdn.html`, expect.stringMatching(new RegExp(`^blob:${SITE}`))]);
-  expect(requests.filter((url) => url.startsWith(CDN)).some((url) => url.endsWith('train-worker.js'))).toBe(true);
+  expect(requests.filter((url) => url.startsWith(CDN)).some((url) => url.endsWith('worker.js'))).toBe(true);
   expect(errors).toEqual([]);
 });
 
@@ -149,11 +149,11 @@ test('a file the CDN will not share, or does not have, is named in the message w
 
   // The worker's script missing from the CDN: the page starts, and a step says what is missing.
   const second = await context.newPage();
-  await second.route(`${CDN}train-worker.js`, (route) => route.fulfill({ status: 404, body: 'not here', headers: { 'access-control-allow-origin': '*' } }));
+  await second.route(`${CDN}worker.js`, (route) => route.fulfill({ status: 404, body: 'not here', headers: { 'access-control-allow-origin': '*' } }));
   await sitePage(second, 'no-worker.html', `<script type="module" src="${CDN}component.js"></script>
     <dropout-topk id="d" view="dropout" lang="en" loading="eager"></dropout-topk>`);
   const d = second.locator('#d');
-  await expect(d.locator('#message-text')).toContainText(`train-worker.js is not at ${CDN.slice(0, -1)} (HTTP 404)`, { timeout: 30_000 });
+  await expect(d.locator('#message-text')).toContainText(`worker.js is not at ${CDN.slice(0, -1)} (HTTP 404)`, { timeout: 30_000 });
 });
 
 test('elements start their models only near the viewport; loading="eager" starts at once', async ({ page }) => {

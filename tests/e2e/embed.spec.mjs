@@ -227,7 +227,7 @@ test('two elements keep their own errors: breaking one shows it there, and the o
   // Break a: one of its drawings throws, and its model disappears from the shared worker.
   await page.evaluate(() => {
     const { app } = document.getElementById('a');
-    app.requestDraw('broken', () => { throw new Error('a drawing of element a failed'); });
+    app.requestRender('broken', () => { throw new Error('a drawing of element a failed'); });
   });
   await expect(a.locator('#message-text')).toContainText('a drawing of element a failed');
   await a.locator('#dismiss').click();
@@ -353,7 +353,7 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   await expect(page.locator('#own-step')).toBeEnabled();
   await expect(page.locator('#overfit-steps')).toHaveAttribute('data-steps', '2');
   await expect(page.locator('#contrast-history li')).toHaveCount(1);
-  await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
   expect(await latinWords(page.locator('body'))).toEqual([]);
   // Switch to English in place: the same elements now read English.
   await page.evaluate(() => { window.sameDocument = true; });
@@ -365,7 +365,7 @@ test('lang=ja shows Japanese throughout, and the language switches without a rel
   await page.locator('#lang').selectOption('ja');
   // Every view has redrawn its texts in Japanese.
   await expect(page.locator('#dropout-steps')).toHaveText('ステップ 1');
-  await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
   expect(await latinWords(page.locator('body'))).toEqual([]);
   expect(errors).toEqual([]);
 });

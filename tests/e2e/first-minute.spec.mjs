@@ -180,7 +180,7 @@ for (const lang of ['en', 'ja']) {
     // Pause, so the models hold still while the notice is read against them.
     await page.locator('#thesis-train').click();
     await expect(page.locator('#thesis-train')).toHaveAttribute('aria-pressed', 'false');
-    await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
+    await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
     const [a, b] = await Promise.all(['a', 'b'].map((row) => page.locator(`.model-row[data-row=${row}] .segment`).textContent()));
     // The same most likely character: greedy decoding hides that the models differ; two: the
     // notice names both (greedy decoding is not the same for every model).

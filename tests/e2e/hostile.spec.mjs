@@ -45,7 +45,7 @@ async function expectSafe(page) {
 async function expectDistributionOrReason(page) {
   const error = page.locator('#topk-error');
   // The view has drawn the latest input (not the bars of the one before).
-  await expect.poll(() => page.evaluate(() => window.dropoutTopK.drawsPending())).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
   await expect.poll(async () => (await page.locator('#bars li.kept').count()) > 0 || error.isVisible()).toBe(true);
   if (await error.isVisible()) {
     expect((await error.textContent()).length).toBeGreaterThan(10);

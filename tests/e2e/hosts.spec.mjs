@@ -125,12 +125,12 @@ test('mdBook: the chapter one folder down fits the iframe, and the element takes
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThan(units);
   }
-  await expect.poll(() => el.evaluate((host) => host.app.timing.drawsPending())).toBe(0);
+  await expect.poll(() => el.evaluate((host) => host.app.timing.rendersPending())).toBe(0);
   // The chapter from its top: the fitted iframe, then the element and its first masks (a tall
   // window rather than a full-page capture, which misplaces mdBook's fixed sidebar).
   await page.setViewportSize({ width: 1280, height: 2400 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await expect.poll(() => el.evaluate((host) => host.app.timing.drawsPending())).toBe(0);
+  await expect.poll(() => el.evaluate((host) => host.app.timing.rendersPending())).toBe(0);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/mdbook-chapter.png` });
   expect(errors).toEqual([]);
@@ -174,7 +174,7 @@ test('reveal.js: a slide left and shown again keeps the settings moved there', a
   await expect(topkFrame.locator('#k-value')).toHaveText('5');
   await expect(topkFrame.locator('#k')).toHaveValue('5');
   await expect.poll(() => page.evaluate(() => window.Reveal.getIndices().h)).toBe(1);
-  await expect.poll(() => topk.evaluate((el) => el.contentWindow.dropoutTopK.drawsPending())).toBe(0);
+  await expect.poll(() => topk.evaluate((el) => el.contentWindow.dropoutTopK.rendersPending())).toBe(0);
   // The slide has come back in from the left once its iframe is back inside the page.
   await expect.poll(() => topk.evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThanOrEqual(0);
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -10,7 +10,7 @@ async function holdWorker(page) {
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   let requested = false;
-  await page.route('**/train-worker.js', async (route) => {
+  await page.route('**/worker.js', async (route) => {
     requested = true;
     await held;
     await route.continue();

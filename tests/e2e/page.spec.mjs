@@ -25,7 +25,7 @@ for (const path of ['/', '/embed.html?view=topk']) {
     const loaded = new Set();
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (!url.pathname.endsWith('/train-worker.js') && !url.pathname.endsWith('.svg')) loaded.add(url.pathname);
+      if (!url.pathname.endsWith('/worker.js') && !url.pathname.endsWith('.svg')) loaded.add(url.pathname);
     });
     await page.goto(path);
     await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });

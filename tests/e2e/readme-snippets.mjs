@@ -2,7 +2,7 @@
 // tests run exactly what the README shows and the documentation cannot drift from what works.
 import { readFileSync } from 'node:fs';
 
-const README = new URL('../../README.md', import.meta.url);
+const README = new URL('../../docs/embedding.md', import.meta.url);
 
 /**
  * The code of the README's snippet `name`, without its fence.
@@ -12,6 +12,6 @@ const README = new URL('../../README.md', import.meta.url);
 export function readmeSnippet(name) {
   const text = readFileSync(README, 'utf8');
   const found = text.match(new RegExp(`<!-- snippet: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``));
-  if (!found) throw new Error(`README.md has no snippet "${name}"`);
+  if (!found) throw new Error(`docs/embedding.md has no snippet "${name}"`);
   return found[1];
 }

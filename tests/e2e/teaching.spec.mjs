@@ -1,7 +1,7 @@
 // The page's teaching, checked where a learner looks (the two-model picture and the first screen
 // are in first-minute.spec.mjs): bars that add up, causally
 // masked attention weights left out of the counts, the u behind a draw, the phone's first screen,
-// and both languages complete. Each check is a fact from shared/semantics.md or the issue's.
+// and both languages complete. Each check is a fact from docs/semantics.md.
 import { test, expect } from '@playwright/test';
 import en from '../../www/locales/en.js';
 import ja from '../../www/locales/ja.js';

@@ -1,5 +1,5 @@
 // The five views of the page, driven like a reader would: sliders dragged with the mouse and moved
-// with the arrow keys, buttons pressed; each check is a fact from shared/semantics.md (top-k keeps
+// with the arrow keys, buttons pressed; each check is a fact from docs/semantics.md (top-k keeps
 // the k most likely and ties, dropout drops each unit with probability p, eval has no mask).
 // Screenshots of every view are saved under test-results/screenshots/.
 import { test, expect } from '@playwright/test';

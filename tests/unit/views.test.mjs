@@ -1,11 +1,11 @@
 // The view models: the state and the core's real answers in, the plain data each view shows out.
-// Checked against the semantics (semantics.md), not against what the code happens to return.
+// Checked against the semantics (docs/semantics.md), not against what the code happens to return.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wasm, shippedModel, formatter } from './core.mjs';
 import { createState } from '../../www/state.js';
 import { topKViewModel } from '../../www/topk-view.js';
-import { contrastViewModel, spreadSummary } from '../../www/contrast-view.js';
+import { mcDropoutViewModel, spreadSummary } from '../../www/mc-dropout-view.js';
 import { siteCard, fixedRunsModel, dropoutViewModel, shownUnits } from '../../www/dropout-view.js';
 import { overfitViewModel } from '../../www/overfit-view.js';
 import { ownTextViewModel } from '../../www/owntext-view.js';
@@ -96,7 +96,7 @@ test('contrast: a fixed model gives the same top probability on every draw; Mont
   assert.match(spreadSummary(fixed, false, vocab, en), /stayed|every/i);
   const jitter = [0, 1, 2, 3].map((n) => draw(true, n));
   assert.notEqual(new Set(jitter.map((d) => d.topProb)).size, 1);
-  const vm = contrastViewModel({ state: { ...state, mc_dropout: true }, vocab, answer: wasm.nextToken(logits, samplingSettings(state)),
+  const vm = mcDropoutViewModel({ state: { ...state, mc_dropout: true }, vocab, answer: wasm.nextToken(logits, samplingSettings(state)),
     order: null, sampled: null, draws: jitter, playing: false }, en);
   assert.ok(vm.rows.length <= 8);
   assert.equal(vm.history.length, 4);

@@ -1,13 +1,14 @@
-// The page's side of the training worker (train-worker.js): models that train are handles here,
+// The page's side of the training worker (worker.js): models that train are handles here,
 // their steps run in the worker, and each step's report comes back to the model's own listener.
 // One worker serves every demo on a page; an error of one model reaches that model's demo only.
 import { loadFailure, moduleWorker } from './load.js';
 
 /**
  * A step's report: what the core's trainStep returned (web.rs), plus the step's time in the worker.
- * @typedef {{step: number, loss: number, gradNorm: number, ms: number,
+ * @typedef {{step: number, loss: number, ms: number, rate: number,
  *   sites: Array<{kind: string, block: number|null, shape: number[], p: number, units: number, dropped: number,
- *     mask: Uint8Array, draws: Float32Array, before: Float32Array, after: Float32Array}>,
+ *     scale: number, mask: Uint8Array, draws: Float32Array, before: Float32Array, after: Float32Array,
+ *     live: Uint8Array|null}>,
  *   measured: {step: number, train: number, valid: number}|null}} StepReport
  */
 
@@ -18,7 +19,7 @@ import { loadFailure, moduleWorker } from './load.js';
  * @returns {TrainingWorker}
  */
 export function startTrainingWorker(module, glue) {
-  const script = new URL('./train-worker.js', import.meta.url).href;
+  const script = new URL('./worker.js', import.meta.url).href;
   const { worker, release } = moduleWorker(script);
   const training = new TrainingWorker(worker, script);
   // The first message: the worker instantiates the module, then runs what follows in order.
@@ -38,7 +39,7 @@ export class TrainingWorker {
     this.pending = new Map();
     this.nextRequest = 0;
     this.nextId = 0;
-    /** How long the worker's warm-up took (ms), once it has run (see train-worker.js). */
+    /** How long the worker's warm-up took (ms), once it has run (see worker.js). */
     this.warmUpMs = NaN;
     /** Listeners for errors of the worker itself (each demo adds one): a crash concerns them all. */
     this.errorListeners = new Set();
@@ -123,6 +124,11 @@ export class TrainingWorker {
     return this.request({ type: 'memory' });
   }
 
+  /** @returns {Promise<number>} how many models the worker holds */
+  modelCount() {
+    return this.request({ type: 'count' });
+  }
+
   /** @returns {RemoteModel} a handle for a model that does not exist yet (see RemoteModel.create) */
   model() {
     const model = new RemoteModel(this, this.nextId++);
@@ -153,6 +159,7 @@ export class RemoteModel {
    * @returns {Promise<{vocab: string[], measured: {step: number, train: number, valid: number}}>}
    */
   create(options) {
+    if (this.freed) return Promise.reject(new Error('this model was freed: its demo has closed'));
     this.generation += 1;
     const weights = options.weights ? options.weights.slice() : undefined;
     const answer = this.training.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
@@ -215,6 +222,7 @@ export class RemoteModel {
 
   /** Removes the model from the worker; its reports stop. */
   free() {
+    this.freed = true;
     this.generation += 1;
     this.training.models.delete(this.id);
     this.training.send({ type: 'free', id: this.id });

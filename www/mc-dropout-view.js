@@ -1,19 +1,20 @@
-// The contrast view: with dropout off at inference the distribution is fixed and only the draw
-// varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
+// Monte Carlo dropout, the switch at the end of the contrast section (#contrast-view, after the
+// two-model picture of thesis-view.js): with dropout off at inference the distribution is fixed
+// and only the draw varies; with dropout left on (Monte Carlo dropout) the distribution itself changes per draw.
 //
-// contrastViewModel turns the draws and the core's answers into plain data, renderContrast writes
-// it, and createContrastView wires the controls.
+// mcDropoutViewModel turns the draws and the core's answers into plain data, renderMcDropout writes
+// it, and createMcDropoutView wires the controls.
 import { renderBars } from './charts.js';
-import { removeAnimation } from './loop.js';
 import { tokenLabel, percent, errorText, setLiveText, showPressed } from './format.js';
-import { barRows, cutDescription, samplingSettings } from './next-token.js';
+import { barRows, cutDescription, samplingSettings, SAMPLING_SETTINGS } from './next-token.js';
+import { writtenByView } from './i18n.js';
 
 /** Frames between two draws while playing: about 4 draws a second at 60 Hz, or 1 a second
  * when the reader asks for reduced motion (the bars jump at every draw). */
 const framesPerDraw = () => (matchMedia('(prefers-reduced-motion: reduce)').matches ? 60 : 15);
 /** Draws kept in the history strip and in the spread summary. */
 export const HISTORY = 12;
-/** Draws remembered before the oldest are dropped (a long Play run stays small). */
+/** Draws remembered before the oldest are dropped (a long Play stays small). */
 const MAX_DRAWS = 200;
 /** Bars shown. */
 const BARS = 8;
@@ -21,7 +22,7 @@ const BARS = 8;
 const SAME_PROB = 1e-7;
 
 /** The settings this view reads. */
-export const CONTRAST_SETTINGS = ['k', 'temperature', 'top_p', 'sampler', 'prompt', 'seed', 'dropout_p', 'mc_dropout'];
+export const MC_DROPOUT_SETTINGS = [...SAMPLING_SETTINGS, 'prompt', 'dropout_p', 'mc_dropout'];
 
 /**
  * How the probability of the most likely character moved across recent draws of one kind.
@@ -57,7 +58,7 @@ export function spreadSummary(recent, mc, vocab, fmt) {
  * @param {boolean} input.playing
  * @param {{t: Function, number: Function}} fmt
  */
-export function contrastViewModel(input, fmt) {
+export function mcDropoutViewModel(input, fmt) {
   const { state, vocab, answer, draws } = input;
   const recent = draws.slice(-HISTORY);
   return {
@@ -81,10 +82,10 @@ export function contrastViewModel(input, fmt) {
 
 /**
  * @param {object} els
- * @param {ReturnType<typeof contrastViewModel>} vm
+ * @param {ReturnType<typeof mcDropoutViewModel>} vm
  * @param {{t: Function, number: Function}} fmt
  */
-export function renderContrast(els, vm, fmt) {
+export function renderMcDropout(els, vm, fmt) {
   els.mc.checked = vm.mc;
   showPressed(els.play, vm.playing, vm.playLabel);
   els.caption.textContent = vm.caption;
@@ -106,21 +107,21 @@ function referenceAnswer(demo) {
 
 /**
  * Draws the next character: from the fixed distribution, or (Monte Carlo dropout) from a
- * distribution with fresh masks for this draw number. Records it in `run`.
+ * distribution with fresh masks for this draw number. Records it in `presses`.
  */
-function drawOnce(demo, run) {
+function drawOnce(demo, presses) {
   const { state } = demo;
-  const number = run.draws.length ? run.draws[run.draws.length - 1].number + 1 : 0;
+  const number = presses.draws.length ? presses.draws[presses.draws.length - 1].number + 1 : 0;
   // Dropout off: the cached deterministic logits. On: fresh masks for each draw number.
   const logits = state.mc_dropout
-    ? demo.active.demo.mcDropoutLogits(state.prompt, state.dropout_p, state.seed, number)
+    ? demo.active.handle.mcDropoutLogits(state.prompt, state.dropout_p, state.seed, number)
     : demo.logitsFor(state.prompt).logits;
   const answer = demo.wasm.nextToken(logits, samplingSettings(state, number));
   const top = referenceAnswer(demo).order[0];
   // The probability the draw used, after temperature and the cut (0 if this draw cut it).
-  run.draws.push({ number, index: answer.index, mc: state.mc_dropout, top, topProb: answer.probs[top] });
-  if (run.draws.length > MAX_DRAWS) run.draws = run.draws.slice(-HISTORY);
-  run.current = { logits, index: answer.index, prompt: state.prompt, mc: state.mc_dropout };
+  presses.draws.push({ number, index: answer.index, mc: state.mc_dropout, top, topProb: answer.probs[top] });
+  if (presses.draws.length > MAX_DRAWS) presses.draws = presses.draws.slice(-HISTORY);
+  presses.current = { logits, index: answer.index, prompt: state.prompt, mc: state.mc_dropout };
 }
 
 /**
@@ -128,57 +129,58 @@ function drawOnce(demo, run) {
  * @param {object} demo the demo's objects (app.js)
  * @returns {{redraw: () => void}}
  */
-export function createContrastView(demo) {
+export function createMcDropoutView(demo) {
   const { $, state } = demo;
   const els = {
     mc: $('mc_dropout'), draw: $('contrast-draw'), play: $('contrast-play'), bars: $('contrast-bars'),
     history: $('contrast-history'), summary: $('contrast-summary'), caption: $('contrast-caption'),
   };
-  const run = { draws: [], current: null, playing: false };
-  // Texts this view writes from now on (in render, so a change of language rewrites them).
-  els.play?.removeAttribute('data-i18n');
+  const presses = { draws: [], current: null, playing: false };
+  writtenByView([els.play]);
 
-  function draw() {
+  function render() {
     let input;
     try {
       const fixed = referenceAnswer(demo);
       // Bars keep the order of the deterministic distribution, so jitter shows as bars moving.
-      const { current } = run;
+      const { current } = presses;
       const fresh = current && current.prompt === state.prompt && current.mc === state.mc_dropout;
       const answer = fresh ? demo.wasm.nextToken(current.logits, samplingSettings(state)) : fixed;
       input = { answer, order: fixed.order, sampled: fresh ? current.index : null };
     } catch (error) {
       input = { answer: null, error };
     }
-    renderContrast(els, contrastViewModel({ state, vocab: demo.active.vocab, draws: run.draws, playing: run.playing, ...input },
+    renderMcDropout(els, mcDropoutViewModel({ state, vocab: demo.active.vocab, draws: presses.draws, playing: presses.playing, ...input },
       demo), demo);
   }
-  const redraw = () => demo.requestDraw('contrast', draw);
+  const redraw = () => demo.requestRender('mc-dropout', render);
 
-  // A link that asks for Monte Carlo dropout opens its disclosure.
+  // Monte Carlo dropout switched on (by the switch, a link, a property) opens its disclosure.
   const details = els.mc.closest('details');
-  if (details && state.mc_dropout) details.open = true;
-  wireContrastControls(demo, els, run, redraw);
-  demo.subscribe([...CONTRAST_SETTINGS, 'lang'], redraw);
+  const openDetails = () => { if (details && state.mc_dropout) details.open = true; };
+  openDetails();
+  wireContrastControls(demo, els, presses, redraw);
+  demo.subscribe(['mc_dropout'], openDetails);
+  demo.subscribe([...MC_DROPOUT_SETTINGS, 'lang'], redraw);
   demo.on('trained', redraw);
   demo.on('active', () => {
-    run.draws = [];
-    run.current = null;
+    presses.draws = [];
+    presses.current = null;
     redraw();
   });
   return { redraw };
 }
 
 /** The Monte Carlo switch, Draw, and Play / Pause (a draw every few frames). */
-function wireContrastControls(demo, els, run, redraw) {
+function wireContrastControls(demo, els, presses, redraw) {
   const perDraw = framesPerDraw();
   let frames = 0;
   const animate = () => {
-    if (!run.playing) return false;
+    if (!presses.playing) return false;
     frames += 1;
     if (frames % perDraw === 1) {
       try {
-        drawOnce(demo, run);
+        drawOnce(demo, presses);
       } catch (err) {
         stop();
         throw err;
@@ -188,26 +190,26 @@ function wireContrastControls(demo, els, run, redraw) {
     return true;
   };
   function stop() {
-    run.playing = false;
-    removeAnimation(animate);
+    presses.playing = false;
+    demo.removeAnimation(animate);
     showPressed(els.play, false, demo.t('common.play'));
     redraw();
   }
   els.mc.addEventListener('change', () => demo.set('mc_dropout', els.mc.checked));
   els.draw.addEventListener('click', () => {
     try {
-      drawOnce(demo, run);
+      drawOnce(demo, presses);
     } catch (err) {
       demo.showError(err);
     }
     redraw();
   });
   els.play.addEventListener('click', () => {
-    if (run.playing) {
+    if (presses.playing) {
       stop();
       return;
     }
-    run.playing = true;
+    presses.playing = true;
     showPressed(els.play, true, demo.t('common.pause'));
     frames = 0;
     redraw();

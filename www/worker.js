@@ -1,7 +1,7 @@
 // The training worker: every model that trains lives here, off the page's main thread, so a
 // training step (tens of milliseconds in wasm) never holds up a slider, a click or a frame.
 //
-// The page sends commands (see trainer.js); playing models take turns, one step per task, and
+// The page sends commands (see training-worker.js); playing models take turns, one step per task, and
 // after each step the worker posts the core's report as it came (web.rs trainStep: the loss, a
 // loss measurement when one is due, and, when the page has asked for them, the masks that step
 // applied), plus the step's time.
@@ -9,7 +9,7 @@
 /** Throwaway steps after the first model is created (see warmUp). */
 const WARM_UP_STEPS = 3;
 
-/** @type {Map<number, {demo: Demo, generation: number, playing: boolean, p: number, observe: boolean, wantSites: boolean}>} */
+/** @type {Map<number, {handle: Demo, generation: number, playing: boolean, p: number, observe: boolean, wantSites: boolean}>} */
 const models = new Map();
 let ready = null;
 let Demo = null; // the binding's class, from the module the page chose
@@ -44,8 +44,9 @@ function buffers(report) {
 function step(id, model) {
   const observe = model.observe && model.wantSites;
   const t0 = performance.now();
-  const report = model.demo.trainStep(model.p, observe);
+  const report = model.handle.trainStep(model.p, observe);
   report.ms = performance.now() - t0;
+  report.rate = model.p; // the dropout rate the step trained at
   if (observe) model.wantSites = false;
   postMessage({ type: 'report', id, generation: model.generation, report }, buffers(report));
 }
@@ -96,18 +97,18 @@ function get(id) {
 /** The commands: each returns its answer (and transferables) for the page's request. */
 const COMMANDS = {
   create(msg) {
-    const demo = msg.weights
+    const handle = msg.weights
       ? Demo.withWeights(msg.weights, msg.backend, msg.seed)
       : Demo.fromText(msg.text, msg.backend, msg.seed);
-    if (msg.limitChars) demo.limitTrainingText(msg.limitChars);
-    if (msg.maskStream) demo.setMaskStream(msg.maskStream);
-    if (msg.learningRate) demo.setLearningRate(msg.learningRate);
-    models.get(msg.id)?.demo.free();
-    models.set(msg.id, { demo, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
-    return { value: { vocab: demo.vocab(), measured: demo.measure() } };
+    if (msg.limitChars) handle.limitTrainingText(msg.limitChars);
+    if (msg.maskStream) handle.setMaskStream(msg.maskStream);
+    if (msg.learningRate) handle.setLearningRate(msg.learningRate);
+    models.get(msg.id)?.handle.free();
+    models.set(msg.id, { handle, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
+    return { value: { vocab: handle.vocab(), measured: handle.measure() } };
   },
   free(msg) {
-    models.get(msg.id)?.demo.free();
+    models.get(msg.id)?.handle.free();
     models.delete(msg.id);
     return {};
   },
@@ -138,18 +139,22 @@ const COMMANDS = {
     return {};
   },
   logits(msg) {
-    const { demo } = get(msg.id);
-    const logits = msg.mc ? demo.mcDropoutLogits(msg.prompt, msg.mc.p, msg.mc.seed, msg.mc.draw) : demo.logits(msg.prompt);
+    const { handle } = get(msg.id);
+    const logits = msg.mc ? handle.mcDropoutLogits(msg.prompt, msg.mc.p, msg.mc.seed, msg.mc.draw) : handle.logits(msg.prompt);
     return { value: logits, transfer: [logits.buffer] };
   },
   generate(msg) {
-    return { value: get(msg.id).demo.generate(msg.prompt, msg.settings, msg.length) };
+    return { value: get(msg.id).handle.generate(msg.prompt, msg.settings, msg.length) };
   },
   memory() {
     return { value: memory.buffer.byteLength };
   },
+  /** How many models the worker holds (every closed demo's are freed). */
+  count() {
+    return { value: models.size };
+  },
   weights(msg) {
-    const bytes = get(msg.id).demo.weights();
+    const bytes = get(msg.id).handle.weights();
     return { value: bytes, transfer: [bytes.buffer] };
   },
 };
