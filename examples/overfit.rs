@@ -1,8 +1,8 @@
 //! Prints the overfitting view's curves natively: two copies on a small slice of the English
 //! text, one without dropout and one with it. `cargo run --release --example overfit -- 1500 0.3 600`
+use dropout_topk::backend::Backend;
 use dropout_topk::corpus;
 use dropout_topk::session::Session;
-use dropout_topk::train::Backend;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { CHROMIUM_ARGS, openChromium, openFirefox, openWebKit, until } from '../tests/engines/drivers.mjs';
+import { openHost, runCycles, MEMORY_ARGS, CYCLE_VIEWS } from '../tests/e2e/cycles.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -298,6 +299,24 @@ async function memoryGrowth(page) {
   }, LONG_STEPS);
 }
 
+/**
+ * Elements added and removed, 50 cycles of six (tests/e2e/cycles.mjs): the host page's JS heap and
+ * both wasm memories after cycles 10 and 50, in a Chromium of its own that can collect garbage.
+ */
+async function addRemoveGrowth() {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...MEMORY_ARGS] });
+  try {
+    const page = await browser.newPage();
+    await openHost(page, `${BASE}bench-cycles.html`);
+    const { memory } = await runCycles(page, 50, [10, 50]);
+    const [at10, at50] = memory;
+    const growth = (key) => (at50[key] - at10[key]) / at10[key];
+    return { elements: CYCLE_VIEWS.length, at10, at50, heapGrowth: growth('heap'), workerGrowth: growth('worker'), mainGrowth: growth('main') };
+  } finally {
+    await browser.close();
+  }
+}
+
 /** The three engines of the per-engine rows; WebKit needs a display (make bench runs under xvfb-run). */
 const ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebKit };
 
@@ -415,6 +434,51 @@ async function waitForServer(url = BASE) {
   throw new Error('the server did not start');
 }
 
+/**
+ * RUNS rounds in one Chromium: a cold start, the native and wasm timings back to back, slider
+ * latency and Play, and the baseline page's Play right after.
+ * @param {import('@playwright/test').Browser} browser
+ * @param {object[]} nativeRuns filled with each round's native timings
+ * @param {string|null} baselineDir
+ */
+async function browserRuns(browser, nativeRuns, baselineDir) {
+  const wasmRuns = [];
+  const latencyRuns = { k: [], temperature: [], dropout_p: [] };
+  const coldRuns = [];
+  const playRuns = [];
+  const baselinePlayRuns = [];
+  let weight = null;
+  for (let run = 0; run < RUNS; run++) {
+    log(`browser run ${run + 1} of ${RUNS}…`);
+    const cold = await coldStart(browser);
+    coldRuns.push(cold);
+    weight ??= pageWeight(cold.assets);
+    // Native and wasm timings back to back in each run, so a ratio compares like with like on
+    // this noisy machine. Each backend is its own wasm module: a page linked to it loads that one.
+    nativeRuns.push(nativeRun());
+    const wasmRun = {};
+    wasmRuns.push(wasmRun);
+    for (const backend of ['ndarray', 'flex']) {
+      const { page, context, errors } = await openPage(browser, `${BASE}?backend=${backend}`);
+      wasmRun[backend] = await wasmTimings(page, backend);
+      if (errors.length) throw new Error(`page errors (${backend}): ${errors.join('; ')}`);
+      await context.close();
+    }
+    const { page, context, errors } = await openPage(browser);
+    for (const name of Object.keys(latencyRuns)) latencyRuns[name].push(await sliderLatency(page, `#${name}`));
+    playRuns.push(await playThroughput(page));
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    await context.close();
+    if (baselineDir) {
+      // The earlier commit's page right after, in the same browser: Play side by side.
+      const old = await openPage(browser, BASELINE_BASE);
+      baselinePlayRuns.push(await playThroughput(old.page));
+      await old.context.close();
+    }
+  }
+  return { wasmRuns, latencyRuns, coldRuns, playRuns, baselinePlayRuns, weight };
+}
+
 async function main() {
   log('building the native benchmark…');
   execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'bench'], { cwd: ROOT, stdio: 'inherit' });
@@ -430,40 +494,7 @@ async function main() {
     const lighthouse = lighthouseScores(`http://127.0.0.1:${PORT + 2}/`);
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const version = browser.version();
-    const wasmRuns = [];
-    const latencyRuns = { k: [], temperature: [], dropout_p: [] };
-    const coldRuns = [];
-    const playRuns = [];
-    const baselinePlayRuns = [];
-    let weight = null;
-    for (let run = 0; run < RUNS; run++) {
-      log(`browser run ${run + 1} of ${RUNS}…`);
-      const cold = await coldStart(browser);
-      coldRuns.push(cold);
-      weight ??= pageWeight(cold.assets);
-      // Native and wasm timings back to back in each run, so a ratio compares like with like on
-      // this noisy machine. Each backend is its own wasm module: a page linked to it loads that one.
-      nativeRuns.push(nativeRun());
-      const wasmRun = {};
-      wasmRuns.push(wasmRun);
-      for (const backend of ['ndarray', 'flex']) {
-        const { page, context, errors } = await openPage(browser, `${BASE}?backend=${backend}`);
-        wasmRun[backend] = await wasmTimings(page, backend);
-        if (errors.length) throw new Error(`page errors (${backend}): ${errors.join('; ')}`);
-        await context.close();
-      }
-      const { page, context, errors } = await openPage(browser);
-      for (const name of Object.keys(latencyRuns)) latencyRuns[name].push(await sliderLatency(page, `#${name}`));
-      playRuns.push(await playThroughput(page));
-      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-      await context.close();
-      if (baselineDir) {
-        // The earlier commit's page right after, in the same browser: Play side by side.
-        const old = await openPage(browser, BASELINE_BASE);
-        baselinePlayRuns.push(await playThroughput(old.page));
-        await old.context.close();
-      }
-    }
+    const { wasmRuns, latencyRuns, coldRuns, playRuns, baselinePlayRuns, weight } = await browserRuns(browser, nativeRuns, baselineDir);
     const engines = await engineRows();
     log(`wasm memory over ${LONG_STEPS} training steps…`);
     const { page, context } = await openPage(browser);
@@ -471,6 +502,8 @@ async function main() {
     const memory = await memoryGrowth(page);
     await context.close();
     await browser.close();
+    log('elements added and removed, 50 cycles…');
+    const cycles = await addRemoveGrowth();
 
     const native = summarise(nativeRuns);
     const wasm = summarise(wasmRuns);
@@ -513,7 +546,7 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), chromium: version },
-      runs: RUNS, defaultBackend: backend, native, wasm, engines, latency, cold, weight, play, lighthouse, memory: { ...memory, growth }, budgets,
+      runs: RUNS, defaultBackend: backend, native, wasm, engines, latency, cold, weight, play, lighthouse, memory: { ...memory, growth }, cycles, budgets,
     };
     mkdirSync(`${ROOT}bench-results`, { recursive: true });
     writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -567,6 +600,11 @@ function printReport(r) {
     `SEO ${lh.seo}; largest contentful paint ${f(lh.lcp / 1e3, 2)} s; ${f(lh.bytes / 1e3, 0)} KB sent${lh.failed.length ? `; audits not passed: ${lh.failed.join(', ')}` : ''}.`);
   lines.push(`wasm memory (training worker): ${f(r.memory.warm / 2 ** 20)} MiB after warm-up, ${f(r.memory.at1000 / 2 ** 20)} MiB at step 1,000, ` +
     `${f(r.memory.atEnd / 2 ** 20)} MiB at step ${r.memory.steps} (${f(r.memory.growth * 100)}% growth); losses finite: ${r.memory.finite}, last ${f(r.memory.lastLoss, 3)}.`);
+  const c = r.cycles;
+  const mib = (x) => f(x / 2 ** 20);
+  lines.push(`Elements added and removed (${c.elements} per cycle), cycle 10 -> 50: host JS heap ${mib(c.at10.heap)} -> ${mib(c.at50.heap)} MiB ` +
+    `(${f(c.heapGrowth * 100)}%), page wasm ${mib(c.at10.main)} -> ${mib(c.at50.main)} MiB (${f(c.mainGrowth * 100)}%), ` +
+    `worker wasm ${mib(c.at10.worker)} -> ${mib(c.at50.worker)} MiB (${f(c.workerGrowth * 100)}%).`);
   lines.push('');
   lines.push('| budget | measured | |');
   lines.push('|---|---|---|');

@@ -46,165 +46,17 @@ function fileOf(href, root) {
   return href.startsWith('pkg/') ? join(root, href) : join(root, 'www', href);
 }
 
-// --- JavaScript: the static imports of a module -------------------------------------------------
-
-const REGEX_AFTER = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void',
-  'throw', 'case', 'do', 'else', 'yield', 'await']);
-
-/**
- * The tokens of a JavaScript source that matter for finding its imports: names, punctuation,
- * strings (with their value) and templates; comments, whitespace and regex literals are skipped.
- * @param {string} source
- * @returns {{type: 'name'|'punct'|'string'|'template'|'number', value: string}[]}
- */
-export function jsTokens(source) {
-  const tokens = [];
-  const braces = []; // for `{`: null; for `${`: where its template's tokens end
-  let i = 0;
-  const n = source.length;
-  const last = () => tokens[tokens.length - 1];
-  const regexAllowed = () => {
-    const t = last();
-    if (!t) return true;
-    if (t.type === 'name') return REGEX_AFTER.has(t.value);
-    if (t.type === 'punct') return ![')', ']', '}'].includes(t.value);
-    return false;
-  };
-  // Scans a template's text from i (just after ` or after the } closing a ${...}); `end` is the
-  // length the token list has with the template's own token, to which its ${...} is cut back.
-  const templateText = (end) => {
-    while (i < n) {
-      const c = source[i];
-      if (c === '\\') i += 2;
-      else if (c === '`') { i += 1; return; }
-      else if (c === '$' && source[i + 1] === '{') { i += 2; braces.push(end); return; }
-      else i += 1;
-    }
-  };
-  while (i < n) {
-    const c = source[i];
-    if (/\s/.test(c)) { i += 1; continue; }
-    if (c === '/' && source[i + 1] === '/') {
-      while (i < n && source[i] !== '\n' && source[i] !== '\r') i += 1;
-      continue;
-    }
-    if (c === '/' && source[i + 1] === '*') {
-      const close = source.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-      continue;
-    }
-    if (c === '#' && i === 0 && source[1] === '!') { // a shebang line
-      while (i < n && source[i] !== '\n') i += 1;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      let value = '';
-      i += 1;
-      while (i < n && source[i] !== c) {
-        if (source[i] === '\\') {
-          const e = source[i + 1];
-          const simple = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' };
-          if (e === 'u' && source[i + 2] === '{') {
-            const close = source.indexOf('}', i);
-            value += String.fromCodePoint(parseInt(source.slice(i + 3, close), 16));
-            i = close + 1;
-          } else if (e === 'u') { value += String.fromCharCode(parseInt(source.slice(i + 2, i + 6), 16)); i += 6; }
-          else if (e === 'x') { value += String.fromCharCode(parseInt(source.slice(i + 2, i + 4), 16)); i += 4; }
-          else if (e === '\r' || e === '\n') { i += source.slice(i + 1, i + 3) === '\r\n' ? 3 : 2; }
-          else { value += simple[e] ?? e; i += 2; }
-        } else {
-          value += source[i];
-          i += 1;
-        }
-      }
-      i += 1;
-      tokens.push({ type: 'string', value });
-      continue;
-    }
-    if (c === '`') {
-      i += 1;
-      tokens.push({ type: 'template', value: '`' });
-      templateText(tokens.length);
-      continue;
-    }
-    if (c === '{') { braces.push(null); tokens.push({ type: 'punct', value: c }); i += 1; continue; }
-    if (c === '}') {
-      i += 1;
-      const end = braces.pop();
-      if (end != null) {
-        // The whole template is one token: what its ${...} held is dropped.
-        tokens.length = end;
-        templateText(end);
-        continue;
-      }
-      tokens.push({ type: 'punct', value: c });
-      continue;
-    }
-    if (c === '/' && regexAllowed()) {
-      i += 1;
-      let inClass = false;
-      while (i < n) {
-        const d = source[i];
-        if (d === '\\') i += 2;
-        else if (d === '[') { inClass = true; i += 1; }
-        else if (d === ']') { inClass = false; i += 1; }
-        else if (d === '/' && !inClass) { i += 1; break; }
-        else if (d === '\n') break; // not a regex after all
-        else i += 1;
-      }
-      while (i < n && /[\w$]/.test(source[i])) i += 1; // flags
-      tokens.push({ type: 'number', value: 'regex' }); // an operand, as a number is
-      continue;
-    }
-    const name = /^[\p{ID_Start}$_\\][\p{ID_Continue}$\u200c\u200d\\]*/u.exec(source.slice(i, i + 256));
-    if (name) { tokens.push({ type: 'name', value: name[0] }); i += name[0].length; continue; }
-    const number = /^(?:\d|\.\d)[\w.]*/.exec(source.slice(i, i + 64));
-    if (number) { tokens.push({ type: 'number', value: number[0] }); i += number[0].length; continue; }
-    if (c === '?' && source[i + 1] === '.' && !/\d/.test(source[i + 2] ?? '')) {
-      tokens.push({ type: 'punct', value: '?.' });
-      i += 2;
-      continue;
-    }
-    tokens.push({ type: 'punct', value: c });
-    i += 1;
-  }
-  return tokens;
-}
-
 /**
  * The specifiers a module imports statically, in source order: `import ... from 'x'`,
- * `import 'x'` and `export ... from 'x'`; dynamic `import('x')` is not one (it loads later, if at
- * all), and nor are words in comments or strings.
+ * `import 'x'` and `export ... from 'x'` statements, which in this project's modules start a
+ * line (a clause may span lines). A dynamic `import('x')` is not one (it loads later, if at all),
+ * and neither is a word in a comment, which starts with // or *.
  * @param {string} source
  * @returns {string[]}
  */
 export function staticImports(source) {
-  const tokens = jsTokens(source);
-  const found = [];
-  const is = (t, type, value) => t && t.type === type && (value === undefined || t.value === value);
-  for (let i = 0; i < tokens.length; i += 1) {
-    const t = tokens[i];
-    if (!is(t, 'name', 'import') && !is(t, 'name', 'export')) continue;
-    const before = tokens[i - 1];
-    if (is(before, 'punct', '.') || is(before, 'punct', '?.')) continue; // a property named so
-    const next = tokens[i + 1];
-    if (t.value === 'import') {
-      if (is(next, 'punct', '(') || is(next, 'punct', '.')) continue; // import(...), import.meta
-      if (is(next, 'string')) { found.push(next.value); continue; }
-    } else if (!is(next, 'punct', '*') && !is(next, 'punct', '{')) {
-      continue; // export const, export default, ...
-    }
-    // The clause: names, braces, commas, `*` and `as`, up to `from 'x'`.
-    for (let j = i + 1; j < tokens.length; j += 1) {
-      const u = tokens[j];
-      if (is(u, 'name', 'from') && is(tokens[j + 1], 'string')) { found.push(tokens[j + 1].value); break; }
-      if (u.type === 'name') continue;
-      if (u.type === 'punct' && [',', '{', '}', '*'].includes(u.value)) continue;
-      if (u.type === 'string' && is(tokens[j - 1], 'punct') && !is(tokens[j - 1], 'punct', '*')) continue; // { "a-b" as c }
-      break;
-    }
-  }
-  return [...new Set(found)];
+  const statement = /^(?:import|export)\s*(?:[\w$*{},\s]*?\s*from\s*)?['"]([^'"]+)['"]/gm;
+  return [...new Set([...source.matchAll(statement)].map((match) => match[1]))];
 }
 
 // --- The import graph ---------------------------------------------------------------------------

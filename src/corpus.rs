@@ -11,8 +11,6 @@ use crate::error::{Error, Result};
 
 /// The bundled English corpus (written for this project).
 pub const ENGLISH: &str = include_str!("../www/corpus/en.txt");
-/// The bundled Japanese corpus (written for this project).
-pub const JAPANESE: &str = include_str!("../www/corpus/ja.txt");
 
 /// The largest vocabulary a text may build; rarer characters are left out.
 pub const MAX_VOCAB: usize = 256;

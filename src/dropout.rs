@@ -7,16 +7,21 @@
 //! by 1 / (1 - p) so the expected output equals the input (PyTorch's `nn.Dropout`).
 use burn::tensor::{Tensor, TensorData};
 
-use crate::error::{Error, Result};
+use crate::error::{Allowed, Error, Result};
 use crate::rng::Rng;
 use crate::values_of;
 
-/// Checks a dropout rate: a number in [0, 1] (PyTorch's range; 1 drops everything).
+/// Checks a dropout rate: a number in [0, 1] (PyTorch's range; 1 drops everything). Errors name
+/// it `dropout_p`, apart from top-p's `top_p`.
 pub fn check_p(p: f32) -> Result<f32> {
     if (0.0..=1.0).contains(&p) {
         Ok(p)
     } else {
-        Err(Error::invalid("p", p, "a number in [0, 1]"))
+        Err(Error::invalid(
+            "dropout_p",
+            p,
+            Allowed::Between { min: 0.0, max: 1.0 },
+        ))
     }
 }
 
@@ -114,7 +119,7 @@ pub fn threshold(
         return Err(Error::invalid(
             "before",
             format!("{} values for {} draws", before.len(), draws.len()),
-            "one value per draw (and one live flag per draw)",
+            Allowed::OneValuePerDraw,
         ));
     }
     let mask = mask_from_draws(draws, p);

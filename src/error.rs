@@ -11,8 +11,8 @@ pub enum Error {
         name: &'static str,
         /// The offending value, formatted.
         value: String,
-        /// The allowed range in words, e.g. "an integer >= 1".
-        allowed: &'static str,
+        /// What the argument must be.
+        allowed: Allowed,
     },
     /// Text with fewer characters (after cleaning) than training and validation need.
     TextTooShort {
@@ -34,9 +34,141 @@ pub enum Error {
     Weights(String),
 }
 
+/// What an argument must be. A code and numbers rather than a phrase, so that a page words it in
+/// its reader's language (`error.allowed.<code>`); `Display` gives the English phrase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Allowed {
+    /// An integer >= `min` (k).
+    IntegerAtLeast {
+        /// The smallest allowed.
+        min: u64,
+    },
+    /// An integer in [`min`, `max`] (seeds, draw numbers, lengths, token ids).
+    IntegerIn {
+        /// The smallest allowed.
+        min: u64,
+        /// The largest allowed.
+        max: u64,
+    },
+    /// A number in the closed range [`min`, `max`] (`top_p`, `dropout_p`).
+    Between {
+        /// The smallest allowed.
+        min: f64,
+        /// The largest allowed.
+        max: f64,
+    },
+    /// A number in (`min`, `max`]: above `min`, up to `max` (a learning rate).
+    AboveUpTo {
+        /// The bound, itself not allowed.
+        min: f64,
+        /// The largest allowed.
+        max: f64,
+    },
+    /// A finite number > 0 (temperature).
+    PositiveNumber,
+    /// An array with at least one element (logits).
+    NonEmpty,
+    /// Finite numbers or -Infinity, which means "never this token" (logits).
+    FiniteOrMinusInfinity,
+    /// An array with at least one finite number (logits).
+    SomeFinite,
+    /// As many values (and live flags) as draws (a site's what-if).
+    OneValuePerDraw,
+    /// One of two names (a sampler, a backend).
+    Either {
+        /// One name.
+        first: &'static str,
+        /// The other.
+        second: &'static str,
+    },
+    /// The one backend a build carries.
+    OnlyBackend {
+        /// Its name.
+        name: &'static str,
+    },
+    /// The sampling settings object, with its fields.
+    SettingsObject,
+    /// Given: a draw needs it (a seed).
+    GivenToDraw,
+    /// At least one character the model knows (a prompt).
+    KnownCharacter,
+    /// Exactly one character.
+    ExactlyOneCharacter,
+}
+
+impl Allowed {
+    /// A stable name for the range (snake case), for pages to translate by.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Allowed::IntegerAtLeast { .. } => "integer_at_least",
+            Allowed::IntegerIn { .. } => "integer_in",
+            Allowed::Between { .. } => "between",
+            Allowed::AboveUpTo { .. } => "above_up_to",
+            Allowed::PositiveNumber => "positive_number",
+            Allowed::NonEmpty => "non_empty",
+            Allowed::FiniteOrMinusInfinity => "finite_or_minus_infinity",
+            Allowed::SomeFinite => "some_finite",
+            Allowed::OneValuePerDraw => "one_value_per_draw",
+            Allowed::Either { .. } => "either",
+            Allowed::OnlyBackend { .. } => "only_backend",
+            Allowed::SettingsObject => "settings_object",
+            Allowed::GivenToDraw => "given_to_draw",
+            Allowed::KnownCharacter => "known_character",
+            Allowed::ExactlyOneCharacter => "exactly_one_character",
+        }
+    }
+
+    /// The numbers and names the range's wording needs, by name.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        match *self {
+            Allowed::IntegerAtLeast { min } => vec![("min", min.to_string())],
+            Allowed::IntegerIn { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
+            Allowed::Between { min, max } | Allowed::AboveUpTo { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
+            Allowed::Either { first, second } => {
+                vec![("first", first.to_string()), ("second", second.to_string())]
+            }
+            Allowed::OnlyBackend { name } => vec![("backend", name.to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Allowed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Allowed::IntegerAtLeast { min } => write!(f, "an integer >= {min}"),
+            Allowed::IntegerIn { min, max } => write!(f, "an integer in [{min}, {max}]"),
+            Allowed::Between { min, max } => write!(f, "a number in [{min}, {max}]"),
+            Allowed::AboveUpTo { min, max } => write!(f, "a number in ({min}, {max}]"),
+            Allowed::PositiveNumber => write!(f, "a finite number > 0"),
+            Allowed::NonEmpty => write!(f, "a non-empty array"),
+            Allowed::FiniteOrMinusInfinity => write!(f, "finite numbers or -Infinity"),
+            Allowed::SomeFinite => write!(f, "an array with at least one finite number"),
+            Allowed::OneValuePerDraw => {
+                write!(f, "one value per draw (and one live flag per draw)")
+            }
+            Allowed::Either { first, second } => write!(f, "\"{first}\" or \"{second}\""),
+            Allowed::OnlyBackend { name } => {
+                write!(f, "\"{name}\" (the one backend in this build)")
+            }
+            Allowed::SettingsObject => write!(
+                f,
+                "an object of numbers: k, top_p, temperature, seed, draw (and sampler: \"top_k\" or \"top_p\")"
+            ),
+            Allowed::GivenToDraw => write!(f, "given to draw"),
+            Allowed::KnownCharacter => write!(f, "at least one character the model knows"),
+            Allowed::ExactlyOneCharacter => write!(f, "exactly one character"),
+        }
+    }
+}
+
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
-    pub fn invalid(name: &'static str, value: impl fmt::Display, allowed: &'static str) -> Self {
+    pub fn invalid(name: &'static str, value: impl fmt::Display, allowed: Allowed) -> Self {
         Error::InvalidArgument {
             name,
             value: value.to_string(),
@@ -55,18 +187,23 @@ impl Error {
         }
     }
 
-    /// The values a translated message needs, by name (the same names in every language).
+    /// The values a translated message needs, by name (the same names in every language). An
+    /// invalid argument gives `allowed` as its range's code, followed by the range's own numbers.
     pub fn params(&self) -> Vec<(&'static str, String)> {
         match self {
             Error::InvalidArgument {
                 name,
                 value,
                 allowed,
-            } => vec![
-                ("name", name.to_string()),
-                ("value", value.clone()),
-                ("allowed", allowed.to_string()),
-            ],
+            } => {
+                let mut params = vec![
+                    ("name", name.to_string()),
+                    ("value", value.clone()),
+                    ("allowed", allowed.code().to_string()),
+                ];
+                params.extend(allowed.params());
+                params
+            }
             Error::TextTooShort { chars, needed } | Error::WindowTooLong { chars, needed } => {
                 vec![("n", chars.to_string()), ("needed", needed.to_string())]
             }

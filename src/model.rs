@@ -234,9 +234,4 @@ impl Model {
         }
         self.head.forward(self.norm.forward(x)) // [batch, seq, vocab]
     }
-
-    /// The longest context the position embedding covers.
-    pub fn context(&self) -> usize {
-        self.context
-    }
 }

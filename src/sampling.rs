@@ -3,8 +3,11 @@
 //! The order and the edge cases follow Hugging Face transformers' logits processors, which is what
 //! learners meet next: scale by temperature, cut to top-k (ties at the k-th logit stay), cut to
 //! top-p (the token that crosses p stays), softmax over the whole vocabulary, draw.
-use crate::error::{Error, Result};
-use crate::rng::Rng;
+use crate::error::{Allowed, Error, Result};
+use crate::rng::{derive_seed, Rng};
+
+/// What top-k must be: an integer >= 1.
+const TOP_K: Allowed = Allowed::IntegerAtLeast { min: 1 };
 
 /// How a distribution is shaped before a draw.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,7 +38,7 @@ pub fn check_temperature(temperature: f32) -> Result<f32> {
         Err(Error::invalid(
             "temperature",
             temperature,
-            "a finite number > 0",
+            Allowed::PositiveNumber,
         ))
     }
 }
@@ -45,23 +48,28 @@ pub fn check_top_k(k: f64) -> Result<usize> {
     if k.is_finite() && k >= 1.0 && k.fract() == 0.0 {
         Ok(k.min(usize::MAX as f64) as usize)
     } else {
-        Err(Error::invalid("k", k, "an integer >= 1"))
+        Err(Error::invalid("k", k, TOP_K))
     }
 }
 
-/// Checks a top-p: a number in [0, 1] (0 keeps only the most likely token, 1 keeps all).
+/// Checks a top-p: a number in [0, 1] (0 keeps only the most likely token, 1 keeps all). Errors
+/// name it `top_p`, apart from the dropout rate's `dropout_p`.
 pub fn check_top_p(p: f32) -> Result<f32> {
     if (0.0..=1.0).contains(&p) {
         Ok(p)
     } else {
-        Err(Error::invalid("p", p, "a number in [0, 1]"))
+        Err(Error::invalid(
+            "top_p",
+            p,
+            Allowed::Between { min: 0.0, max: 1.0 },
+        ))
     }
 }
 
 /// Checks logits: non-empty, no NaN or +inf, at least one finite (-inf means "never this token").
 pub fn check_logits(logits: &[f32]) -> Result<()> {
     if logits.is_empty() {
-        return Err(Error::invalid("logits", "[] (empty)", "a non-empty array"));
+        return Err(Error::invalid("logits", "[] (empty)", Allowed::NonEmpty));
     }
     if let Some((i, x)) = logits
         .iter()
@@ -71,14 +79,14 @@ pub fn check_logits(logits: &[f32]) -> Result<()> {
         return Err(Error::invalid(
             "logits",
             format!("{x} at index {i}"),
-            "finite numbers or -Infinity",
+            Allowed::FiniteOrMinusInfinity,
         ));
     }
     if logits.iter().all(|x| *x == f32::NEG_INFINITY) {
         return Err(Error::invalid(
             "logits",
             "all -Infinity",
-            "an array with at least one finite number",
+            Allowed::SomeFinite,
         ));
     }
     Ok(())
@@ -90,14 +98,6 @@ fn softmax_f64(scores: &[f64]) -> Vec<f32> {
     let exps: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
     let total: f64 = exps.iter().sum();
     exps.iter().map(|e| (e / total) as f32).collect()
-}
-
-/// Plain softmax of logits; -inf entries get probability 0.
-pub fn softmax(logits: &[f32]) -> Result<Vec<f32>> {
-    check_logits(logits)?;
-    Ok(softmax_f64(
-        &logits.iter().map(|&x| x as f64).collect::<Vec<_>>(),
-    ))
 }
 
 /// Which tokens top-k keeps: every logit >= the k-th largest (ties at the boundary all stay).
@@ -114,6 +114,11 @@ pub fn top_k_kept(logits: &[f32], k: usize) -> Vec<bool> {
 /// Which tokens top-p keeps from `probs`: the most likely ones, in order, up to and including the
 /// one whose running total reaches p; always at least one.
 pub fn top_p_kept(probs: &[f32], p: f32) -> Vec<bool> {
+    // p = 1 keeps everything (Hugging Face adds no top-p step then). Summed, the probabilities may
+    // round to 1 before the last tiny ones are counted, which would otherwise cut those.
+    if p >= 1.0 {
+        return vec![true; probs.len()];
+    }
     let mut order: Vec<usize> = (0..probs.len()).collect();
     // Stable: among equal probabilities the lower index comes first.
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
@@ -139,7 +144,7 @@ pub fn distribution(logits: &[f32], settings: &Settings) -> Result<Vec<f32>> {
         check_top_p(p)?;
     }
     if settings.top_k == Some(0) {
-        return Err(Error::invalid("k", 0, "an integer >= 1"));
+        return Err(Error::invalid("k", 0, TOP_K));
     }
     // 2. Scale by temperature (in f64: 1e30 / 1e-30 still fits).
     let mut scores: Vec<f64> = logits.iter().map(|&x| x as f64 / temperature).collect();
@@ -164,26 +169,27 @@ pub fn distribution(logits: &[f32], settings: &Settings) -> Result<Vec<f32>> {
     Ok(softmax_f64(&scores))
 }
 
-/// Draws one index from `probs` with a seeded uniform; never returns a token of probability 0.
-pub fn draw(probs: &[f32], seed: u64) -> usize {
-    draw_at(probs, Rng::new(seed).next_f64())
+/// Which draw to make: the sampling seed and the draw's number (the n-th character of a
+/// continuation, the n-th press of Sample). The pair fixes the uniform number, so each draw of one
+/// seed is fresh, and every API that draws with a seed draws the same token for the same pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawKey {
+    /// The sampling seed.
+    pub seed: u64,
+    /// The draw's number: 0, 1, 2, ...
+    pub draw: u64,
 }
 
-/// Indices from the most probable to the least (equal probabilities: the lower index first).
-pub fn by_probability(probs: &[f32]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..probs.len() as u32).collect();
-    order.sort_by(|&a, &b| probs[b as usize].total_cmp(&probs[a as usize]));
-    order
+impl DrawKey {
+    /// The uniform number in [0, 1) behind this draw.
+    pub fn uniform(self) -> f64 {
+        Rng::new(derive_seed(self.seed, self.draw)).next_f64()
+    }
 }
 
-/// The index a uniform number u in [0, 1) picks: lay the probabilities end to end from the most
-/// likely to the least, and take the token whose stretch holds u (inverse transform sampling).
-/// Tokens of probability 0 have no stretch, so they are never picked.
-pub fn draw_at(probs: &[f32], u: f64) -> usize {
-    draw_in_order(probs, &by_probability(probs), u)
-}
-
-/// [`draw_at`] with the stretches laid out in `order` (a page draws its stacked bar in this order).
+/// The index a uniform number u in [0, 1) picks: lay the probabilities end to end in `order` (the
+/// most likely first, as a page draws its stacked bar) and take the token whose stretch holds u
+/// (inverse transform sampling). Tokens of probability 0 have no stretch, so they are never picked.
 pub fn draw_in_order(probs: &[f32], order: &[u32], u: f64) -> usize {
     let total: f64 = probs.iter().map(|&p| p as f64).sum();
     let target = u * total;
@@ -227,13 +233,14 @@ pub struct Shaped {
     pub kept: usize,
     /// Their total probability before the cut.
     pub kept_mass: f32,
-    /// The draw, when a seed was given.
+    /// The draw, when a [`DrawKey`] was given.
     pub draw: Option<Draw>,
 }
 
-/// Shapes `logits` by `settings` and, given a seed, draws from the result: one answer with every
-/// number a view of the step needs, so no caller sorts, sums or draws again.
-pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<Shaped> {
+/// Shapes `logits` by `settings` and, given a [`DrawKey`], draws from the result: one answer with
+/// every number a view of the step needs, so no caller sorts, sums or draws again. This is the one
+/// draw rule: `nextToken`, `sampleTopK` and `generate` all draw through it.
+pub fn shape(logits: &[f32], settings: &Settings, key: Option<DrawKey>) -> Result<Shaped> {
     let probs = distribution(logits, settings)?;
     let before = distribution(
         logits,
@@ -253,8 +260,8 @@ pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<S
         .filter(|(&p, _)| p > 0.0)
         .map(|(_, &b)| b as f64)
         .sum::<f64>() as f32;
-    let draw = seed.map(|seed| {
-        let u = Rng::new(seed).next_f64();
+    let draw = key.map(|key| {
+        let u = key.uniform();
         Draw {
             u,
             index: draw_in_order(&probs, &order, u),
@@ -268,17 +275,4 @@ pub fn shape(logits: &[f32], settings: &Settings, seed: Option<u64>) -> Result<S
         kept_mass,
         draw,
     })
-}
-
-/// Scales by temperature, crops to top-k and draws one token index, reproducibly for a seed.
-pub fn sample_top_k(logits: &[f32], k: usize, temperature: f32, seed: u64) -> Result<usize> {
-    let probs = distribution(
-        logits,
-        &Settings {
-            temperature,
-            top_k: Some(k),
-            top_p: None,
-        },
-    )?;
-    Ok(draw(&probs, seed))
 }

@@ -3,13 +3,14 @@
 //! The settings the reader moves (dropout rate, k, temperature, seed) are not kept here: they come
 //! in as arguments, so the page's state and link are their only owner. This module knows nothing
 //! of the browser, so everything it does is tested natively.
+use crate::backend::Backend;
 use crate::corpus::{self, Corpus};
 use crate::dropout::check_p;
 use crate::error::Result;
 use crate::model::ModelConfig;
 use crate::rng::derive_seed;
-use crate::sampling::{self, Settings};
-use crate::train::{Backend, StepReport, TrainConfig, Trainer};
+use crate::sampling::{self, DrawKey, Settings};
+use crate::train::{StepReport, TrainConfig, Trainer};
 
 /// Windows the validation and training losses are measured on (one batch, dropout off).
 pub const LOSS_WINDOWS: usize = 32;
@@ -99,15 +100,6 @@ pub struct Session {
     trainer: Trainer,
     /// The seed the model was made with (its batches and masks follow from it).
     seed: u64,
-}
-
-/// Logits for a prompt, with the characters the vocabulary lacks (left out of the context).
-#[derive(Debug, Clone)]
-pub struct PromptLogits {
-    /// Next-token logits, one per vocabulary entry.
-    pub logits: Vec<f32>,
-    /// Characters of the prompt the model has never seen.
-    pub unknown: Vec<char>,
 }
 
 impl Session {
@@ -217,18 +209,17 @@ impl Session {
         }
     }
 
-    /// Next-token logits after `prompt`, dropout off.
-    pub fn logits(&mut self, prompt: &str) -> Result<PromptLogits> {
-        let encoded = self.corpus.vocab.encode(prompt);
-        let logits = self.trainer.next_token_logits(&encoded.tokens)?;
-        Ok(PromptLogits {
-            logits,
-            unknown: encoded.unknown,
-        })
+    /// Next-token logits after `prompt`, dropout off (characters the vocabulary lacks are left
+    /// out of the context).
+    pub fn logits(&mut self, prompt: &str) -> Result<Vec<f32>> {
+        let tokens = self.corpus.vocab.encode(prompt).tokens;
+        self.trainer.next_token_logits(&tokens)
     }
 
     /// `length` characters after `prompt`, each drawn under `settings` with draw numbers
-    /// `first_draw`, `first_draw + 1`, ... of `seed` (each draw sees the characters before it).
+    /// `first_draw`, `first_draw + 1`, ... of `seed` (each draw sees the characters before it), by
+    /// the one draw rule, [`sampling::shape`]: character i is what `nextToken` draws from the same
+    /// logits with draw number `first_draw + i`.
     pub fn generate(
         &mut self,
         prompt: &str,
@@ -241,9 +232,12 @@ impl Session {
         let mut text = String::new();
         for n in 0..length as u64 {
             let logits = self.trainer.next_token_logits(&context)?;
-            let shaped =
-                sampling::shape(&logits, settings, Some(derive_seed(seed, first_draw + n)))?;
-            let token = shaped.draw.map_or(0, |d| d.index) as u32;
+            let key = DrawKey {
+                seed,
+                draw: first_draw + n,
+            };
+            let shaped = sampling::shape(&logits, settings, Some(key))?;
+            let token = shaped.draw.expect("shape draws when given a key").index as u32;
             text.extend(self.corpus.vocab.char_of(token));
             context.push(token);
         }

@@ -6,7 +6,7 @@
 //! with how often it happened (in the English training text, ` to the ` is followed by `b` 6
 //! times in 28), show where the weights learnt it.
 use crate::corpus::Corpus;
-use crate::error::{Error, Result};
+use crate::error::{Allowed, Error, Result};
 
 /// The longest end of the context looked up, in characters.
 pub const MAX_SUFFIX: usize = 16;
@@ -58,7 +58,7 @@ pub fn find(corpus: &Corpus, context: &str, drawn: &str, max: usize) -> Result<S
         return Err(Error::invalid(
             "drawn",
             format!("{drawn:?}"),
-            "exactly one character",
+            Allowed::ExactlyOneCharacter,
         ));
     };
     let none = Sources {

@@ -1,95 +1,16 @@
 //! Training, evaluation and Monte Carlo dropout of one model on one backend.
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{DType, Device, Int, Tensor, TensorData};
 
+use crate::backend::Backend;
 use crate::dropout::{Dropout, Site};
-use crate::error::Error;
+use crate::error::{Allowed, Error};
 use crate::model::{Model, ModelConfig};
 use crate::rng::{derive_seed, Rng};
 use crate::values_of;
-
-/// The CPU backend the tensors run on; both also run in wasm. A build carries the backends its
-/// features name (see Cargo.toml): natively both, each wasm module one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// burn-ndarray, the backend the product was first built on (deprecated in Burn 0.22).
-    #[cfg(feature = "ndarray")]
-    NdArray,
-    /// burn-flex, ndarray's pure-Rust successor in Burn 0.22.
-    #[cfg(feature = "flex")]
-    Flex,
-}
-
-#[cfg(not(any(feature = "flex", feature = "ndarray")))]
-compile_error!("build with at least one backend: feature \"flex\" or \"ndarray\"");
-
-impl Backend {
-    /// The backends in this build.
-    pub const ALL: &'static [Backend] = &[
-        #[cfg(feature = "ndarray")]
-        Backend::NdArray,
-        #[cfg(feature = "flex")]
-        Backend::Flex,
-    ];
-
-    /// What `parse` accepts, for its error message.
-    const ALLOWED: &'static str = if cfg!(all(feature = "flex", feature = "ndarray")) {
-        "\"ndarray\" or \"flex\""
-    } else if cfg!(feature = "flex") {
-        "\"flex\" (the one backend in this build)"
-    } else {
-        "\"ndarray\" (the one backend in this build)"
-    };
-
-    /// Parses a backend's name ("ndarray" or "flex") among those in this build.
-    pub fn parse(name: &str) -> crate::Result<Self> {
-        match Self::ALL.iter().find(|b| b.name() == name) {
-            Some(&backend) => Ok(backend),
-            None => Err(Error::invalid(
-                "backend",
-                format!("{name:?}"),
-                Self::ALLOWED,
-            )),
-        }
-    }
-
-    /// The name `parse` accepts.
-    pub fn name(self) -> &'static str {
-        match self {
-            #[cfg(feature = "ndarray")]
-            Backend::NdArray => "ndarray",
-            #[cfg(feature = "flex")]
-            Backend::Flex => "flex",
-        }
-    }
-
-    /// The plain (inference) device.
-    #[allow(deprecated)] // burn-ndarray is deprecated in 0.22 but stays selectable here
-    pub fn device(self) -> Device {
-        match self {
-            #[cfg(feature = "ndarray")]
-            Backend::NdArray => Device::ndarray(),
-            #[cfg(feature = "flex")]
-            Backend::Flex => Device::flex(),
-        }
-    }
-}
-
-impl Backend {
-    /// One `n`×`n` by `n`×`n` matrix product of f32s (2n³ operations) on this backend: the
-    /// benchmark times it to learn what the backend's matmul reaches on this machine, the ceiling
-    /// a training step is measured against. Returns one element of the product.
-    pub fn matmul_probe(self, n: usize) -> f32 {
-        let device = self.device();
-        let values: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 * 0.25).collect();
-        let a = Tensor::<2>::from_data(TensorData::new(values, [n, n]), &device);
-        let product = a.clone().matmul(a);
-        scalar(product.slice([0..1, 0..1]).reshape([1]))
-    }
-}
 
 /// A model's parameters as burnpack bytes.
 fn record_bytes(model: Model) -> crate::Result<Vec<u8>> {
@@ -118,8 +39,6 @@ pub struct StepReport {
     pub step: usize,
     /// Mean cross-entropy of the batch, in nats per character, before the update.
     pub loss: f32,
-    /// L2 norm of all gradients of this step.
-    pub grad_norm: f32,
     /// Every dropout site of the forward pass, for the first example (empty unless observed).
     pub sites: Vec<Site>,
 }
@@ -138,6 +57,22 @@ pub struct Trainer {
     /// Which stream the dropout masks come from (0: the default one).
     mask_stream: u64,
     step: usize,
+    /// Last, so it is dropped after the model, the optimiser and the evaluation copy.
+    _sweep: GraphSweep,
+}
+
+/// Burn's autodiff keeps the graphs of tracked tensors in one global table, which only a backward
+/// pass sweeps: entries of dropped tensors stay until then. A model that is only ever evaluated
+/// (the page's own copy of the shipped weights) never runs one, so every dropped model would keep
+/// its entries (about 65 KB each, tests/memory.rs). Dropped after the rest of its trainer, this
+/// runs the backward pass of one tracked number, whose sweep frees them.
+struct GraphSweep(Device);
+
+impl Drop for GraphSweep {
+    fn drop(&mut self) {
+        let one = Tensor::<1>::zeros([1], &self.0).require_grad();
+        let _ = one.sum().backward();
+    }
 }
 
 impl Trainer {
@@ -191,6 +126,7 @@ impl Trainer {
             seed,
             mask_stream: 0,
             step: 0,
+            _sweep: GraphSweep(backend.device().autodiff()),
         }
     }
 
@@ -294,7 +230,6 @@ impl Trainer {
         let loss_value = scalar(loss.clone());
         // 3. Backward and update.
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let grad_norm = gradient_norm(&self.model, &grads);
         self.model =
             self.optimizer
                 .step(self.train_config.learning_rate, self.model.clone(), grads);
@@ -302,7 +237,6 @@ impl Trainer {
         Ok(StepReport {
             step: self.step,
             loss: loss_value,
-            grad_norm,
             sites: dropout.into_sites(),
         })
     }
@@ -353,27 +287,18 @@ impl Trainer {
         self.logits_with(context, &mut Dropout::on(p, seed, false))
     }
 
-    /// Next-token logits with the forward pass's dropout sites recorded (tests check with it that
-    /// the masks recorded are the masks applied).
-    pub fn observed_logits(
-        &mut self,
-        context: &[u32],
-        dropout: &mut Dropout,
-    ) -> crate::Result<Vec<f32>> {
-        self.logits_with(context, dropout)
-    }
-
     fn logits_with(&mut self, context: &[u32], dropout: &mut Dropout) -> crate::Result<Vec<f32>> {
         if context.is_empty() {
-            return Err(Error::invalid(
-                "prompt",
-                "\"\"",
-                "at least one character the model knows",
-            ));
+            return Err(Error::invalid("prompt", "\"\"", Allowed::KnownCharacter));
         }
         let vocab = self.config.vocab_size as u32;
         if let Some(bad) = context.iter().find(|&&t| t >= vocab) {
-            return Err(Error::invalid("token", bad, "below the vocabulary size"));
+            let max = u64::from(vocab - 1);
+            return Err(Error::invalid(
+                "token",
+                bad,
+                Allowed::IntegerIn { min: 0, max },
+            ));
         }
         let context = &context[context.len().saturating_sub(self.config.context)..];
         let seq = context.len();
@@ -421,28 +346,7 @@ fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
     picked.mean().neg()
 }
 
+/// The value of a one-element tensor (a loss).
 fn scalar(t: Tensor<1>) -> f32 {
-    values_of(t).first().copied().unwrap_or(f32::NAN)
-}
-
-/// The L2 norm of all gradients, summed on the device and read once.
-fn gradient_norm(model: &Model, grads: &GradientsParams) -> f32 {
-    struct SquaredSum<'a> {
-        grads: &'a GradientsParams,
-        total: Option<Tensor<1>>,
-    }
-    impl ModuleVisitor for SquaredSum<'_> {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            if let Some(g) = self.grads.get::<D>(param.id) {
-                let s = g.square().sum();
-                self.total = Some(match self.total.take() {
-                    Some(t) => t + s,
-                    None => s,
-                });
-            }
-        }
-    }
-    let mut visitor = SquaredSum { grads, total: None };
-    model.visit(&mut visitor);
-    visitor.total.map(|t| scalar(t).sqrt()).unwrap_or(0.0)
+    values_of(t)[0]
 }

@@ -8,13 +8,12 @@
 use js_sys::{Array, Float32Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::backend::Backend;
 use crate::dropout::{self, Site};
-use crate::error::Error;
-use crate::rng::derive_seed;
-use crate::sampling::{self, Settings, Shaped};
+use crate::error::{Allowed, Error};
+use crate::sampling::{self, DrawKey, Settings, Shaped};
 use crate::session::{Facts, Losses, Session, Stepped};
 use crate::sources::{self, Sources};
-use crate::train::Backend;
 
 /// Installs the panic hook so a Rust panic prints its message to the browser console.
 #[wasm_bindgen(start)]
@@ -62,41 +61,27 @@ fn object(entries: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
-/// A JS number that must be an integer in [0, max] (seeds, lengths).
-fn whole_number(
-    name: &'static str,
-    value: f64,
-    max: f64,
-    allowed: &'static str,
-) -> Result<u64, JsValue> {
-    if value.is_finite() && value >= 0.0 && value <= max && value.fract() == 0.0 {
+/// A JS number that must be an integer in [min, max] (sizes, lengths).
+fn integer_in(name: &'static str, value: f64, min: u64, max: u64) -> Result<u64, JsValue> {
+    if value.is_finite() && value >= min as f64 && value <= max as f64 && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
-        Err(js_error(Error::invalid(name, value, allowed)))
+        Err(js_error(Error::invalid(
+            name,
+            value,
+            Allowed::IntegerIn { min, max },
+        )))
     }
 }
 
-fn seed(value: f64) -> Result<u64, JsValue> {
-    whole_number(
-        "seed",
-        value,
-        u32::MAX as f64,
-        "an integer in [0, 4294967295]",
-    )
-}
-
-/// A draw number (which sample or Monte Carlo pass): an integer in [0, 2^32).
-fn draw_number(value: f64) -> Result<u64, JsValue> {
-    whole_number(
-        "draw",
-        value,
-        u32::MAX as f64,
-        "an integer in [0, 4294967295]",
-    )
+/// A JS number that must be an integer in [0, 2^32): seeds, draw numbers, streams, counts. Seeds
+/// cross as u32, so JS callers never need BigInt.
+fn u32_arg(name: &'static str, value: f64) -> Result<u64, JsValue> {
+    integer_in(name, value, 0, u32::MAX.into())
 }
 
 /// The largest mask `dropoutMask` draws (16,777,216 units, 16 MiB).
-const MAX_MASK_LENGTH: f64 = (1u64 << 24) as f64;
+const MAX_MASK_LENGTH: u64 = 1 << 24;
 
 /// Probabilities over the whole vocabulary after temperature and top-k (0 for removed tokens).
 #[wasm_bindgen(js_name = topKDistribution)]
@@ -121,31 +106,35 @@ pub fn top_p_distribution(logits: &[f32], p: f32, temperature: f32) -> Result<Ve
     sampling::distribution(logits, &settings).map_err(js_error)
 }
 
-/// The index drawn from the top-k distribution; the same seed always draws the same index.
+/// The index drawn from the top-k distribution; the same seed always draws the same index. It is
+/// `nextToken(logits, { sampler: 'top_k', k, temperature, seed, draw: 0 }).index`: one draw rule
+/// for every API, so a course page and the demo agree on the character a seed picks.
 #[wasm_bindgen(js_name = sampleTopK)]
 pub fn sample_top_k(logits: &[f32], k: f64, temperature: f32, seed: f64) -> Result<u32, JsValue> {
-    let top_k = sampling::check_top_k(k).map_err(js_error)?;
-    let seed = self::seed(seed)?;
-    let index = sampling::sample_top_k(logits, top_k, temperature, seed).map_err(js_error)?;
-    Ok(index as u32)
+    let settings = Settings {
+        temperature,
+        top_k: Some(sampling::check_top_k(k).map_err(js_error)?),
+        top_p: None,
+    };
+    let key = DrawKey {
+        seed: u32_arg("seed", seed)?,
+        draw: 0,
+    };
+    let shaped = sampling::shape(logits, &settings, Some(key)).map_err(js_error)?;
+    Ok(shaped.draw.expect("shape draws when given a key").index as u32)
 }
 
 /// The dropout mask of `length` units at rate p: 1 kept, 0 dropped; nested in p for a seed.
 #[wasm_bindgen(js_name = dropoutMask)]
 pub fn dropout_mask(length: f64, p: f32, seed: f64) -> Result<Vec<u8>, JsValue> {
-    let length = whole_number(
-        "length",
-        length,
-        MAX_MASK_LENGTH,
-        "an integer in [0, 16777216]",
-    )?;
-    dropout::mask(length as usize, p, self::seed(seed)?).map_err(js_error)
+    let length = integer_in("length", length, 0, MAX_MASK_LENGTH)?;
+    dropout::mask(length as usize, p, u32_arg("seed", seed)?).map_err(js_error)
 }
 
 /// Training-mode dropout of `values` with exactly the mask `dropoutMask(values.length, p, seed)`.
 #[wasm_bindgen(js_name = applyDropout)]
 pub fn apply_dropout(values: &[f32], p: f32, seed: f64) -> Result<Vec<f32>, JsValue> {
-    dropout::apply(values, p, self::seed(seed)?, dropout::Mode::Train).map_err(js_error)
+    dropout::apply(values, p, u32_arg("seed", seed)?, dropout::Mode::Train).map_err(js_error)
 }
 
 /// One `n`×`n` matrix product on `backend` (the module's own; see `Backend::matmul_probe`), for
@@ -153,9 +142,7 @@ pub fn apply_dropout(values: &[f32], p: f32, seed: f64) -> Result<Vec<f32>, JsVa
 #[wasm_bindgen(js_name = matmulProbe)]
 pub fn matmul_probe(backend: &str, n: u32) -> Result<f32, JsValue> {
     let backend = Backend::parse(backend).map_err(js_error)?;
-    if !(1..=2048).contains(&n) {
-        return Err(js_error(Error::invalid("n", n, "a size from 1 to 2048")));
-    }
+    let n = integer_in("n", n.into(), 1, 2048)?;
     Ok(backend.matmul_probe(n as usize))
 }
 
@@ -193,32 +180,26 @@ struct SamplingArgs {
 
 /// Reads `{ sampler, k, top_p, temperature, seed, draw }`: the sampler picks which cut applies
 /// (both when it is absent), temperature defaults to 1, and a draw needs both seed and draw.
-/// Returns the settings and the draw's seed.
-fn sampling_args(value: JsValue) -> Result<(Settings, Option<u64>), JsValue> {
+/// Returns the settings and which draw to make.
+fn sampling_args(value: JsValue) -> Result<(Settings, Option<DrawKey>), JsValue> {
     let (settings, seed, draw) = sampling_parts(value)?;
-    let draw_seed = match (seed, draw) {
-        (Some(seed), Some(draw)) => Some(derive_seed(seed, draw)),
-        (None, Some(_)) => {
-            return Err(js_error(Error::invalid(
-                "seed",
-                "missing",
-                "given with draw",
-            )))
-        }
+    let key = match (seed, draw) {
+        (Some(seed), Some(draw)) => Some(DrawKey { seed, draw }),
+        (None, Some(_)) => return Err(missing_seed()),
         _ => None,
     };
-    Ok((settings, draw_seed))
+    Ok((settings, key))
+}
+
+/// The error for a draw asked for without a seed.
+fn missing_seed() -> JsValue {
+    js_error(Error::invalid("seed", "missing", Allowed::GivenToDraw))
 }
 
 /// The settings, the seed and the draw number of a settings object, each checked.
 fn sampling_parts(value: JsValue) -> Result<(Settings, Option<u64>, Option<u64>), JsValue> {
-    let args: SamplingArgs = serde_wasm_bindgen::from_value(value).map_err(|e| {
-        js_error(Error::invalid(
-            "settings",
-            e,
-            "an object of numbers: k, top_p, temperature, seed, draw (and sampler: \"top_k\" or \"top_p\")",
-        ))
-    })?;
+    let args: SamplingArgs = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(Error::invalid("settings", e, Allowed::SettingsObject)))?;
     let (use_k, use_p) = match args.sampler.as_deref() {
         None => (true, true),
         Some("top_k") => (true, false),
@@ -227,7 +208,10 @@ fn sampling_parts(value: JsValue) -> Result<(Settings, Option<u64>, Option<u64>)
             return Err(js_error(Error::invalid(
                 "sampler",
                 other,
-                "\"top_k\" or \"top_p\"",
+                Allowed::Either {
+                    first: "top_k",
+                    second: "top_p",
+                },
             )))
         }
     };
@@ -241,8 +225,8 @@ fn sampling_parts(value: JsValue) -> Result<(Settings, Option<u64>, Option<u64>)
     };
     let temperature =
         sampling::check_temperature(args.temperature.unwrap_or(1.0)).map_err(js_error)?;
-    let seed = args.seed.map(self::seed).transpose()?;
-    let draw = args.draw.map(draw_number).transpose()?;
+    let seed = args.seed.map(|s| u32_arg("seed", s)).transpose()?;
+    let draw = args.draw.map(|d| u32_arg("draw", d)).transpose()?;
     Ok((
         Settings {
             temperature,
@@ -255,7 +239,7 @@ fn sampling_parts(value: JsValue) -> Result<(Settings, Option<u64>, Option<u64>)
 }
 
 /// The longest continuation `generate` writes in one call.
-const MAX_GENERATE: f64 = 1000.0;
+const MAX_GENERATE: u64 = 1000;
 
 fn shaped_to_js(shaped: &Shaped) -> JsValue {
     let (index, u) = match shaped.draw {
@@ -373,7 +357,6 @@ fn stepped_to_js(stepped: &Stepped) -> JsValue {
     object(&[
         ("step", JsValue::from(stepped.report.step as f64)),
         ("loss", JsValue::from(stepped.report.loss)),
-        ("gradNorm", JsValue::from(stepped.report.grad_norm)),
         (
             "measured",
             stepped
@@ -399,8 +382,8 @@ impl Demo {
     #[wasm_bindgen(js_name = withWeights)]
     pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsValue> {
         let backend = Backend::parse(backend).map_err(js_error)?;
-        let session =
-            Session::english_with_weights(weights, backend, self::seed(seed)?).map_err(js_error)?;
+        let seed = u32_arg("seed", seed)?;
+        let session = Session::english_with_weights(weights, backend, seed).map_err(js_error)?;
         Ok(Demo { session })
     }
 
@@ -408,7 +391,8 @@ impl Demo {
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str, backend: &str, seed: f64) -> Result<Demo, JsValue> {
         let backend = Backend::parse(backend).map_err(js_error)?;
-        let session = Session::from_text(text, backend, self::seed(seed)?).map_err(js_error)?;
+        let session =
+            Session::from_text(text, backend, u32_arg("seed", seed)?).map_err(js_error)?;
         Ok(Demo { session })
     }
 
@@ -424,7 +408,7 @@ impl Demo {
     }
 
     /// One training step at dropout rate `p`. Returns everything it observed in one object:
-    /// `{ step, loss, gradNorm, measured, sites }`; `measured` (`{ step, train, valid }`, losses
+    /// `{ step, loss, measured, sites }`; `measured` (`{ step, train, valid }`, losses
     /// with dropout off) every few steps, else null; `sites` only with `observe`, each
     /// `{ kind, block, shape, p, units, dropped, scale, mask, draws, before, after, live }` with typed
     /// arrays; at attention weights `live` marks the cells the causal mask leaves (null elsewhere),
@@ -450,12 +434,7 @@ impl Demo {
     /// one window stays.
     #[wasm_bindgen(js_name = limitTrainingText)]
     pub fn limit_training_text(&mut self, tokens: f64) -> Result<(), JsValue> {
-        let tokens = whole_number(
-            "tokens",
-            tokens,
-            u32::MAX as f64,
-            "an integer in [0, 4294967295]",
-        )?;
+        let tokens = u32_arg("tokens", tokens)?;
         self.session.limit_training_tokens(tokens as usize);
         Ok(())
     }
@@ -469,7 +448,7 @@ impl Demo {
     /// Next-token logits after `prompt`, dropout off. Characters the model has never seen are
     /// left out (see `unknownCharacters`).
     pub fn logits(&mut self, prompt: &str) -> Result<Vec<f32>, JsValue> {
-        Ok(self.session.logits(prompt).map_err(js_error)?.logits)
+        self.session.logits(prompt).map_err(js_error)
     }
 
     /// The characters of `prompt` that the vocabulary lacks, in order, each once.
@@ -508,9 +487,8 @@ impl Demo {
         length: f64,
     ) -> Result<String, JsValue> {
         let (settings, seed, draw) = sampling_parts(settings)?;
-        let seed =
-            seed.ok_or_else(|| js_error(Error::invalid("seed", "missing", "a seed to draw with")))?;
-        let length = whole_number("length", length, MAX_GENERATE, "an integer in [0, 1000]")?;
+        let seed = seed.ok_or_else(missing_seed)?;
+        let length = integer_in("length", length, 0, MAX_GENERATE)?;
         self.session
             .generate(prompt, &settings, seed, draw.unwrap_or(0), length as usize)
             .map_err(js_error)
@@ -521,12 +499,7 @@ impl Demo {
     /// their masks.
     #[wasm_bindgen(js_name = setMaskStream)]
     pub fn set_mask_stream(&mut self, stream: f64) -> Result<(), JsValue> {
-        let stream = whole_number(
-            "stream",
-            stream,
-            u32::MAX as f64,
-            "an integer in [0, 4294967295]",
-        )?;
+        let stream = u32_arg("stream", stream)?;
         self.session.set_mask_stream(stream);
         Ok(())
     }
@@ -540,7 +513,7 @@ impl Demo {
             return Err(js_error(Error::invalid(
                 "learning_rate",
                 learning_rate,
-                "a number in (0, 1]",
+                Allowed::AboveUpTo { min: 0.0, max: 1.0 },
             )));
         }
         self.session.set_learning_rate(learning_rate);
@@ -557,7 +530,7 @@ impl Demo {
         seed: f64,
         draw: f64,
     ) -> Result<Vec<f32>, JsValue> {
-        let (seed, draw) = (self::seed(seed)?, draw_number(draw)?);
+        let (seed, draw) = (u32_arg("seed", seed)?, u32_arg("draw", draw)?);
         self.session
             .mc_dropout_logits(prompt, p, seed, draw)
             .map_err(js_error)

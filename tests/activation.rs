@@ -12,8 +12,8 @@ use burn::tensor::activation::softmax;
 use burn::tensor::Bool;
 use burn::tensor::{Device, Tensor, TensorData};
 use dropout_topk::activation::{causal_softmax, exp_nonpositive, gelu, normal_cdf_pdf};
+use dropout_topk::backend::Backend;
 use dropout_topk::rng::Rng;
-use dropout_topk::train::Backend;
 
 const TOL: f32 = 3e-7;
 

@@ -11,10 +11,10 @@
 //! maths library are compared with a tolerance, and everything else in it is exact everywhere.
 mod common;
 
-use common::{assert_clear_of_ties, fixture_differences, loss_close, LOSS_REL_TOL};
-use dropout_topk::rng::Rng;
+use common::LOSS_REL_TOL;
+use common::{assert_clear_of_ties, drawn, fixture_differences, loss_close, shaped_draw};
+use dropout_topk::backend::Backend;
 use dropout_topk::session::Session;
-use dropout_topk::train::Backend;
 use dropout_topk::{corpus, dropout, sampling};
 use serde_json::{json, Value};
 
@@ -49,9 +49,9 @@ fn vectors() -> Value {
             top_k.push(
                 json!({ "logits": logits, "k": k, "temperature": temperature, "probs": probs }),
             );
+            // sampleTopK's rule: nextToken's draw number 0 of the seed.
             for seed in [0u32, 1, 7, 12345, 4294967295] {
-                let index =
-                    sampling::sample_top_k(&logits, k as usize, temperature, seed as u64).unwrap();
+                let index = drawn(&logits, &settings, seed as u64, 0);
                 samples.push(json!({ "logits": logits, "k": k, "temperature": temperature, "seed": seed, "index": index }));
             }
         }
@@ -131,9 +131,8 @@ fn the_fixture_draws_are_clear_of_ties() {
             top_k: Some(case["k"].as_f64().unwrap() as usize),
             top_p: None,
         };
-        let probs = sampling::distribution(&logits, &settings).unwrap();
-        let u = Rng::new(case["seed"].as_u64().unwrap()).next_f64();
-        assert_clear_of_ties(&probs, u, &case.to_string());
+        let shaped = shaped_draw(&logits, &settings, case["seed"].as_u64().unwrap(), 0);
+        assert_clear_of_ties(&shaped, &case.to_string());
     }
 }
 

@@ -115,14 +115,22 @@ fn a_mask_is_the_draws_thresholded_at_p() {
 }
 
 #[test]
-fn p_outside_zero_to_one_is_an_error_naming_p() {
+fn p_outside_zero_to_one_is_an_error_naming_dropout_p() {
     for p in [-0.01f32, 1.01, f32::NAN, f32::INFINITY] {
         let err = mask(3, p, 0).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidArgument { name: "p", .. }),
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    name: "dropout_p",
+                    ..
+                }
+            ),
             "{err}"
         );
-        assert!(err.to_string().contains("[0, 1]"));
+        assert!(err
+            .to_string()
+            .ends_with("dropout_p must be a number in [0, 1]"));
     }
 }
 

@@ -10,9 +10,9 @@
 mod common;
 
 use common::{loss_close, LOSS_REL_TOL};
+use dropout_topk::backend::Backend;
 use dropout_topk::corpus;
 use dropout_topk::session::Session;
-use dropout_topk::train::Backend;
 use serde_json::Value;
 
 const FIXTURE: &str = concat!(

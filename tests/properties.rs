@@ -1,12 +1,12 @@
 //! Property tests of sampling and dropout: thousands of generated cases per property, from wide
 //! ranges and deliberate edge values (+/-1e30, f32::MAX, -inf entries, all-equal logits, the
-//! smallest temperatures, p at 0 and 1 and next to them), checked against semantics.md.
+//! smallest temperatures, p at 0 and 1 and next to them), checked against docs/semantics.md.
 //!
 //! Cases come from the crate's own seeded generator, so a failure names its case number and seed
 //! and replays exactly; no extra dependency is pulled into the build.
 use dropout_topk::dropout::{self, Mode};
 use dropout_topk::rng::Rng;
-use dropout_topk::sampling::{self, distribution, draw, Settings};
+use dropout_topk::sampling::{self, distribution, DrawKey, Settings};
 
 /// Cases per property.
 const CASES: u64 = 4000;
@@ -126,8 +126,13 @@ fn any_valid_settings_give_a_distribution_without_nan() {
         let probs = distribution(&logits, &settings)
             .unwrap_or_else(|e| panic!("case {case}: valid input refused: {e}"));
         assert_distribution(case, &logits, &settings, &probs);
-        // Any seed draws a token the distribution can give.
-        let i = draw(&probs, g.0.next_u64());
+        // Any seed and draw number draw a token the distribution can give.
+        let key = DrawKey {
+            seed: g.0.next_u64(),
+            draw: g.below(1 << 32),
+        };
+        let shaped = sampling::shape(&logits, &settings, Some(key)).unwrap();
+        let i = shaped.draw.unwrap().index;
         assert!(
             probs[i] > 0.0,
             "case {case}: drew token {i} of probability 0"
@@ -185,7 +190,7 @@ fn invalid_arguments_are_errors_that_name_them() {
         "invalid k = 0: k must be an integer >= 1"
     );
     for p in [-0.01, 1.01, f32::NAN, f32::INFINITY] {
-        assert!(with(1.0, None, Some(p)).starts_with("invalid p = "));
+        assert!(with(1.0, None, Some(p)).starts_with("invalid top_p = "));
     }
     for k in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY] {
         assert!(sampling::check_top_k(k)
@@ -199,14 +204,14 @@ fn invalid_arguments_are_errors_that_name_them() {
         vec![f32::INFINITY],
         vec![f32::NEG_INFINITY; 4],
     ] {
-        let message = sampling::softmax(&bad).unwrap_err().to_string();
+        let message = sampling::check_logits(&bad).unwrap_err().to_string();
         assert!(message.starts_with("invalid logits = "), "{message}");
     }
     for p in [-0.5, 1.5, f32::NAN] {
         assert!(dropout::check_p(p)
             .unwrap_err()
             .to_string()
-            .starts_with("invalid p = "));
+            .starts_with("invalid dropout_p = "));
     }
 }
 

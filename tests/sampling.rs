@@ -1,7 +1,10 @@
 //! Temperature, top-k, top-p and the seeded draw against the reference semantics
 //! (Hugging Face transformers' logits processors).
-use dropout_topk::sampling::{self, distribution, draw, sample_top_k, Settings};
-use dropout_topk::Error;
+mod common;
+
+use common::{drawn, softmax};
+use dropout_topk::sampling::{self, distribution, DrawKey, Settings};
+use dropout_topk::{Allowed, Error};
 
 /// Hugging Face's ramp fixture: logits 0, 1, ..., 9.
 fn ramp() -> Vec<f32> {
@@ -91,7 +94,7 @@ fn top_k_of_one_is_greedy() {
     assert_eq!(kept(&probs), vec![4]);
     assert_eq!(probs[4], 1.0);
     for seed in 0..50 {
-        assert_eq!(sample_top_k(&raised_ramp(), 1, 0.7, seed).unwrap(), 4);
+        assert_eq!(drawn(&raised_ramp(), &top_k(1, 0.7), seed, 0), 4);
     }
 }
 
@@ -189,27 +192,30 @@ fn a_draw_never_returns_a_removed_token() {
     let logits = raised_ramp();
     for k in 1..=4 {
         for seed in 0..500 {
-            let i = sample_top_k(&logits, k, 1.5, seed).unwrap();
+            let i = drawn(&logits, &top_k(k, 1.5), seed, 0);
             assert!((5 - k..5).contains(&i), "k = {k}, seed = {seed} drew {i}");
         }
     }
 }
 
 #[test]
-fn the_same_seed_draws_the_same_token() {
-    let logits = ramp();
+fn the_same_seed_and_draw_number_draw_the_same_token() {
+    let (logits, settings) = (ramp(), top_k(5, 1.0));
     for seed in 0..100 {
         assert_eq!(
-            sample_top_k(&logits, 5, 1.0, seed).unwrap(),
-            sample_top_k(&logits, 5, 1.0, seed).unwrap()
+            drawn(&logits, &settings, seed, 3),
+            drawn(&logits, &settings, seed, 3)
         );
     }
-    let draws: Vec<usize> = (0..100)
-        .map(|s| sample_top_k(&logits, 5, 1.0, s).unwrap())
-        .collect();
+    let by_seed: Vec<usize> = (0..100).map(|s| drawn(&logits, &settings, s, 0)).collect();
     assert!(
-        draws.iter().any(|&d| d != draws[0]),
+        by_seed.iter().any(|&d| d != by_seed[0]),
         "different seeds must not all agree"
+    );
+    let by_draw: Vec<usize> = (0..100).map(|n| drawn(&logits, &settings, 7, n)).collect();
+    assert!(
+        by_draw.iter().any(|&d| d != by_draw[0]),
+        "the draws of one seed must not all agree"
     );
 }
 
@@ -223,7 +229,7 @@ fn empirical_frequencies_match_the_distribution() {
     let n = 20_000u64;
     let mut counts = [0u64; 8];
     for seed in 0..n {
-        counts[draw(&probs, seed)] += 1;
+        counts[drawn(&logits, &top_k(5, 0.8), seed, 0)] += 1;
     }
     assert_eq!(&counts[5..], &[0, 0, 0], "no draws of removed tokens");
     let chi2: f64 = (0..5)
@@ -241,7 +247,10 @@ fn empirical_frequencies_match_the_distribution() {
 #[test]
 fn invalid_arguments_name_the_argument_value_and_range() {
     let err = distribution(&ramp(), &top_k(1, 0.0)).unwrap_err();
-    assert_eq!(err, Error::invalid("temperature", 0, "a finite number > 0"));
+    assert_eq!(
+        err,
+        Error::invalid("temperature", 0, Allowed::PositiveNumber)
+    );
     assert_eq!(
         err.to_string(),
         "invalid temperature = 0: temperature must be a finite number > 0"
@@ -277,7 +286,7 @@ fn invalid_arguments_name_the_argument_value_and_range() {
     for p in [-0.1, 1.5, f32::NAN] {
         assert!(matches!(
             distribution(&ramp(), &top_p(p, 1.0)),
-            Err(Error::InvalidArgument { name: "p", .. })
+            Err(Error::InvalidArgument { name: "top_p", .. })
         ));
     }
     for bad in [
@@ -318,9 +327,10 @@ fn extreme_logits_give_no_nan() {
 fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
     let logits = [1.0f32, 3.0, 2.0, 2.0, -1.0];
     let settings = top_k(2, 0.7);
-    let shaped = sampling::shape(&logits, &settings, Some(9)).unwrap();
+    let key = DrawKey { seed: 9, draw: 2 };
+    let shaped = sampling::shape(&logits, &settings, Some(key)).unwrap();
     assert_eq!(shaped.probs, distribution(&logits, &settings).unwrap());
-    let before = sampling::softmax(&logits.map(|x| x / 0.7)).unwrap();
+    let before = softmax(&logits.map(|x| x / 0.7));
     for (a, b) in shaped.before.iter().zip(&before) {
         assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
     }
@@ -330,15 +340,11 @@ fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
     let mass = before[1] + before[2] + before[3];
     assert!((shaped.kept_mass - mass).abs() <= 1e-6);
     let d = shaped.draw.unwrap();
+    assert_eq!(d.u, key.uniform());
     assert!((0.0..1.0).contains(&d.u));
     assert_eq!(
         d.index,
         sampling::draw_in_order(&shaped.probs, &shaped.order, d.u)
-    );
-    assert_eq!(
-        d.index,
-        draw(&shaped.probs, 9),
-        "the same seed, the same draw"
     );
     assert!(sampling::shape(&logits, &settings, None)
         .unwrap()
@@ -346,20 +352,41 @@ fn shape_gives_the_cut_the_order_the_kept_mass_and_the_draw() {
         .is_none());
 }
 
-/// One u picks the token whose stretch holds it, the stretches laid end to end from the most
-/// likely token to the least; the same u lands on another token when the cut changes them.
+/// One u picks the token whose stretch holds it, the stretches laid end to end in the given order
+/// (the most likely token first); the same u lands on another token when the cut changes them.
 #[test]
-fn draw_at_picks_the_stretch_that_holds_u() {
+fn draw_in_order_picks_the_stretch_that_holds_u() {
     let probs = [0.2f32, 0.0, 0.3, 0.5];
+    let order = [3, 2, 0, 1];
     // Laid out as 3 (0.5), 2 (0.3), 0 (0.2).
-    assert_eq!(sampling::draw_at(&probs, 0.0), 3);
-    assert_eq!(sampling::draw_at(&probs, 0.49), 3);
-    assert_eq!(sampling::draw_at(&probs, 0.5), 2);
-    assert_eq!(sampling::draw_at(&probs, 0.79), 2);
-    assert_eq!(sampling::draw_at(&probs, 0.81), 0);
+    let at = |u| sampling::draw_in_order(&probs, &order, u);
+    assert_eq!(at(0.0), 3);
+    assert_eq!(at(0.49), 3);
+    assert_eq!(at(0.5), 2);
+    assert_eq!(at(0.79), 2);
+    assert_eq!(at(0.81), 0);
     // The cut removes token 3: the same u now falls in token 0's stretch.
-    assert_eq!(sampling::draw_at(&[0.4, 0.0, 0.6, 0.0], 0.81), 0);
-    assert_eq!(sampling::draw_at(&[0.4, 0.0, 0.6, 0.0], 0.5), 2);
-    // Equal probabilities: the lower index first.
-    assert_eq!(sampling::draw_at(&[0.5, 0.5], 0.25), 0);
+    let cut = [0.4f32, 0.0, 0.6, 0.0];
+    assert_eq!(sampling::draw_in_order(&cut, &order, 0.81), 0);
+    assert_eq!(sampling::draw_in_order(&cut, &order, 0.5), 2);
+    // Rounding past the end: the last token that can be drawn, never a cut one.
+    assert_eq!(sampling::draw_in_order(&cut, &order, 1.0), 0);
+}
+
+#[test]
+fn top_p_of_one_keeps_every_token_even_the_tiniest() {
+    // One logit far above the rest: the others have probabilities near 1e-13, too small to move
+    // an f32 running total that has reached 1 already. p = 1 must keep them all the same.
+    let mut logits = vec![0.0f32; 20];
+    logits[3] = 30.0;
+    let probs = distribution(&logits, &top_p(1.0, 1.0)).unwrap();
+    assert_eq!(
+        kept(&probs).len(),
+        logits.len(),
+        "p = 1 cut a token: {probs:?}"
+    );
+    assert_sums_to_one(&probs);
+    // Just below 1, the crossing token is the first one: only it stays.
+    let probs = distribution(&logits, &top_p(0.99, 1.0)).unwrap();
+    assert_eq!(kept(&probs), vec![3]);
 }

@@ -189,8 +189,85 @@ fn next_token_answers_with_the_cut_the_order_and_the_draw() {
     let index = field(&answer, "index").as_f64().unwrap() as usize;
     assert!(index == 0 || index == 3, "drew a cut token: {index}");
     let u = field(&answer, "u").as_f64().unwrap();
-    assert!((0.0..1.0).contains(&u));
-    assert_eq!(index, dropout_topk::sampling::draw_at(&probs, u));
+    let key = dropout_topk::sampling::DrawKey { seed: 7, draw: 3 };
+    assert_eq!(u, key.uniform());
+    assert_eq!(
+        index,
+        dropout_topk::sampling::draw_in_order(&probs, &order, u)
+    );
+}
+
+/// Settings for `nextToken` and `generate` from a JSON text.
+fn settings(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+/// The index `nextToken` draws.
+fn next_index(logits: &[f32], json: &str) -> usize {
+    let answer = web::next_token(logits, settings(json)).unwrap_or_else(|_| panic!("{json}"));
+    field(&answer, "index").as_f64().unwrap() as usize
+}
+
+/// One draw rule through the exported functions (tests/draw_rule.rs checks it natively):
+/// `sampleTopK(logits, k, t, seed)` is `nextToken`'s draw number 0 with `sampler: 'top_k'`, and
+/// character i of `Demo.generate` is what `nextToken` draws from the logits after the prompt and
+/// the characters before it with draw number `draw + i`.
+#[wasm_bindgen_test]
+fn every_drawing_api_draws_the_same_character_for_the_same_seed() {
+    let cases = [
+        vec![0.0f32, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+        vec![1.0, 3.0, 2.0, 3.0, 2.0, 0.5],
+        vec![
+            0.3, -1.2, 2.5, 0.0, 1.7, -0.4, 0.9, 2.5, -3.0, 0.1, 1.1, -0.7,
+        ],
+    ];
+    for logits in &cases {
+        for (k, temperature) in [(1, 1.0), (3, 0.7), (5, 1.5), (100, 1.0)] {
+            for seed in [0u32, 1, 7, 12345, u32::MAX] {
+                let index = web::sample_top_k(logits, k as f64, temperature, seed as f64)
+                    .unwrap_or_else(|_| panic!());
+                let json = format!(
+                    r#"{{"sampler":"top_k","k":{k},"temperature":{temperature},"seed":{seed},"draw":0}}"#
+                );
+                assert_eq!(
+                    index as usize,
+                    next_index(logits, &json),
+                    "{logits:?} {json}"
+                );
+            }
+        }
+    }
+    let mut demo = web::Demo::from_text(dropout_topk::corpus::ENGLISH, "flex", 3.0)
+        .unwrap_or_else(|_| panic!());
+    let vocab = demo.vocab();
+    let prompt = "The harbour";
+    for (cut, seed, draw) in [
+        (r#""sampler":"top_k","k":5,"temperature":0.8"#, 2024, 0),
+        (r#""sampler":"top_p","top_p":0.9,"temperature":1.5"#, 7, 40),
+        (
+            r#""k":20,"top_p":0.5,"temperature":1.0"#,
+            4294967295u32,
+            1000,
+        ),
+    ] {
+        let json = format!(r#"{{{cut},"seed":{seed},"draw":{draw}}}"#);
+        let text = demo
+            .generate(prompt, settings(&json), 12.0)
+            .unwrap_or_else(|_| panic!("{json}"));
+        for (n, written) in text.chars().enumerate() {
+            let before: String = text.chars().take(n).collect();
+            let logits = demo
+                .logits(&format!("{prompt}{before}"))
+                .unwrap_or_else(|_| panic!());
+            let step = format!(r#"{{{cut},"seed":{seed},"draw":{}}}"#, draw + n);
+            let want = &vocab[next_index(&logits, &step)];
+            assert_eq!(
+                written.to_string(),
+                *want,
+                "{json}: character {n} of {text:?}"
+            );
+        }
+    }
 }
 
 #[wasm_bindgen_test]
@@ -230,4 +307,23 @@ fn errors_carry_a_code_and_params() {
         .as_string()
         .unwrap()
         .contains("at least"));
+    // What an argument must be crosses as a code and its numbers; the message stays English.
+    let text = |value: &JsValue| value.as_string().unwrap_or_default();
+    let err = web::top_k_distribution(&[0.0, 1.0], 0.0, 1.0).unwrap_err();
+    let params = field(&err, "params");
+    assert_eq!(text(&field(&params, "name")), "k");
+    assert_eq!(text(&field(&params, "allowed")), "integer_at_least");
+    assert_eq!(text(&field(&params, "min")), "1");
+    assert_eq!(
+        text(&field(&err, "message")),
+        "invalid k = 0: k must be an integer >= 1"
+    );
+    // Top-p and the dropout rate are named apart.
+    let top_p = web::top_p_distribution(&[0.0, 1.0], 1.5, 1.0).unwrap_err();
+    assert_eq!(text(&field(&field(&top_p, "params"), "name")), "top_p");
+    let dropout_p = web::dropout_mask(4.0, 1.5, 0.0).unwrap_err();
+    let params = field(&dropout_p, "params");
+    assert_eq!(text(&field(&params, "name")), "dropout_p");
+    assert_eq!(text(&field(&params, "allowed")), "between");
+    assert_eq!(text(&field(&params, "max")), "1");
 }

@@ -3,7 +3,7 @@
 // one fetched and compiled wasm module and one training worker; all share the English text and the
 // shipped weights. Everything else (settings, errors, step times, the active model) is the demo's.
 import { createState, settingsFromQuery, queryFromState, MODEL_SEED, SETTINGS, LANGUAGES } from './state.js';
-import { requestRender, cancelRenders, addAnimation, removeAnimation, renderTiming, onFrame, rendersPending } from './loop.js';
+import { requestRender, forgetRenders, addAnimation, removeAnimation, renderTiming, onFrame, rendersPending } from './loop.js';
 import { forgetCanvases } from './charts.js';
 import { startTrainingWorker } from './training-worker.js';
 import { errorText, numberFormat } from './format.js';
@@ -52,7 +52,13 @@ const runtimes = new Map();
  */
 export function loadRuntime(backend = 'flex') {
   const dir = PACKAGES[backend] ?? PACKAGES.flex;
-  if (!runtimes.has(dir)) runtimes.set(dir, startRuntime(dir));
+  if (!runtimes.has(dir)) {
+    // A failure is not kept: Reset (or the next element) tries again.
+    runtimes.set(dir, startRuntime(dir).catch((err) => {
+      runtimes.delete(dir);
+      throw err;
+    }));
+  }
   return runtimes.get(dir);
 }
 
@@ -69,30 +75,36 @@ async function startRuntime(dir) {
   mark('wasm-ready');
   // Not awaited: the worker starts while the weights load, and queues commands.
   const training = startTrainingWorker(module, glue);
-  const { weights, problems } = await shippedWeights;
-  mark('data-loaded');
   // The English text is built into the module.
-  return { wasm, memory, training, facts: wasm.facts(), englishText: wasm.englishText(), weights, problems };
+  return { wasm, memory, training, facts: wasm.facts(), englishText: wasm.englishText() };
 }
 
-/** The shipped weights, fetched once for every backend, from the start (alongside the wasm). */
-const shippedWeights = fetchFile(url('model.bpk'))
-  .then(async (r) => ({ weights: new Uint8Array(await r.arrayBuffer()), problems: [] }))
-  .catch((err) => ({ weights: null, problems: [{ key: 'app.weightsFailed', error: err }] }));
+let weightsFetch = null;
+
+/**
+ * The shipped weights, fetched once for every backend when the first demo starts (alongside its
+ * wasm). A failure is not kept: a Reset, or the next element, tries again. Without them the demo
+ * runs an untrained model and says why.
+ * @returns {Promise<{weights: Uint8Array|null, problems: Array<{key: string, error: unknown}>}>}
+ */
+function shippedWeights() {
+  weightsFetch ??= fetchFile(url('model.bpk')).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  return weightsFetch.then((weights) => ({ weights, problems: [] }), (error) => {
+    weightsFetch = null;
+    return { weights: null, problems: [{ key: 'app.weightsFailed', error }] };
+  });
+}
 
 /**
  * A demo's own objects: settings, texts, messages, rendering, events and everything it must let
  * go of when it closes. Views get this and nothing global. The fields set once the runtime has
- * loaded (startDemo) are declared here, null until then.
+ * loaded (startDemo) are declared here, null until then; the methods come in four groups below.
  * @param {Document|ShadowRoot} root
  * @param {Record<string, unknown>} initial
  * @param {(demo: object) => void} restart builds the demo afresh in place (Reset)
  */
 function createDemo(root, initial, restart) {
   const { state, set, subscribe } = createState(initial);
-  const listeners = new Map();
-  const disposers = [];
-  const animations = new Set();
   const id = `demo${Math.random().toString(36).slice(2, 8)}:`;
   const demo = {
     root, state, set, subscribe,
@@ -100,14 +112,44 @@ function createDemo(root, initial, restart) {
     /** The core's sizes and counts, the wasm module, the training worker, the English text and the
      * shipped weights (startDemo). */
     facts: null, wasm: null, training: null, englishText: '', weights: null,
-    /** The model the top-k and contrast views sample from, and the shipped one (createActiveModel). */
+    /** The model the top-k and contrast views sample from, and the shipped one (createActiveModel,
+     * which adds setActive, modelTrained and logitsFor). */
     active: null, shipped: null,
     t: translator(state.lang),
     number: numberFormat(state.lang),
     stepTiming: emptyTiming(),
+    /** The views by name (VIEW_MAKERS), each with redraw() and perhaps start(). */
     views: {},
+    /** The models this demo trains in the worker, freed when it closes. */
+    models: [],
     /** Whether the demo has closed (its element removed, or Reset): late answers are dropped. */
     closed: false,
+    /** Reset: the demo closes and starts afresh in the same place, with its settings as they are. */
+    reset: () => restart(demo),
+  };
+  return Object.assign(demo, demoEvents(), demoScheduling(demo, id), demoLifecycle(demo), demoWords(demo));
+}
+
+/** Events of a demo ('active': the top-k model changed; 'trained': it took a step; 'sample', 'step'). */
+function demoEvents() {
+  const listeners = new Map();
+  return {
+    on(event, listener) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(listener);
+    },
+    emit(event, ...args) {
+      for (const listener of listeners.get(event) ?? []) listener(...args);
+    },
+    /** Forgets every listener (the demo closes). */
+    offAll: () => listeners.clear(),
+  };
+}
+
+/** When a demo's work runs: renders in the page's frame loop, animations, refreshes in the worker. */
+function demoScheduling(demo, id) {
+  const animations = new Set();
+  return {
     /** Asks for `render` in the next animation frame (keys are this demo's own, errors shown here). */
     requestRender(key, render) {
       if (!demo.closed) requestRender(id + key, render, demo.showError);
@@ -121,13 +163,11 @@ function createDemo(root, initial, restart) {
       animations.delete(tick);
       removeAnimation(tick);
     },
-    /**
-     * Keeps `dispose` to run when the demo closes: an unsubscribe, an observer's disconnect, a
-     * wasm object's free. Whatever a view makes that outlives its DOM is handed over here.
-     * @param {() => void} dispose
-     */
-    own(dispose) {
-      disposers.push(dispose);
+    /** Stops every animation and forgets every render asked for (the demo closes). */
+    stopScheduled() {
+      for (const tick of animations) removeAnimation(tick);
+      animations.clear();
+      forgetRenders(id);
     },
     /**
      * Runs the async `task` for `key` now, or, if one for that key is still running, once more
@@ -160,14 +200,27 @@ function createDemo(root, initial, restart) {
       return slot.running;
     },
     work: {},
+  };
+}
+
+/** What a demo makes that outlives its markup, and how it lets go of it all when it closes. */
+function demoLifecycle(demo) {
+  const disposers = [];
+  return {
+    /**
+     * Keeps `dispose` to run when the demo closes: an unsubscribe, an observer's disconnect, a
+     * wasm object's free. Whatever a view makes that outlives its DOM is handed over here.
+     * @param {() => void} dispose
+     */
+    own(dispose) {
+      disposers.push(dispose);
+    },
     /** An observer (Intersection or Resize) of `target`, disconnected when the demo closes. */
     observe(observer, target) {
       observer.observe(target);
       demo.own(() => observer.disconnect());
       return observer;
     },
-    /** The models this demo trains in the worker, freed when it closes. */
-    models: [],
     /** A new model of this demo in the training worker. */
     model() {
       const model = demo.training.model();
@@ -180,26 +233,23 @@ function createDemo(root, initial, restart) {
       if (demo.closed) return;
       demo.closed = true;
       for (const model of demo.models.splice(0)) model.free();
-      for (const tick of animations) removeAnimation(tick);
-      animations.clear();
-      cancelRenders(id);
+      demo.stopScheduled();
       for (const dispose of disposers.splice(0).reverse()) dispose();
-      forgetCanvases(root);
-      listeners.clear();
+      forgetCanvases(demo.root);
+      demo.offAll();
     },
-    /** Reset: the demo closes and starts afresh in the same place, with its settings as they are. */
-    reset: () => restart(demo),
-    /** Listens for a demo event ('active': the top-k model changed; 'trained': a model took a step). */
-    on(event, listener) {
-      if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event).add(listener);
-    },
-    emit(event, ...args) {
-      for (const listener of listeners.get(event) ?? []) listener(...args);
-    },
+  };
+}
+
+/** A demo's words: messages, its status line, and every text in its language. */
+function demoWords(demo) {
+  const { root, state } = demo;
+  return {
     showMessage(text, { reset = true } = {}) {
       const box = demo.$('message');
-      if (!box) return;
+      // A closed demo's late errors (a request to a model it freed) are no one's concern: on the
+      // page, the document holds a new demo by then.
+      if (!box || demo.closed) return;
       demo.$('message-text').textContent = text;
       demo.$('reset').hidden = !reset;
       box.hidden = false;
@@ -207,7 +257,7 @@ function createDemo(root, initial, restart) {
     showError: (err) => demo.showMessage(demo.t('app.error', { message: errorText(err, demo) })),
     setStatus(key) {
       const status = demo.$('status');
-      if (status) {
+      if (status && !demo.closed) {
         status.dataset.i18n = key;
         status.textContent = demo.t(key);
       }
@@ -215,6 +265,7 @@ function createDemo(root, initial, restart) {
     /** Writes every text in the demo's language (the core's facts filled in) and redraws. */
     async translate() {
       await loadLanguage(state.lang); // the language may have changed meanwhile: the latest wins below
+      if (demo.closed) return;
       const facts = factParams(demo.facts, state.lang);
       demo.t = translator(state.lang, facts);
       demo.number = numberFormat(state.lang);
@@ -225,7 +276,6 @@ function createDemo(root, initial, restart) {
       for (const view of Object.values(demo.views)) view.redraw();
     },
   };
-  return demo;
 }
 
 /**
@@ -327,10 +377,10 @@ function shippedModel(demo, rt) {
   let model;
   let label = 'model.shipped';
   try {
-    if (!rt.weights) throw new Error('no weights');
-    model = rt.wasm.Demo.withWeights(rt.weights, state.backend, MODEL_SEED);
+    if (!demo.weights) throw new Error('no weights');
+    model = rt.wasm.Demo.withWeights(demo.weights, state.backend, MODEL_SEED);
   } catch (err) {
-    if (rt.weights) demo.showMessage(demo.t('app.weightsFailed', { message: errorText(err, demo) }));
+    if (demo.weights) demo.showMessage(demo.t('app.weightsFailed', { message: errorText(err, demo) }));
     model = rt.wasm.Demo.fromText(rt.englishText, state.backend, MODEL_SEED);
     label = 'model.untrained';
   }
@@ -349,9 +399,9 @@ export function problemText(demo, { key, params }) {
   return demo.t(key, { ...params, range: params.range ? demo.t(params.range.key, params.range.params) : '' });
 }
 
-/** Problems met before the views start: the runtime's and the link's, in one message. */
-function showStartProblems(demo, rt, problems) {
-  const messages = rt.problems.map(({ key, error }) => demo.t(key, { message: errorText(error, demo) }));
+/** Problems met before the views start: the weights' and the link's, in one message. */
+function showStartProblems(demo, loading, problems) {
+  const messages = loading.map(({ key, error }) => demo.t(key, { message: errorText(error, demo) }));
   if (problems.length) {
     const words = problems.map((problem) => problemText(demo, problem));
     messages.push(demo.t('app.linkProblems', { problems: words.join(demo.t('link.separator')) }));
@@ -413,8 +463,10 @@ export async function startDemo(demo, problems = []) {
   const { root } = demo;
   demo.setStatus('app.loadingWasm');
   let rt;
+  let loaded;
   try {
-    rt = await loadRuntime(demo.state.backend);
+    [rt, loaded] = await Promise.all([loadRuntime(demo.state.backend), shippedWeights()]);
+    mark('data-loaded');
     await demo.translated;
     if (demo.closed) return demo; // removed while it loaded
   } catch (err) {
@@ -423,12 +475,12 @@ export async function startDemo(demo, problems = []) {
     demo.showMessage(demo.t('app.wasmFailed', { message: errorText(err, demo) }));
     return demo;
   }
-  Object.assign(demo, { wasm: rt.wasm, training: rt.training, facts: rt.facts, englishText: rt.englishText, weights: rt.weights });
+  Object.assign(demo, { wasm: rt.wasm, training: rt.training, facts: rt.facts, englishText: rt.englishText, weights: loaded.weights });
   demo.timing = { stepTiming: demo.stepTiming, renderTiming, onFrame, rendersPending };
   /** Bytes of this page's wasm memory (the training worker has its own: training.memory()). */
   demo.memoryBytes = () => rt.memory.buffer.byteLength;
   demo.own(rt.training.onError((err) => demo.showError(err)));
-  showStartProblems(demo, rt, problems);
+  showStartProblems(demo, loaded.problems, problems);
   try {
     const shipped = shippedModel(demo, rt);
     demo.own(() => shipped.handle.free());

@@ -33,6 +33,9 @@ function elementStyles() {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(`:host { --rem: max(1rem, 16px); }\n${lines.join('\n')}`);
     return sheet;
+  }).catch((err) => {
+    styles = null; // not kept: the next element tries again
+    throw err;
   });
   return styles;
 }

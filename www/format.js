@@ -59,6 +59,8 @@ export function errorMessage(err) {
 /**
  * The message of anything thrown, in the demo's language: an error of the core carries a `code`
  * and `params` (web.rs), worded by the dictionary's `error.<code>`; any other message as it is.
+ * An invalid argument's `allowed` is a code too, with its numbers beside it (`min`, `max`, ...),
+ * worded by `error.allowed.<code>`, so no English phrase is left inside another language.
  * @param {unknown} err
  * @param {{t: (key: string, params?: object) => string}} [app]
  * @returns {string}
@@ -66,8 +68,16 @@ export function errorMessage(err) {
 export function errorText(err, app) {
   const code = err && typeof err === 'object' ? err.code : undefined;
   if (app && typeof code === 'string') {
+    const params = { ...(err.params ?? {}) };
+    if (typeof params.allowed === 'string') {
+      const allowedKey = `error.allowed.${params.allowed}`;
+      const allowed = app.t(allowedKey, params);
+      // A range this page has no words for: the core's own English says it all.
+      if (allowed === allowedKey) return errorMessage(err);
+      params.allowed = allowed;
+    }
     const key = `error.${code}`;
-    const text = app.t(key, err.params ?? {});
+    const text = app.t(key, params);
     if (text !== key) return text;
   }
   return errorMessage(err);

@@ -57,11 +57,13 @@ export function requestRender(key, render, onError = logError) {
 }
 
 /**
- * Forgets the renders asked for under keys that start with `prefix` (a demo that closes).
+ * Forgets the renders asked for under keys that start with `prefix`, and their timings (a demo
+ * that closes).
  * @param {string} prefix
  */
-export function cancelRenders(prefix) {
+export function forgetRenders(prefix) {
   for (const key of [...renders.keys()]) if (key.startsWith(prefix)) renders.delete(key);
+  for (const key of Object.keys(renderTiming)) if (key.startsWith(prefix)) delete renderTiming[key];
 }
 
 /** @returns {number} redraws asked for and not yet run (0: every view shows the current state) */

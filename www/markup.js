@@ -8,7 +8,11 @@ let page = null;
 /** index.html, parsed once per page (inert: parsing runs no script and loads nothing). */
 function indexDocument() {
   page ??= fetchFile(new URL('index.html', import.meta.url).href)
-    .then(async (response) => new DOMParser().parseFromString(await response.text(), 'text/html'));
+    .then(async (response) => new DOMParser().parseFromString(await response.text(), 'text/html'))
+    .catch((err) => {
+      page = null; // not kept: the next element tries again
+      throw err;
+    });
   return page;
 }
 

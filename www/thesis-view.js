@@ -184,6 +184,41 @@ function fetchCells(demo, models, withTexts) {
 }
 
 /**
+ * The two models' answers, fetched from the worker one refresh at a time (demo.refresh): settings
+ * or steps that arrive meanwhile ask for one more, with the values current then, so the worker
+ * never holds a queue of stale forward passes ahead of the training steps. A refresh sent before
+ * Start again answers for the old models: its result is dropped and it runs again.
+ * @returns {{refresh: (options?: {texts?: boolean}) => Promise<void>, modelsChanged: () => void}}
+ */
+function thesisRefresher(demo, els, models, { stepsDone, loop, redraw }) {
+  const refreshing = { texts: false, models: 0 };
+  async function fetchAndShow() {
+    const withTexts = refreshing.texts || !models[0].texts.length;
+    refreshing.texts = false;
+    const generation = refreshing.models;
+    try {
+      const fetched = await fetchCells(demo, models, withTexts);
+      if (generation !== refreshing.models) {
+        refreshing.texts = true;
+        refresh();
+        return;
+      }
+      fetched.forEach((f, i) => Object.assign(models[i], f));
+      els.message.textContent = '';
+      redraw();
+    } catch (err) {
+      els.message.textContent = errorText(err, demo);
+    }
+  }
+  /** Asks for the answers; `texts`: the continuations too (they cost a pass per character). */
+  function refresh({ texts = false } = {}) {
+    refreshing.texts ||= texts || stepsDone() % TEXTS_EVERY === 0 || !loop.playing;
+    return demo.refresh('thesis', fetchAndShow);
+  }
+  return { refresh, modelsChanged: () => { refreshing.models += 1; } };
+}
+
+/**
  * Wires the two-model picture.
  * @param {object} demo the demo's objects (app.js)
  * @returns {{redraw: () => void, models: object[], whenStarted: () => Promise<void>}}
@@ -227,33 +262,7 @@ export function createThesisView(demo) {
     redraw();
   };
 
-  // One refresh at a time (demo.refresh): settings or steps that arrive meanwhile ask for one
-  // more, with the values current then, so the worker never holds a queue of stale forward passes
-  // ahead of the training steps. A refresh sent before Start again answers for the old models:
-  // its result is dropped and it runs again.
-  const refreshing = { texts: false, models: 0 };
-  async function fetchAndShow() {
-    const withTexts = refreshing.texts || !models[0].texts.length;
-    refreshing.texts = false;
-    const generation = refreshing.models;
-    try {
-      const fetched = await fetchCells(demo, models, withTexts);
-      if (generation !== refreshing.models) {
-        refreshing.texts = true;
-        refresh();
-        return;
-      }
-      fetched.forEach((f, i) => Object.assign(models[i], f));
-      els.message.textContent = '';
-      redraw();
-    } catch (err) {
-      els.message.textContent = errorText(err, demo);
-    }
-  }
-  function refresh({ texts = false } = {}) {
-    refreshing.texts ||= texts || stepsDone() % TEXTS_EVERY === 0 || !loop.playing;
-    return demo.refresh('thesis', fetchAndShow);
-  }
+  const { refresh, modelsChanged } = thesisRefresher(demo, els, models, { stepsDone, loop, redraw: () => redraw() });
 
   function render() {
     els.rate?.render();
@@ -277,7 +286,7 @@ export function createThesisView(demo) {
   /** Both models from the shipped weights (fresh ones from the English text if those are missing). */
   async function start() {
     training.target = TRAIN_STEPS;
-    refreshing.models += 1;
+    modelsChanged();
     const from = demo.weights ? { weights: demo.weights, learningRate: FINE_TUNE_RATE } : { text: demo.englishText };
     await Promise.all(models.map((m, i) => m.run.create({ ...from, backend: state.backend, seed: MODEL_SEED,
       maskStream: MASK_STREAMS[i] })));

@@ -243,6 +243,16 @@ export function createTopKView(demo) {
 
   const generation = wireGeneration(demo, els, sampling, drawOne, redraw);
   wireTopKControls(demo, els, sampling, { drawOne, redraw, generation });
+  subscribeTopK(demo, els, { generation, redraw });
+  return { redraw };
+}
+
+/**
+ * What the top-k view does when a setting or the model changes, however the change was made (a
+ * control, a preset, a link, an attribute, a property, a notebook's trait).
+ */
+function subscribeTopK(demo, els, { generation, redraw }) {
+  const { state } = demo;
   demo.subscribe([...TOPK_SETTINGS, 'lang'], redraw);
   // However the prompt or the seed is set (its box, a preset, a link, a property, a notebook):
   // the box shows it, and what was drawn under the old one is forgotten.
@@ -268,7 +278,6 @@ export function createTopKView(demo) {
   if (state.k > demo.active.vocab.length) demo.set('k', demo.active.vocab.length);
   showPrompt();
   showSeed();
-  return { redraw };
 }
 
 /** Generate and Stop: one character per frame until GENERATE_LENGTH, or until stopped. */

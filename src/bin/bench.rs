@@ -5,9 +5,9 @@
 //! it with the same in wasm).
 use std::time::Instant;
 
+use dropout_topk::backend::Backend;
 use dropout_topk::corpus;
 use dropout_topk::session::Session;
-use dropout_topk::train::Backend;
 
 /// Side of the square matmul that measures the backend's throughput.
 const PROBE_N: usize = 512;

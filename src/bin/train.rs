@@ -2,13 +2,15 @@
 //!
 //! `cargo run --release --bin train [steps]` prints the training and validation loss as it goes,
 //! then a few lines of top-k text, so the numbers in the README can be reproduced.
+//! `cargo run --release --bin train -- --sample` prints only that text, from the shipped weights:
+//! no training, and www/model.bpk stays as it is.
 use std::time::Instant;
 
+use dropout_topk::backend::Backend;
 use dropout_topk::corpus;
-use dropout_topk::rng::derive_seed;
-use dropout_topk::sampling;
+use dropout_topk::sampling::Settings;
 use dropout_topk::session::Session;
-use dropout_topk::train::{Backend, TrainConfig};
+use dropout_topk::train::TrainConfig;
 
 /// The seed the shipped weights were trained from.
 const SEED: u64 = 2024;
@@ -20,13 +22,50 @@ const STEPS: usize = 2500;
 const BATCH_SIZE: usize = 32;
 /// Where the page loads the weights from.
 const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk");
+/// The prompt of the README's sample text.
+const PROMPT: &str = "The harbour";
+/// Characters the sample writes after the prompt.
+const SAMPLE_LENGTH: usize = 200;
+
+/// What `--help` prints.
+const USAGE: &str = "usage: train [steps]   trains the shipped model (default 2500 steps), writes www/model.bpk and prints a sample
+       train --sample  prints the sample from the shipped weights, without training";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let steps: usize = std::env::args()
-        .nth(1)
-        .map(|s| s.parse())
-        .transpose()?
-        .unwrap_or(STEPS);
+    let arg = std::env::args().nth(1);
+    if matches!(arg.as_deref(), Some("--help" | "-h")) {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let mut session = if arg.as_deref() == Some("--sample") {
+        Session::english_with_weights(&std::fs::read(OUT)?, Backend::Flex, SEED)?
+    } else {
+        let steps = arg.map(|s| s.parse()).transpose()?.unwrap_or(STEPS);
+        train(steps)?
+    };
+    println!(
+        "top-k 5, temperature 0.8 from {PROMPT:?}:\n{}",
+        sample(&mut session)?
+    );
+    Ok(())
+}
+
+/// The README's sample: top-k 5 at temperature 0.8 after [`PROMPT`], written by
+/// `Session::generate` (the page's Generate, draw numbers 0, 1, ... of [`SEED`]), so the README
+/// shows what the page writes for the same settings.
+fn sample(session: &mut Session) -> dropout_topk::Result<String> {
+    let settings = Settings {
+        temperature: 0.8,
+        top_k: Some(5),
+        top_p: None,
+    };
+    let text = session.generate(PROMPT, &settings, SEED, 0, SAMPLE_LENGTH)?;
+    Ok(format!("{PROMPT}{text}"))
+}
+
+/// Trains the shipped model for `steps` steps, writes it to [`OUT`] in f16 and returns it as
+/// shipped (the weights read back from f16).
+fn train(steps: usize) -> Result<Session, Box<dyn std::error::Error>> {
     let mut session = Session::from_text(corpus::ENGLISH, Backend::Flex, SEED)?;
     let vocab = session.corpus().vocab.len();
     println!(
@@ -60,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    // The page downloads half-precision weights; the samples below come from what it gets.
+    // The page downloads half-precision weights; the sample comes from what it gets.
     let full = session.measure().valid.unwrap_or(f32::NAN);
     let half = session.trainer().half_weights()?;
     std::fs::write(OUT, &half)?;
@@ -70,20 +109,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "wrote {OUT}: {} bytes in f16; validation {full:.4} in f32, {shipped:.4} as shipped",
         half.len()
     );
-
-    let prompt = "The harbour";
-    let settings = sampling::Settings {
-        temperature: 0.8,
-        top_k: Some(5),
-        top_p: None,
-    };
-    let mut text = prompt.to_string();
-    for draw in 0..200 {
-        let logits = session.logits(&text)?.logits;
-        let probs = sampling::distribution(&logits, &settings)?;
-        let token = sampling::draw(&probs, derive_seed(SEED, draw)) as u32;
-        text.push(session.corpus().vocab.char_of(token).unwrap_or('?'));
-    }
-    println!("top-k 5, temperature 0.8 from {prompt:?}:\n{text}");
-    Ok(())
+    Ok(session)
 }

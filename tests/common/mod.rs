@@ -13,6 +13,7 @@
 //! computation run twice in one process (same kernels, same order, same bits).
 #![allow(dead_code)]
 
+use dropout_topk::sampling::{self, DrawKey, Settings, Shaped};
 use serde_json::Value;
 
 /// Probabilities from `sampling` (absolute). They are computed in f64 and rounded to f32, so a
@@ -46,21 +47,49 @@ pub fn assert_probs_close(got: &[f32], want: &[f32], context: &str) {
     }
 }
 
-/// Asserts that the draw at uniform `u` from `probs` is at least `len * PROB_TOL` of probability
-/// mass away from every boundary between two tokens: moving each probability by `PROB_TOL` (see
-/// above) cannot change which token it picks, so its index may be compared exactly.
-pub fn assert_clear_of_ties(probs: &[f32], u: f64, context: &str) {
+/// Asserts that a draw lies at least `len * PROB_TOL` of probability mass away from every boundary
+/// between two tokens, the stretches laid out in the draw's order: moving each probability by
+/// `PROB_TOL` (see above) cannot change which token it picks, so its index may be compared exactly.
+pub fn assert_clear_of_ties(shaped: &Shaped, context: &str) {
+    let probs = &shaped.probs;
+    let u = shaped.draw.expect("a shaped draw").u;
     let total: f64 = probs.iter().map(|&p| p as f64).sum();
     let target = u * total;
     let mut running = 0.0f64;
     let margin = probs.len() as f64 * PROB_TOL;
-    for &p in probs.iter().filter(|&&p| p > 0.0) {
+    for p in shaped.order.iter().map(|&i| probs[i as usize]) {
+        if p == 0.0 {
+            continue;
+        }
         running += p as f64;
         assert!(
             (target - running).abs() > margin,
             "{context}: the draw at u = {u} lies within {margin} of a boundary; pick another seed"
         );
     }
+}
+
+/// The step `nextToken` (and `sampleTopK`, and `generate`'s character) takes for `logits` under
+/// `settings` with draw number `draw` of `seed`: the one draw rule, `sampling::shape`.
+pub fn shaped_draw(logits: &[f32], settings: &Settings, seed: u64, draw: u64) -> Shaped {
+    sampling::shape(logits, settings, Some(DrawKey { seed, draw })).unwrap()
+}
+
+/// The index the one draw rule picks (see [`shaped_draw`]).
+pub fn drawn(logits: &[f32], settings: &Settings, seed: u64, draw: u64) -> usize {
+    shaped_draw(logits, settings, seed, draw)
+        .draw
+        .unwrap()
+        .index
+}
+
+/// Plain softmax, in f64 (the probabilities at T = 1 with no cut), for tests that look at the
+/// model's own distribution.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)) as f64;
+    let exps: Vec<f64> = logits.iter().map(|&x| (x as f64 - max).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| (e / total) as f32).collect()
 }
 
 /// How one field of tests/fixtures/api_vectors.json is compared (by its key).

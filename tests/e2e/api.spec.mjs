@@ -70,8 +70,8 @@ test('bad arguments throw a JS Error naming the argument, its value and the allo
   expect(errors.kFraction).toBe('invalid k = 1.5: k must be an integer >= 1');
   expect(errors.temperature0).toBe('invalid temperature = 0: temperature must be a finite number > 0');
   expect(errors.temperatureNaN).toContain('invalid temperature = NaN');
-  expect(errors.pHigh).toBe('invalid p = 1.5: p must be a number in [0, 1]');
-  expect(errors.pNaN).toContain('invalid p = NaN');
+  expect(errors.pHigh).toBe('invalid dropout_p = 1.5: dropout_p must be a number in [0, 1]');
+  expect(errors.pNaN).toContain('invalid dropout_p = NaN');
   expect(errors.empty).toContain('invalid logits');
   expect(errors.nanLogit).toContain('invalid logits = NaN at index 1');
 });

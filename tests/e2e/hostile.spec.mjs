@@ -140,7 +140,7 @@ test('a wasm file that fails to instantiate gives a visible message with Reset',
   await expect(page.locator('#message-text')).toContainText('pkg/dropout_topk.js');
   await expect(page.locator('#reset')).toBeVisible();
   await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.cannotStart');
-  // Reset reloads; with the route gone the page starts.
+  // Reset starts the demo again in place; with the route gone it loads.
   await page.unroute('**/dropout_topk_bg.wasm');
   await page.locator('#reset').click();
   await ready(page);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readmeSnippet } from './readme-snippets.mjs';
+import { SETTINGS } from '../../www/state.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VENV = join(ROOT, 'target/jupyter-venv');
@@ -31,6 +32,27 @@ const RUN = 30_000; // ms
 let dir;
 let widgetServer;
 let jupyter;
+
+/**
+ * A widget class that declares a trait for every setting of state.js, under its name, with its
+ * default (each setting's type as Python's traitlets spells it), and one such widget `w`.
+ */
+function everyTrait() {
+  const python = (value) => (typeof value === 'boolean' ? (value ? 'True' : 'False') : JSON.stringify(value));
+  const lines = Object.entries(SETTINGS).map(([name, spec]) => {
+    let kind = 'Unicode';
+    if (spec.list) kind = 'List';
+    else if (typeof spec.default === 'boolean') kind = 'Bool';
+    else if (typeof spec.default === 'number') kind = spec.step === 1 ? 'Int' : 'Float';
+    return `    ${name} = traitlets.${kind}(${python(spec.default)}).tag(sync=True)`;
+  });
+  return `class Every(DropoutTopK):\n${lines.join('\n')}\n\nw = Every(lang='en')\nw`;
+}
+
+/** Every setting the top-k widget shows, set from Python at once, then the dropout view's. */
+const TRAIT_VALUES = { k: 5, temperature: 0.7, sampler: 'top_p', top_p: 0.8, hide: ['explain'], dropout_p: 0.3, overfit_p: 0.5,
+  mc_dropout: true, lang: 'ja' };
+const TRAIT_CELL = Object.entries(TRAIT_VALUES).map(([name, value]) => `w.${name} = ${typeof value === 'boolean' ? 'True' : JSON.stringify(value)}`).join('\n');
 
 /** A notebook (nbformat 4) of code cells with these sources, never run. */
 function notebook(cells) {
@@ -100,6 +122,8 @@ test.beforeAll(async () => {
   for (const folder of Object.values(folders)) mkdirSync(folder);
   writeFileSync(join(folders.notebooks, 'widget.ipynb'), notebook([widget, 'w.k = 5', 'w.last_sample', 'w.k']));
   writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook([widget, 'w.k, w.prompt']));
+  writeFileSync(join(folders.notebooks, 'traits.ipynb'), notebook([`${widget}\n${everyTrait()}`,
+    "w.prompt = 'Once upon a '\nw.seed = 7", TRAIT_CELL, "d = Every(view='dropout', lang='en')\nd", "d.mode = 'eval'"]));
   // User settings: no prompt about Jupyter news, every cell rendered (no windowing) so each is in the DOM.
   const settings = (plugin, values) => {
     mkdirSync(join(folders.settings, '@jupyterlab', plugin.split(':')[0]), { recursive: true });
@@ -285,5 +309,56 @@ test('keys pressed in the widget stay in it: JupyterLab\'s notebook shortcuts do
   await expect(cells.nth(0)).toHaveClass(/jp-CodeCell/);
   const output = await run(1);
   expect(pythonValue(await output.first().textContent())).toEqual([3, 'Mara walks to the boats']);
+  expect(errors).toEqual([]);
+});
+
+test('settings set as traits do what their controls do: the prompt and seed boxes, the draws forgotten, eval pauses', async ({ page }) => {
+  test.setTimeout(300_000);
+  const { errors, cells, run } = await openNotebook(page, 'traits.ipynb');
+  await run(0);
+  const w = await widgetIn(cells.nth(0));
+  // A generation and a draw, which a new prompt and a new seed must undo.
+  await w.locator('#generate').click();
+  await expect(w.locator('#generated .gen')).toHaveCount(80, { timeout: RUN });
+  await w.locator('#sample').click();
+  await expect(w.locator('#bars li.sampled')).toHaveCount(1);
+  await run(1);
+  await expect(w.locator('#prompt')).toHaveValue('Once upon a ');
+  await expect(w.locator('#seed')).toHaveValue('7');
+  await expect(w.locator('#generated .gen')).toHaveCount(0);
+  await expect(w.locator('#topk-context')).toContainText('Once upon a');
+  await expect(w.locator('#bars li.sampled')).toHaveCount(0);
+  await expect(w.locator('#strip-text')).toHaveText('Press Sample: a seeded number u from 0 to 1 lands in one stretch.');
+  // Every other setting the widget shows, from Python: the element and its controls follow.
+  await run(2);
+  for (const [name, value] of Object.entries(TRAIT_VALUES)) {
+    await expect.poll(() => w.evaluate((el, n) => el[n], name), { timeout: RUN, message: name }).toEqual(value);
+  }
+  await expect(w.locator('#k')).toHaveValue('5');
+  await expect(w.locator('#temperature')).toHaveValue('0.7');
+  await expect(w.locator('#top_p')).toHaveValue('0.8');
+  await expect(w.locator('input[name="sampler"][value="top_p"]')).toBeChecked();
+  await expect(w.locator('#topk-view .explain')).toBeHidden();
+  await expect(w.locator('#generate')).toHaveText('生成'); // in Japanese now
+  // The dropout view: Play, then `d.mode = 'eval'` from Python stops the training.
+  await run(3);
+  const d = await widgetIn(cells.nth(3));
+  await d.locator('#dropout-play').click();
+  await expect.poll(() => d.evaluate((el) => el.app.views.dropout.run.steps), { timeout: RUN }).toBeGreaterThan(2);
+  await run(4);
+  await expect(d.locator('input[name="mode"][value="eval"]')).toBeChecked();
+  await expect(d.locator('#dropout-play')).toHaveAttribute('aria-pressed', 'false');
+  const stopped = await d.evaluate(async (el) => {
+    const { app } = el;
+    const steps = () => app.views.dropout.run.steps;
+    // Round trips to the worker: every step it took before the pause has been reported.
+    await app.training.memory();
+    const first = steps();
+    await app.training.memory();
+    await app.training.memory();
+    return { playing: app.views.dropout.run.playing, first, later: steps() };
+  });
+  expect(stopped.playing).toBe(false);
+  expect(stopped.later).toBe(stopped.first);
   expect(errors).toEqual([]);
 });

@@ -102,15 +102,24 @@ async function before(page, where, action) {
   }
 }
 
+/**
+ * Opens the disclosure that holds the setting's control, as a reader who wants to see it does
+ * (done on every path alike, so only the setting differs).
+ */
+async function openDisclosure(page, where, name) {
+  const { control } = TABLE[name];
+  if (!control) return;
+  const id = control.slider ?? control.check ?? control.select ?? control.text;
+  const root = await rootHandle(page, where);
+  await root.evaluate((r, selector) => {
+    const details = r.querySelector(selector)?.closest('details');
+    if (details) details.open = true;
+  }, control.radio ? `input[name="${control.radio}"]` : `#${id}`);
+}
+
 /** Sets `name` by its control, as a reader does. */
 async function byControl(page, name, value) {
   const { control } = TABLE[name];
-  // A control inside a closed disclosure: the reader opens it first.
-  const id = control.slider ?? control.check ?? control.select ?? control.text;
-  await page.evaluate((selector) => {
-    const details = document.querySelector(selector)?.closest('details');
-    if (details) details.open = true;
-  }, control.radio ? `input[name="${control.radio}"]` : `#${id}`);
   if (control.slider) {
     await page.evaluate(({ id, v }) => {
       const input = document.getElementById(id);
@@ -154,6 +163,7 @@ for (const [name, row] of Object.entries(TABLE)) {
     // By link.
     await page.goto(pageUrl({ [name]: text(row.value) }));
     await settle(page, 'document');
+    await openDisclosure(page, 'document', name);
     results.link = await snapshot(page, 'document', sectionOf);
 
     // By its control, after the action it must undo.
@@ -161,6 +171,7 @@ for (const [name, row] of Object.entries(TABLE)) {
       await page.goto(pageUrl());
       await settle(page, 'document');
       if (row.before) await before(page, 'document', row.before);
+      await openDisclosure(page, 'document', name);
       await byControl(page, name, row.value);
       await settle(page, 'document');
       results.control = await snapshot(page, 'document', sectionOf);
@@ -177,6 +188,7 @@ for (const [name, row] of Object.entries(TABLE)) {
       await page.evaluate(() => document.querySelector('dropout-topk').ready);
       await settle(page, 'element');
       if (row.before) await before(page, 'element', row.before);
+      await openDisclosure(page, 'element', name);
       await page.evaluate(({ n, v, how }) => {
         const el = document.querySelector('dropout-topk');
         if (how === 'attribute') el.setAttribute(n, Array.isArray(v) ? v.join(',') : String(v));

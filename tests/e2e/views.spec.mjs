@@ -145,7 +145,7 @@ test('the arrow keys move k and the temperature; the temperature never changes w
 test('moving k and the temperature re-uses the cached logits: the model never runs again', async ({ page }) => {
   await open(page);
   await page.evaluate(() => {
-    const demo = window.dropoutTopK.app.active.demo;
+    const demo = window.dropoutTopK.app.active.handle;
     window.logitCalls = 0;
     const original = demo.logits.bind(demo);
     demo.logits = (prompt) => { window.logitCalls += 1; return original(prompt); };

@@ -40,7 +40,7 @@ async function serve() {
       }
       // What the worker fetches itself (the wasm binding it imports): holding the worker's own
       // script instead would also hold the page's load event in WebKit.
-      if (held && (request.headers.referer ?? '').split('?')[0].endsWith('/train-worker.js')) await held;
+      if (held && (request.headers.referer ?? '').split('?')[0].endsWith('/worker.js')) await held;
       const answer = await fetch(`${upstream}${request.url}`, { headers: { 'cache-control': 'no-cache' } });
       const headers = Object.fromEntries([...answer.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)));
       response.writeHead(answer.status, headers);

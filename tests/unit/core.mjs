@@ -4,10 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { translator, factParams, loadLanguage } from '../../www/i18n.js';
 import { numberFormat } from '../../www/format.js';
+import { LANGUAGES } from '../../www/state.js';
 
 const root = new URL('../../', import.meta.url);
 
-await loadLanguage('ja'); // as the page does before it writes Japanese
+// Every language's dictionary, as the page loads one before it writes in it.
+await Promise.all(Object.keys(LANGUAGES).map((lang) => loadLanguage(lang)));
 
 export const wasm = await import(new URL('pkg/dropout_topk.js', root));
 await wasm.default({ module_or_path: readFileSync(new URL('pkg/dropout_topk_bg.wasm', root)) });
@@ -19,5 +21,5 @@ export function shippedModel(seed = 42) {
 
 /** What a view model gets to write words with: the demo's translator and number format. */
 export function formatter(lang = 'en') {
-  return { t: translator(lang, factParams(wasm.facts())), number: numberFormat(lang) };
+  return { t: translator(lang, factParams(wasm.facts(), lang)), number: numberFormat(lang) };
 }

@@ -4,20 +4,25 @@ import assert from 'node:assert/strict';
 import { wasm, formatter } from './core.mjs';
 import { translator } from '../../www/i18n.js';
 import en from '../../www/locales/en.js';
-import ja from '../../www/locales/ja.js';
 import { errorText, percent, fixed, tokenLabel } from '../../www/format.js';
-import { SETTINGS } from '../../www/state.js';
+import { SETTINGS, LANGUAGES } from '../../www/state.js';
+
+/** Every language's dictionary, found from the one list of languages. */
+const dictionaries = Object.fromEntries(await Promise.all(Object.keys(LANGUAGES)
+  .map(async (lang) => [lang, (await import(`../../www/locales/${lang}.js`)).default])));
 
 const placeholders = (text) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
 
-test('both languages have every text, with the same placeholders', () => {
-  assert.deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
-  for (const key of Object.keys(en)) assert.deepEqual(placeholders(ja[key]), placeholders(en[key]), key);
+test('every language has every text, with the same placeholders as English', () => {
+  for (const [lang, words] of Object.entries(dictionaries)) {
+    assert.deepEqual(Object.keys(words).sort(), Object.keys(en).sort(), lang);
+    for (const key of Object.keys(en)) assert.deepEqual(placeholders(words[key]), placeholders(en[key]), `${lang}: ${key}`);
+  }
 });
 
 test('sizes and counts in the texts are the core\'s', () => {
   const facts = wasm.facts();
-  for (const lang of ['en', 'ja']) {
+  for (const lang of Object.keys(LANGUAGES)) {
     const { t } = formatter(lang);
     assert.match(t('app.intro'), new RegExp(`${facts.nLayers}\\D+${facts.dModel}\\D+${facts.context}`));
     assert.match(t('own.count', { n: 5 }), new RegExp(String(facts.minChars)));
