@@ -74,7 +74,7 @@ async function openPage(browser, url = BASE) {
 /** The native protocol (bench.rs) in the page's wasm (a page linked to `backend`), on its main thread. */
 async function wasmTimings(page, backend) {
   return page.evaluate(async ([backend, probeN]) => {
-    const { app } = window.dropoutTopK;
+    const { demo: app } = window.dropoutTopK;
     const demo = app.wasm.Demo.withWeights(app.weights, backend, 1);
     const time = (n, f) => {
       const times = [];
@@ -279,7 +279,7 @@ function lighthouseScores(url) {
 /** wasm memory of the training worker after warm-up, at 1,000 steps and at LONG_STEPS. */
 async function memoryGrowth(page) {
   return page.evaluate(async (longSteps) => {
-    const { app } = window.dropoutTopK;
+    const { demo: app } = window.dropoutTopK;
     const model = app.training.model();
     await model.create({ text: app.englishText, backend: app.state.backend, seed: 3 });
     let losses = [];
@@ -351,9 +351,9 @@ async function engineRun(open) {
     await browser.evaluate(`(document.getElementById('dropout-step').click(), true)`);
     const firstPress = await until(browser, 'window.benchFirstPress', 'the masks of the first step');
     const firstStep = await browser.evaluate('window.dropoutTopK.stepTiming.first');
-    const warmUp = await until(browser, 'window.dropoutTopK.app.training.warmUpMs', 'the worker\'s warm-up');
+    const warmUp = await until(browser, 'window.dropoutTopK.demo.training.warmUpMs', 'the worker\'s warm-up');
     const steady = await browser.evaluate(`(async () => {
-      const { app } = window.dropoutTopK;
+      const { demo: app } = window.dropoutTopK;
       const model = app.training.model();
       await model.create({ text: app.englishText, backend: app.state.backend, seed: 5 });
       const times = [];

@@ -14,15 +14,7 @@ use crate::values_of;
 /// Checks a dropout rate: a number in [0, 1] (PyTorch's range; 1 drops everything). Errors name
 /// it `dropout_p`, apart from top-p's `top_p`.
 pub fn check_p(p: f32) -> Result<f32> {
-    if (0.0..=1.0).contains(&p) {
-        Ok(p)
-    } else {
-        Err(Error::invalid(
-            "dropout_p",
-            p,
-            Allowed::Between { min: 0.0, max: 1.0 },
-        ))
-    }
+    crate::error::unit_interval("dropout_p", p)
 }
 
 /// The seeded uniform draws behind a mask of `len` units.

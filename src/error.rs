@@ -97,25 +97,22 @@ pub enum Allowed {
 }
 
 impl Allowed {
-    /// A stable name for the range (snake case), for pages to translate by.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Allowed::IntegerAtLeast { .. } => "integer_at_least",
-            Allowed::IntegerIn { .. } => "integer_in",
-            Allowed::Between { .. } => "between",
-            Allowed::AboveUpTo { .. } => "above_up_to",
-            Allowed::PositiveNumber => "positive_number",
-            Allowed::NonEmpty => "non_empty",
-            Allowed::FiniteOrMinusInfinity => "finite_or_minus_infinity",
-            Allowed::SomeFinite => "some_finite",
-            Allowed::OneValuePerDraw => "one_value_per_draw",
-            Allowed::Either { .. } => "either",
-            Allowed::OnlyBackend { .. } => "only_backend",
-            Allowed::SettingsObject => "settings_object",
-            Allowed::GivenToDraw => "given_to_draw",
-            Allowed::KnownCharacter => "known_character",
-            Allowed::ExactlyOneCharacter => "exactly_one_character",
+    /// A stable name for the range, for pages to translate by: its variant's name in snake case
+    /// (`IntegerAtLeast` is `integer_at_least`).
+    pub fn code(&self) -> String {
+        let debug = format!("{self:?}");
+        let name = debug
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        let mut code = String::with_capacity(name.len() + 4);
+        for (i, c) in name.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                code.push('_');
+            }
+            code.extend(c.to_lowercase());
         }
+        code
     }
 
     /// The numbers and names the range's wording needs, by name.
@@ -194,14 +191,14 @@ impl Error {
             Error::InvalidArgument {
                 name,
                 value,
-                allowed,
+                allowed: range,
             } => {
                 let mut params = vec![
                     ("name", name.to_string()),
                     ("value", value.clone()),
-                    ("allowed", allowed.code().to_string()),
+                    ("allowed", range.code()),
                 ];
-                params.extend(allowed.params());
+                params.extend(range.params());
                 params
             }
             Error::TextTooShort { chars, needed } | Error::WindowTooLong { chars, needed } => {
@@ -244,3 +241,17 @@ impl std::error::Error for Error {}
 
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// `p` if it is a number in [0, 1] (NaN is not), else the error that names it `name`: the dropout
+/// rate (`dropout_p`) and top-p (`top_p`) share the range and are named apart.
+pub fn unit_interval(name: &'static str, p: f32) -> Result<f32> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(Error::invalid(
+            name,
+            p,
+            Allowed::Between { min: 0.0, max: 1.0 },
+        ))
+    }
+}

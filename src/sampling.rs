@@ -55,15 +55,7 @@ pub fn check_top_k(k: f64) -> Result<usize> {
 /// Checks a top-p: a number in [0, 1] (0 keeps only the most likely token, 1 keeps all). Errors
 /// name it `top_p`, apart from the dropout rate's `dropout_p`.
 pub fn check_top_p(p: f32) -> Result<f32> {
-    if (0.0..=1.0).contains(&p) {
-        Ok(p)
-    } else {
-        Err(Error::invalid(
-            "top_p",
-            p,
-            Allowed::Between { min: 0.0, max: 1.0 },
-        ))
-    }
+    crate::error::unit_interval("top_p", p)
 }
 
 /// Checks logits: non-empty, no NaN or +inf, at least one finite (-inf means "never this token").

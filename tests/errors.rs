@@ -176,7 +176,7 @@ fn every_range_is_worded_in_both_languages_and_in_english_as_the_core_words_it()
         let text_of = |texts: &[(String, String)]| {
             texts
                 .iter()
-                .find(|(code, _)| code == allowed.code())
+                .find(|(code, _)| *code == allowed.code())
                 .map(|(_, text)| fill(text, &params))
                 .unwrap_or_else(|| panic!("no error.allowed.{}", allowed.code()))
         };

@@ -9,7 +9,7 @@ import { startTrainingWorker } from './training-worker.js';
 import { errorText, numberFormat } from './format.js';
 import { fetchFile, importModule } from './load.js';
 import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
-import { emptyTiming } from './training-run.js';
+import { emptyTiming, writeLossLegends } from './training-run.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
 import { createOverfitView } from './overfit-view.js';
@@ -326,6 +326,7 @@ function wireChrome(demo) {
   demo.subscribe(['hide'], applyHidden);
   applyHidden();
   wirePredictions(demo);
+  writeLossLegends(root, demo.t);
   // Kept, so messages written before the views start are in the demo's language (and renewed by
   // every change of language: it settles once the texts are written).
   demo.translated = demo.translate().catch(demo.showError);
@@ -544,7 +545,7 @@ export async function mountPage({ values, problems, present }, { onStart = () =>
   }).then((demo) => {
     current = demo;
     // For tests and for measuring: this page's demo, its settings and timings.
-    window.dropoutTopK = { app: demo, state: demo.state, setSetting: demo.set, ...demo.timing };
+    window.dropoutTopK = { demo, state: demo.state, setSetting: demo.set, ...demo.timing };
     onStart(demo);
     return demo;
   });

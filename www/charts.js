@@ -208,7 +208,7 @@ export function renderStrip(strip, segments, darts) {
  * @param {(head: number) => string} [headLabel] the label over each head's panel (heads count from 1)
  * @param {Uint8Array|null} [live] 1 where a unit is live; null: all are
  */
-export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head) => `head ${head}`, live = null) {
+export function renderMask(canvas, mask, shape, stepMask = null, headLabel = (head) => `head ${head}`, live = null) {
   const [panels, rows, cols] = shape.length === 3 ? shape : [1, shape[0], shape[1]];
   const totalCols = panels * cols + (panels - 1) * HEAD_GAP;
   const avail = Math.max(1, cssWidth(canvas));
@@ -265,7 +265,7 @@ export function drawMask(canvas, mask, shape, stepMask = null, headLabel = (head
  * @param {ArrayLike<number>} after
  * @param {ArrayLike<number>} mask 1 kept, 0 dropped
  */
-export function drawActivations(canvas, before, after, mask) {
+export function renderActivations(canvas, before, after, mask) {
   const { ctx, width, height } = prepareCanvas(canvas, 84);
   const n = before.length;
   let peak = 1e-9;
@@ -345,7 +345,7 @@ function niceStep(range, target) {
  * @param {LossAxes} [axes]
  * @returns {number} points drawn
  */
-export function drawLossChart(canvas, series, cssHeight = 200, axes = {}) {
+export function renderLossChart(canvas, series, cssHeight = 200, axes = {}) {
   const { ctx, width, height } = prepareCanvas(canvas, cssHeight);
   const box = { left: 52, right: axes.bits ? 40 : 8, top: 10, bottom: 34 };
   const finite = series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
@@ -354,7 +354,7 @@ export function drawLossChart(canvas, series, cssHeight = 200, axes = {}) {
   const top = Math.max(1, axes.chance?.value ?? 0, ...finite.map(([, y]) => y)) * 1.06;
   const px = (x) => box.left + (x / maxX) * (width - box.left - box.right);
   const py = (y) => box.top + (1 - y / top) * (height - box.top - box.bottom);
-  drawLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes);
+  renderLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes);
   let drawn = 0;
   for (const s of series) {
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -383,7 +383,7 @@ export function drawLossChart(canvas, series, cssHeight = 200, axes = {}) {
 }
 
 /** The grid, ticks, titles and chance line of a loss chart. */
-function drawLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes) {
+function renderLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes) {
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = COLORS.axis;
   ctx.strokeStyle = '#e2e2e2';

@@ -48,7 +48,7 @@ class DropoutTopK extends HTMLElement {
   constructor() {
     super();
     /** The demo (app.js), once its markup is in; its views run once `ready` has resolved. */
-    this.app = null;
+    this.demo = null;
     /** Resolves with the element when its views are running. */
     this.ready = new Promise((resolve) => { this.started = resolve; });
   }
@@ -83,14 +83,14 @@ class DropoutTopK extends HTMLElement {
       shadow.replaceChildren();
       return;
     }
-    const app = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
-    this.app = app;
-    for (const type of ['sample', 'step']) app.on(type, (detail) => this.fire(type, detail));
+    const demo = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
+    this.demo = demo;
+    for (const type of ['sample', 'step']) demo.on(type, (detail) => this.fire(type, detail));
     if (this.getAttribute('loading') !== 'eager') await this.nearViewport();
-    if (this.app !== app) return; // removed while it waited
-    await startDemo(app, problems);
-    if (this.app !== app) {
-      app.close(); // removed while it started
+    if (this.demo !== demo) return; // removed while it waited
+    await startDemo(demo, problems);
+    if (this.demo !== demo) {
+      demo.close(); // removed while it started
       return;
     }
     this.started(this);
@@ -104,15 +104,15 @@ class DropoutTopK extends HTMLElement {
    */
   disconnectedCallback() {
     queueMicrotask(() => {
-      if (this.isConnected || !this.app) return;
+      if (this.isConnected || !this.demo) return;
       this.stop();
     });
   }
 
   /** Closes the demo and empties the element. */
   stop() {
-    this.app.close();
-    this.app = null;
+    this.demo.close();
+    this.demo = null;
     this.shadowRoot.replaceChildren();
     this.ready = new Promise((resolve) => { this.started = resolve; });
   }
@@ -122,16 +122,16 @@ class DropoutTopK extends HTMLElement {
    * attributes carry (they reflect the settings as they are). The host page is not touched.
    */
   restart() {
-    if (!this.app) return;
+    if (!this.demo) return;
     this.stop();
     this.connectedCallback();
   }
 
   /** Resolves when the element comes within START_MARGIN of the viewport. */
   nearViewport() {
-    this.app.setStatus('app.waiting');
+    this.demo.setStatus('app.waiting');
     return new Promise((resolve) => {
-      const observer = this.app.observe(new IntersectionObserver((entries) => {
+      const observer = this.demo.observe(new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         observer.disconnect();
         resolve();
@@ -146,15 +146,15 @@ class DropoutTopK extends HTMLElement {
 
   /** A setting changed (by a control, a property or an attribute): reflect it and tell the page. */
   changed(name) {
-    if (!this.app) return;
+    if (!this.demo) return;
     this.reflect(name);
-    this.fire('settingschange', { name, value: structuredClone(this.app.state[name]), settings: structuredClone(this.app.state) });
+    this.fire('settingschange', { name, value: structuredClone(this.demo.state[name]), settings: structuredClone(this.demo.state) });
   }
 
   /** Writes a setting's value into its attribute (without reading it back as a change). */
   reflect(name) {
-    if (!this.app) return; // rebuilding: the attribute already says what the new demo reads
-    const text = settingText(this.app.state[name]);
+    if (!this.demo) return; // rebuilding: the attribute already says what the new demo reads
+    const text = settingText(this.demo.state[name]);
     if (this.getAttribute(name) === text) return;
     this.reflecting = true;
     this.setAttribute(name, text);
@@ -163,7 +163,7 @@ class DropoutTopK extends HTMLElement {
 
   /** A changed attribute changes the setting of the same name (the views that read it redraw). */
   attributeChangedCallback(name, old, text) {
-    if (this.reflecting || !this.app || text === null || old === text) return;
+    if (this.reflecting || !this.demo || text === null || old === text) return;
     this.setSetting(name, text);
   }
 
@@ -173,13 +173,13 @@ class DropoutTopK extends HTMLElement {
    */
   setSetting(name, value) {
     const text = settingText(value);
-    if (!this.app) {
+    if (!this.demo) {
       this.setAttribute(name, text); // read when the demo is made
       return;
     }
     const { value: parsed, problem } = parseSetting(name, text);
-    if (problem) this.app.showMessage(problemText(this.app, problem), { reset: false });
-    if (parsed !== undefined) this.app.set(name, parsed);
+    if (problem) this.demo.showMessage(problemText(this.demo, problem), { reset: false });
+    if (parsed !== undefined) this.demo.set(name, parsed);
     this.reflect(name); // a bad or clamped value leaves the attribute showing the value in use
   }
 
@@ -200,7 +200,7 @@ class DropoutTopK extends HTMLElement {
 for (const name of NAMES) {
   Object.defineProperty(DropoutTopK.prototype, name, {
     get() {
-      if (this.app) return structuredClone(this.app.state[name]);
+      if (this.demo) return structuredClone(this.demo.state[name]);
       const text = this.getAttribute(name);
       const parsed = text === null ? undefined : parseSetting(name, text).value;
       return parsed ?? structuredClone(SETTINGS[name].default);

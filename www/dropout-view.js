@@ -4,7 +4,7 @@
 //
 // siteCard and dropoutViewModel turn the step's report into plain data, the render functions write
 // it, and createDropoutView wires the controls.
-import { COLORS, drawMask, drawActivations, drawLossChart, canvasWidthVersion } from './charts.js';
+import { COLORS, renderMask, renderActivations, renderLossChart, canvasWidthVersion } from './charts.js';
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, playButton, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
@@ -106,7 +106,7 @@ function evalCard(site, fmt) {
  * @param {Array<{number: number, p: number|null, step: number, text: string}>} runs
  * @param {{t: Function, number: Function}} fmt
  */
-export function fixedRunsModel(runs, fmt) {
+export function fixedPressesModel(runs, fmt) {
   const items = runs.slice(-RUNS_SHOWN).map((run) => {
     const mode = run.p === null ? fmt.t('dropout.runEval') : fmt.t('dropout.runTrain', { p: fmt.number(run.p, 2) });
     return fmt.t('dropout.run', { number: run.number, mode, step: run.step, text: run.text });
@@ -150,7 +150,7 @@ export function dropoutViewModel({ state, run, timing, runs }, fmt) {
     axes: lossAxes(run.vocab?.length ?? 0, fmt),
     lossText: lossWords,
     lossLabel: fmt.t('dropout.lossLabel', { points: countPoints(series), text: lossWords }),
-    fixedRuns: fixedRunsModel(runs, fmt),
+    fixedPresses: fixedPressesModel(runs, fmt),
   };
 }
 
@@ -209,8 +209,8 @@ export function renderSites(els, cards, models, empty, canvases, headLabel) {
     if (vm.evalMode) return;
     Object.assign(c.card.dataset, vm.data);
     if (canvases) {
-      drawMask(c.mask, vm.mask, vm.shape, vm.stepMask, headLabel, vm.live);
-      drawActivations(c.acts, vm.before, vm.after, vm.unitMask);
+      renderMask(c.mask, vm.mask, vm.shape, vm.stepMask, headLabel, vm.live);
+      renderActivations(c.acts, vm.before, vm.after, vm.unitMask);
     }
     c.mask.setAttribute('aria-label', vm.maskLabel);
     c.acts.setAttribute('aria-label', vm.actsLabel);
@@ -227,15 +227,15 @@ export function renderDropout(els, vm) {
   els.modeNote.textContent = vm.modeNote;
   els.steps.textContent = vm.steps;
   els.stepMs.textContent = vm.stepTime;
-  drawLossChart(els.chart, vm.lossSeries, 200, vm.axes);
+  renderLossChart(els.chart, vm.lossSeries, 200, vm.axes);
   els.lossText.textContent = vm.lossText;
   els.chart.setAttribute('aria-label', vm.lossLabel);
-  els.fixedRuns.replaceChildren(...vm.fixedRuns.items.map((text) => {
+  els.fixedPresses.replaceChildren(...vm.fixedPresses.items.map((text) => {
     const li = document.createElement('li');
     li.textContent = text;
     return li;
   }));
-  setLiveText(els.fixedCompare, vm.fixedRuns.compare);
+  setLiveText(els.fixedCompare, vm.fixedPresses.compare);
 }
 
 function findElements(demo) {
@@ -244,7 +244,7 @@ function findElements(demo) {
     step: $('dropout-step'), play: $('dropout-play'), restart: $('dropout-restart'), origin: $('dropout-origin'),
     steps: $('dropout-steps'), stepMs: $('dropout-step-ms'), sites: $('sites'), chart: $('dropout-loss'),
     lossText: $('dropout-loss-text'), message: $('dropout-message'), runFixed: $('run-fixed'),
-    fixedRuns: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
+    fixedPresses: $('fixed-runs'), fixedCompare: $('fixed-compare'), modeNote: $('mode-note'),
     modeRadios: [...demo.root.querySelectorAll('input[name="mode"]')],
     slider: bindSlider(demo, 'dropout_p', { symbol: 'r' }),
   };
@@ -261,7 +261,7 @@ export function createDropoutView(demo) {
   const els = findElements(demo);
   writtenByView([els.play, els.steps, els.stepMs]);
   const shown = { sites: [], step: 0, version: 0, drawn: true, key: '', onScreen: true, cards: [] };
-  const fixedRuns = { runs: [], mcDraw: 0 };
+  const fixedPresses = { runs: [], mcDraw: 0 };
   const run = createTrainingRun(demo.model(), {
     rate: () => state.dropout_p,
     timing: demo.stepTiming,
@@ -280,7 +280,7 @@ export function createDropoutView(demo) {
     if (shown.onScreen) redraw();
   }), els.sites);
 
-  function drawSites() {
+  function showSites() {
     const p = state.dropout_p;
     const models = !shown.sites.length ? null : shown.sites.map((site) => {
       if (state.mode === 'eval') return evalCard(site, demo);
@@ -295,13 +295,13 @@ export function createDropoutView(demo) {
 
   function render() {
     els.slider.render();
-    renderDropout(els, dropoutViewModel({ state, run, timing: demo.stepTiming, runs: fixedRuns.runs }, demo));
+    renderDropout(els, dropoutViewModel({ state, run, timing: demo.stepTiming, runs: fixedPresses.runs }, demo));
     if (!run.ready) return;
     // The grids change only with a new step, p, the mode, the language or a width: not with every loss.
     const key = `${shown.version}|${state.dropout_p}|${state.mode}|${state.lang}|${shown.onScreen}|${canvasWidthVersion()}`;
     if (key !== shown.key) {
       shown.key = key;
-      drawSites();
+      showSites();
     }
     // Drawn: the worker may send the masks of a later step.
     if (!shown.drawn) {
@@ -311,8 +311,8 @@ export function createDropoutView(demo) {
   }
   const redraw = () => demo.requestRender('dropout', render);
 
-  const restart = () => createModel(demo, els, run, { shown, fixedRuns }).finally(redraw);
-  wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns });
+  const restart = () => createModel(demo, els, run, { shown, fixedPresses }).finally(redraw);
+  wireDropoutControls(demo, els, run, { restart, redraw, fixedPresses });
   demo.subscribe(['dropout_p', 'mode', 'lang'], redraw);
   demo.subscribe(['dropout_p'], run.rateChanged);
   // Evaluation mode trains nothing: however the mode was set, a model that plays stops.
@@ -321,11 +321,11 @@ export function createDropoutView(demo) {
 }
 
 /** A fresh model on the English text, or a copy of the shipped weights, in the worker. */
-async function createModel(demo, els, run, { shown, fixedRuns }) {
+async function createModel(demo, els, run, { shown, fixedPresses }) {
   const fresh = els.origin.value !== 'shipped' || !demo.weights;
   const source = fresh ? { text: demo.englishText } : { weights: demo.weights };
   Object.assign(shown, { sites: [], step: 0, version: shown.version + 1 });
-  Object.assign(fixedRuns, { runs: [], mcDraw: 0 });
+  Object.assign(fixedPresses, { runs: [], mcDraw: 0 });
   try {
     await run.create({ ...source, backend: demo.state.backend, seed: MODEL_SEED, observe: true });
     els.message.textContent = '';
@@ -335,7 +335,7 @@ async function createModel(demo, els, run, { shown, fixedRuns }) {
 }
 
 /** Step, Play, the mode switch, Start again, the origin and the fixed-prompt button. */
-function wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns }) {
+function wireDropoutControls(demo, els, run, { restart, redraw, fixedPresses }) {
   const { state } = demo;
   for (const radio of els.modeRadios) {
     radio.addEventListener('change', () => {
@@ -355,10 +355,10 @@ function wireDropoutControls(demo, els, run, { restart, redraw, fixedRuns }) {
     const evalMode = state.mode === 'eval';
     try {
       // Eval: the deterministic forward pass. Train: dropout on, fresh masks per press.
-      const mc = evalMode ? null : { p: state.dropout_p, seed: MODEL_SEED, draw: fixedRuns.mcDraw++ };
+      const mc = evalMode ? null : { p: state.dropout_p, seed: MODEL_SEED, draw: fixedPresses.mcDraw++ };
       const { probs, order } = demo.wasm.nextToken(await run.model.logits(FIXED_PROMPT, mc), {});
       const text = Array.from(order.slice(0, TOP_SHOWN), (i) => `${tokenLabel(run.vocab[i])} ${fixed(probs[i] * 100, 2, demo)}%`).join(' · ');
-      fixedRuns.runs.push({ number: fixedRuns.runs.length + 1, p: evalMode ? null : state.dropout_p, step: run.steps, text });
+      fixedPresses.runs.push({ number: fixedPresses.runs.length + 1, p: evalMode ? null : state.dropout_p, step: run.steps, text });
     } catch (err) {
       demo.showError(err);
     }

@@ -13,37 +13,37 @@ export function tokenLabel(ch) {
 
 /**
  * A number with a fixed count of decimals, or "–" for NaN and infinities; in the language of
- * `app` when given (its number()), else as JavaScript writes it.
+ * `fmt` when given (its number()), else as JavaScript writes it.
  * @param {number} x
  * @param {number} digits
- * @param {{number: (x: number, digits: number) => string}} [app]
+ * @param {{number: (x: number, digits: number) => string}} [fmt]
  * @returns {string}
  */
-export function fixed(x, digits, app) {
+export function fixed(x, digits, fmt) {
   if (!Number.isFinite(x)) return '–';
-  return app ? app.number(x, digits) : x.toFixed(digits);
+  return fmt ? fmt.number(x, digits) : x.toFixed(digits);
 }
 
 /**
  * A probability as a percentage with one decimal ("<0.1%" for tiny non-zero values).
  * @param {number} p in [0, 1]
- * @param {{number: (x: number, digits: number) => string}} [app] formats for the demo's language
+ * @param {{number: (x: number, digits: number) => string}} [fmt] formats for the demo's language
  * @returns {string}
  */
-export function percent(p, app) {
+export function percent(p, fmt) {
   if (!Number.isFinite(p)) return '–';
   if (p > 0 && p < 0.0005) return '<0.1%';
-  return `${fixed(p * 100, 1, app)}%`;
+  return `${fixed(p * 100, 1, fmt)}%`;
 }
 
 /**
  * A loss in nats per character with three decimals, or "–" when it could not be measured.
  * @param {number} loss
- * @param {{number: (x: number, digits: number) => string}} [app] formats for the demo's language
+ * @param {{number: (x: number, digits: number) => string}} [fmt] formats for the demo's language
  * @returns {string}
  */
-export function lossText(loss, app) {
-  return fixed(loss, 3, app);
+export function lossText(loss, fmt) {
+  return fixed(loss, 3, fmt);
 }
 
 /**
@@ -62,22 +62,22 @@ export function errorMessage(err) {
  * An invalid argument's `allowed` is a code too, with its numbers beside it (`min`, `max`, ...),
  * worded by `error.allowed.<code>`, so no English phrase is left inside another language.
  * @param {unknown} err
- * @param {{t: (key: string, params?: object) => string}} [app]
+ * @param {{t: (key: string, params?: object) => string}} [fmt]
  * @returns {string}
  */
-export function errorText(err, app) {
+export function errorText(err, fmt) {
   const code = err && typeof err === 'object' ? err.code : undefined;
-  if (app && typeof code === 'string') {
+  if (fmt && typeof code === 'string') {
     const params = { ...(err.params ?? {}) };
     if (typeof params.allowed === 'string') {
       const allowedKey = `error.allowed.${params.allowed}`;
-      const allowed = app.t(allowedKey, params);
+      const allowed = fmt.t(allowedKey, params);
       // A range this page has no words for: the core's own English says it all.
       if (allowed === allowedKey) return errorMessage(err);
       params.allowed = allowed;
     }
     const key = `error.${code}`;
-    const text = app.t(key, params);
+    const text = fmt.t(key, params);
     if (text !== key) return text;
   }
   return errorMessage(err);

@@ -3,8 +3,8 @@
 import { linkSettings, mountPage } from './app.js';
 
 const settings = linkSettings();
-const app = await mountPage(settings);
+const demo = await mountPage(settings);
 if (settings.present.has('view') && !location.hash) {
   // After the first frame has drawn the views above it, so their height no longer moves it.
-  requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`${app.state.view}-view`)?.scrollIntoView()));
+  requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`${demo.state.view}-view`)?.scrollIntoView()));
 }

@@ -4,7 +4,7 @@
 //
 // overfitViewModel turns the two runs into plain data, renderOverfit writes it, and
 // createOverfitView wires the controls.
-import { COLORS, drawLossChart } from './charts.js';
+import { COLORS, renderLossChart } from './charts.js';
 import { lossText, errorText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
 import { createTrainingRun, playButton, lastValue, countPoints, lossAxes } from './training-run.js';
@@ -55,7 +55,7 @@ export function renderOverfit(els, vm) {
   els.steps.textContent = vm.steps;
   if (!vm.ready) return;
   els.steps.dataset.steps = String(vm.totalSteps);
-  drawLossChart(els.chart, vm.series, 220, vm.axes);
+  renderLossChart(els.chart, vm.series, 220, vm.axes);
   els.table.tBodies[0].replaceChildren(...vm.rows.map((cells) => {
     const tr = document.createElement('tr');
     cells.forEach((text, i) => {

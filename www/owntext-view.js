@@ -3,7 +3,7 @@
 //
 // ownTextViewModel turns the run into plain data, renderOwnText writes it, and createOwnTextView
 // wires the controls.
-import { COLORS, drawLossChart } from './charts.js';
+import { COLORS, renderLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
 import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
@@ -78,7 +78,7 @@ export function renderOwnText(els, vm) {
   els.use.disabled = vm.useDisabled;
   els.back.disabled = vm.backDisabled;
   els.info.textContent = vm.info;
-  drawLossChart(els.chart, vm.series, 200, vm.axes);
+  renderLossChart(els.chart, vm.series, 200, vm.axes);
   els.chart.setAttribute('aria-label', vm.chartLabel);
   if (!vm.hasModel) return;
   els.loss.textContent = vm.lossText;

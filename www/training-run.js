@@ -92,6 +92,31 @@ export function lossAxes(vocabSize, fmt) {
   return axes;
 }
 
+/** The lines of a loss chart, each with its key's class and its text (the legend under each chart). */
+const LOSS_LINES = ['batch', 'train', 'valid'];
+
+/**
+ * Writes the legend of every loss chart under `root` (`<p class="legend" data-legend="loss">`):
+ * one item per line the chart draws, its text by key, so the page's translation words it.
+ * @param {ParentNode} root
+ * @param {(key: string) => string} t the text of a key, until the translation writes it
+ */
+export function writeLossLegends(root, t) {
+  for (const legend of root.querySelectorAll('[data-legend="loss"]')) {
+    legend.replaceChildren(...LOSS_LINES.flatMap((line, i) => {
+      const item = document.createElement('span');
+      item.className = 'item';
+      const key = document.createElement('span');
+      key.className = `key line-${line}`;
+      const text = document.createElement('span');
+      text.dataset.i18n = `loss.${line}`;
+      text.textContent = t(text.dataset.i18n);
+      item.append(key, text);
+      return i ? [' ', item] : [item];
+    }));
+  }
+}
+
 /**
  * What a Play button shows at once when pressed: Pause while the model plays, Play otherwise.
  * @param {{t: Function}} demo

@@ -253,16 +253,16 @@ test('an element removed from the page frees its models in the worker; put back,
   const counts = await page.evaluate(async () => {
     const el = document.getElementById('d');
     window.removed = el;
-    window.training = el.app.training;
+    window.training = el.demo.training;
     const before = window.training.models.size;
     el.remove();
     await Promise.resolve();
     await Promise.resolve();
-    return { before, after: window.training.models.size, app: el.app };
+    return { before, after: window.training.models.size, demo: el.demo };
   });
   expect(counts.before).toBe(1);
   expect(counts.after).toBe(0);
-  expect(counts.app).toBeNull();
+  expect(counts.demo).toBeNull();
   // Put back: a fresh demo with the settings its attributes carry.
   await page.evaluate(() => document.body.append(window.removed));
   await ready(d);
@@ -274,11 +274,11 @@ test('an element removed from the page frees its models in the worker; put back,
   // A move (removed and put back in one task) keeps the same demo and its model.
   const moved = await page.evaluate(async () => {
     const el = document.getElementById('d');
-    const app = el.app;
+    const app = el.demo;
     document.body.prepend(el);
     await Promise.resolve();
     await Promise.resolve();
-    return { same: el.app === app, models: window.training.models.size };
+    return { same: el.demo === app, models: window.training.models.size };
   });
   expect(moved).toEqual({ same: true, models: 1 });
   expect(errors).toEqual([]);

@@ -47,7 +47,7 @@ export function runCycles(page, cycles, measureAt) {
         return el;
       });
       await Promise.all(elements.map((el) => el.ready));
-      const demos = elements.map((el) => el.app);
+      const demos = elements.map((el) => el.demo);
       const { training } = demos[0];
       const mainMemory = demos[0].memoryBytes;
       for (const el of elements) el.remove();
@@ -61,7 +61,7 @@ export function runCycles(page, cycles, measureAt) {
         pageModels: training.models.size,
         workerModels,
         errorListeners: training.errorListeners.size,
-        attached: elements.filter((el) => el.app !== null || el.shadowRoot.childNodes.length > 0).length,
+        attached: elements.filter((el) => el.demo !== null || el.shadowRoot.childNodes.length > 0).length,
       });
       if (measureAt.includes(cycle)) {
         globalThis.gc?.();

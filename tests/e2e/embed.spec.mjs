@@ -226,13 +226,13 @@ test('two elements keep their own errors: breaking one shows it there, and the o
   await expect(b.locator('#dropout_p-value')).toHaveText('0.50');
   // Break a: one of its drawings throws, and its model disappears from the shared worker.
   await page.evaluate(() => {
-    const { app } = document.getElementById('a');
+    const { demo: app } = document.getElementById("a");
     app.requestRender('broken', () => { throw new Error('a drawing of element a failed'); });
   });
   await expect(a.locator('#message-text')).toContainText('a drawing of element a failed');
   await a.locator('#dismiss').click();
   await page.evaluate(() => {
-    const { model } = document.getElementById('a').app.views.dropout.run;
+    const { model } = document.getElementById('a').demo.views.dropout.run;
     model.training.send({ type: 'free', id: model.id });
   });
   await a.locator('#dropout-step').click();

@@ -132,11 +132,11 @@ for (const lang of ['en', 'ja']) {
       const drawn = await page.locator('#bars li.sampled').getAttribute('data-index');
       expect(drawn).not.toBeNull();
       const marks = await page.locator('#sources mark').allTextContents();
-      const english = await page.evaluate(() => window.dropoutTopK.app.englishText);
+      const english = await page.evaluate(() => window.dropoutTopK.demo.englishText);
       for (const [i, match] of marks.entries()) {
         const line = await page.locator('#sources li').nth(i).textContent();
         expect(english.includes(line.replace(/^…|…$/g, ''))).toBe(true);
-        const vocab = await page.evaluate(() => window.dropoutTopK.app.active.vocab);
+        const vocab = await page.evaluate(() => window.dropoutTopK.demo.active.vocab);
         expect(match.endsWith(vocab[Number(drawn)])).toBe(true);
       }
 

@@ -151,7 +151,7 @@ test('a Rust panic prints its message to the console and shows a message with Re
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
   await page.goto('/');
   await ready(page);
-  await page.evaluate(() => setTimeout(() => window.dropoutTopK.app.wasm.panicForTesting()));
+  await page.evaluate(() => setTimeout(() => window.dropoutTopK.demo.wasm.panicForTesting()));
   await expect(page.locator('#message')).toBeVisible();
   await expect(page.locator('#message-text')).toContainText(/unreachable|panic/i);
   await expect(page.locator('#reset')).toBeVisible();

@@ -125,12 +125,12 @@ test('mdBook: the chapter one folder down fits the iframe, and the element takes
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThan(units);
   }
-  await expect.poll(() => el.evaluate((host) => host.app.timing.rendersPending())).toBe(0);
+  await expect.poll(() => el.evaluate((host) => host.demo.timing.rendersPending())).toBe(0);
   // The chapter from its top: the fitted iframe, then the element and its first masks (a tall
   // window rather than a full-page capture, which misplaces mdBook's fixed sidebar).
   await page.setViewportSize({ width: 1280, height: 2400 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await expect.poll(() => el.evaluate((host) => host.app.timing.rendersPending())).toBe(0);
+  await expect.poll(() => el.evaluate((host) => host.demo.timing.rendersPending())).toBe(0);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/mdbook-chapter.png` });
   expect(errors).toEqual([]);

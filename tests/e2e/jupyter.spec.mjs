@@ -344,12 +344,12 @@ test('settings set as traits do what their controls do: the prompt and seed boxe
   await run(3);
   const d = await widgetIn(cells.nth(3));
   await d.locator('#dropout-play').click();
-  await expect.poll(() => d.evaluate((el) => el.app.views.dropout.run.steps), { timeout: RUN }).toBeGreaterThan(2);
+  await expect.poll(() => d.evaluate((el) => el.demo.views.dropout.run.steps), { timeout: RUN }).toBeGreaterThan(2);
   await run(4);
   await expect(d.locator('input[name="mode"][value="eval"]')).toBeChecked();
   await expect(d.locator('#dropout-play')).toHaveAttribute('aria-pressed', 'false');
   const stopped = await d.evaluate(async (el) => {
-    const { app } = el;
+    const { demo: app } = el;
     const steps = () => app.views.dropout.run.steps;
     // Round trips to the worker: every step it took before the pause has been reported.
     await app.training.memory();

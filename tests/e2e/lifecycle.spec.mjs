@@ -31,7 +31,7 @@ const TABLE = {
 const text = (value) => (Array.isArray(value) ? value.join(',') : String(value));
 
 /** The document's demo or the element's, in the page. */
-const DEMO = `(root) => (root.host ? root.host.app : window.dropoutTopK?.app)`;
+const DEMO = `(root) => (root.host ? root.host.demo : window.dropoutTopK?.demo)`;
 
 /** The root (document, or the element's shadow root) as a handle. */
 async function rootHandle(page, where) {
@@ -98,7 +98,7 @@ async function before(page, where, action) {
     await expect.poll(() => root.evaluate((r) => r.querySelectorAll('#bars li.sampled').length)).toBe(1);
   } else if (action === 'play') {
     await $('dropout-play').click();
-    await expect.poll(() => root.evaluate((r) => (r.host ? r.host.app : window.dropoutTopK.app).views.dropout.run.steps)).toBeGreaterThan(2);
+    await expect.poll(() => root.evaluate((r) => (r.host ? r.host.demo : window.dropoutTopK.demo).views.dropout.run.steps)).toBeGreaterThan(2);
   }
 }
 
@@ -213,11 +213,11 @@ test('Reset builds the demo afresh in place: the host page and its window stay',
   await settle(page, 'document');
   await page.evaluate(() => {
     window.stayed = true;
-    window.dropoutTopK.app.showError(new Error('a test error'));
+    window.dropoutTopK.demo.showError(new Error('a test error'));
   });
-  const oldDemo = await page.evaluateHandle(() => window.dropoutTopK.app);
+  const oldDemo = await page.evaluateHandle(() => window.dropoutTopK.demo);
   await page.locator('#reset').click();
-  await page.waitForFunction((old) => window.dropoutTopK.app !== old && window.dropoutTopK.app.views.topk, oldDemo);
+  await page.waitForFunction((old) => window.dropoutTopK.demo !== old && window.dropoutTopK.demo.views.topk, oldDemo);
   await settle(page, 'document');
   expect(await page.evaluate(() => window.stayed)).toBe(true);
   expect(await oldDemo.evaluate((d) => d.closed)).toBe(true);
@@ -232,12 +232,12 @@ test('Reset builds the demo afresh in place: the host page and its window stay',
     document.getElementById('stage').append(el);
     return el.ready;
   });
-  const first = await page.evaluateHandle(() => document.querySelector('dropout-topk').app);
-  await page.evaluate(() => document.querySelector('dropout-topk').app.showError(new Error('a test error')));
+  const first = await page.evaluateHandle(() => document.querySelector('dropout-topk').demo);
+  await page.evaluate(() => document.querySelector('dropout-topk').demo.showError(new Error('a test error')));
   await page.locator('dropout-topk #reset').click();
   await page.waitForFunction((old) => {
     const el = document.querySelector('dropout-topk');
-    return el.app && el.app !== old && el.app.views?.topk;
+    return el.demo && el.demo !== old && el.demo.views?.topk;
   }, first);
   expect(await page.evaluate(() => window.stayed)).toBe(true);
   expect(await first.evaluate((d) => d.closed)).toBe(true);
@@ -248,9 +248,9 @@ test('a one-second drag of k leaves at most one refresh pending per view, in the
   await page.goto('/?lang=en#contrast-view');
   await settle(page, 'document');
   // The two-model picture runs (it starts when it comes into view).
-  await page.waitForFunction(() => window.dropoutTopK.app.views.thesis.models.every((m) => m.logits));
+  await page.waitForFunction(() => window.dropoutTopK.demo.views.thesis.models.every((m) => m.logits));
   const result = await page.evaluate(async () => {
-    const { app } = window.dropoutTopK;
+    const { demo: app } = window.dropoutTopK;
     const { training } = app;
     const input = document.getElementById('k');
     const sent = { logits: 0, generate: 0 };

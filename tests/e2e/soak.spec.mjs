@@ -15,7 +15,7 @@ test(`soak: ${STEPS} training steps at p = 0.9 and ${SAMPLES} samples keep the l
   await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
   const steps = async () => Number((await page.locator('#dropout-steps').textContent()).match(/\d+/)[0]);
   const memory = () => page.evaluate(async () => ({
-    page: window.dropoutTopK.app.memoryBytes(), worker: await window.dropoutTopK.app.training.memory(),
+    page: window.dropoutTopK.demo.memoryBytes(), worker: await window.dropoutTopK.demo.training.memory(),
   }));
   // Frame gaps on the page's thread while the worker trains.
   await page.evaluate(() => {

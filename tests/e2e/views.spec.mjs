@@ -145,7 +145,7 @@ test('the arrow keys move k and the temperature; the temperature never changes w
 test('moving k and the temperature re-uses the cached logits: the model never runs again', async ({ page }) => {
   await open(page);
   await page.evaluate(() => {
-    const demo = window.dropoutTopK.app.active.handle;
+    const demo = window.dropoutTopK.demo.active.handle;
     window.logitCalls = 0;
     const original = demo.logits.bind(demo);
     demo.logits = (prompt) => { window.logitCalls += 1; return original(prompt); };
@@ -315,7 +315,7 @@ test('Play trains in a background worker: steps advance, the main thread runs no
   const errors = await open(page);
   // Count training steps on the page's own thread, and its long tasks, while Play runs.
   await page.evaluate(() => {
-    const proto = window.dropoutTopK.app.wasm.Demo.prototype;
+    const proto = window.dropoutTopK.demo.wasm.Demo.prototype;
     const trainStep = proto.trainStep;
     window.mainThreadSteps = 0;
     proto.trainStep = function (...args) {
@@ -476,7 +476,7 @@ test('each backend is its own module: the page downloads flex only, a backend=nd
   expect(wasmFiles).toEqual(['/pkg/dropout_topk_bg.wasm']);
   // The default module carries flex alone: asking it for ndarray is a clear error, not a crash.
   const refused = await page.evaluate(() => {
-    const { app } = window.dropoutTopK;
+    const { demo: app } = window.dropoutTopK;
     try {
       app.wasm.Demo.withWeights(app.weights, 'ndarray', 1).free();
       return 'accepted';
@@ -496,7 +496,7 @@ test('each backend is its own module: the page downloads flex only, a backend=nd
   await expect(page.locator('#dropout-steps')).toHaveText('Step 1');
   expect(await siteCounts(page)).toHaveLength(7);
   const backends = await page.evaluate(() => {
-    const { app } = window.dropoutTopK;
+    const { demo: app } = window.dropoutTopK;
     const tryBackend = (name) => {
       try {
         app.wasm.Demo.withWeights(app.weights, name, 1).free();

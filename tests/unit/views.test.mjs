@@ -6,7 +6,7 @@ import { wasm, shippedModel, formatter } from './core.mjs';
 import { createState } from '../../www/state.js';
 import { topKViewModel } from '../../www/topk-view.js';
 import { mcDropoutViewModel, spreadSummary } from '../../www/mc-dropout-view.js';
-import { siteCard, fixedRunsModel, dropoutViewModel, shownUnits } from '../../www/dropout-view.js';
+import { siteCard, fixedPressesModel, dropoutViewModel, shownUnits } from '../../www/dropout-view.js';
 import { overfitViewModel } from '../../www/overfit-view.js';
 import { ownTextViewModel } from '../../www/owntext-view.js';
 import { samplingSettings } from '../../www/next-token.js';
@@ -137,11 +137,11 @@ test('dropout cards: the step\'s own mask at its p, the core\'s re-reading at an
 
 test('the fixed-prompt runs compare only presses after the same step', () => {
   const runs = [{ number: 1, p: null, step: 3, text: 'a' }];
-  assert.match(fixedRunsModel(runs, en).compare, /again/);
+  assert.match(fixedPressesModel(runs, en).compare, /again/);
   runs.push({ number: 2, p: null, step: 3, text: 'a' });
-  assert.match(fixedRunsModel(runs, en).compare, /Identical/);
+  assert.match(fixedPressesModel(runs, en).compare, /Identical/);
   runs.push({ number: 3, p: 0.1, step: 4, text: 'b' });
-  assert.match(fixedRunsModel(runs, en).compare, /not comparable/);
+  assert.match(fixedPressesModel(runs, en).compare, /not comparable/);
   const { state } = createState({ mode: 'eval' });
   const vm = dropoutViewModel({ state, run: { ready: false, playing: false, steps: 0, history: emptyHistory() },
     timing: emptyTiming(), runs: [] }, en);
