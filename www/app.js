@@ -16,6 +16,7 @@ import { createOverfitView } from './overfit-view.js';
 import { createMcDropoutView } from './mc-dropout-view.js';
 import { createOwnTextView } from './owntext-view.js';
 import { createThesisView } from './thesis-view.js';
+import { createCheckView } from './check-view.js';
 
 /** Files, relative to this module, so the demo works from any folder of any static host. */
 const url = (path) => new URL(path, import.meta.url).href;
@@ -37,7 +38,7 @@ const CACHE_LIMIT = 256;
  */
 const VIEW_MAKERS = [
   ['topk', createTopKView], ['contrast', createMcDropoutView], ['dropout', createDropoutView],
-  ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView],
+  ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView], ['check', createCheckView],
 ];
 
 /** Each backend's wasm module is its own package (built by scripts/build-pkg.sh). */

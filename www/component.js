@@ -4,7 +4,8 @@
 //
 // An element starts its models when it nears the viewport (loading="eager": at once). Its
 // settings are properties under the same names (el.k = 10), reflected to the attributes, and it
-// fires events that bubble out of any shadow root: `sample`, `step`, `settingschange`, `ready`.
+// fires events that bubble out of any shadow root: `sample`, `step`, `answer`, `checkdone`,
+// `settingschange`, `ready`.
 import { SETTINGS, VIEWS, parseSetting, settingText } from './state.js';
 import { browserLanguage, translator } from './i18n.js';
 import { prepareDemo, problemText, startDemo } from './app.js';
@@ -85,7 +86,7 @@ class DropoutTopK extends HTMLElement {
     }
     const demo = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
     this.demo = demo;
-    for (const type of ['sample', 'step']) demo.on(type, (detail) => this.fire(type, detail));
+    for (const type of ['sample', 'step', 'answer', 'checkdone']) demo.on(type, (detail) => this.fire(type, detail));
     if (this.getAttribute('loading') !== 'eager') await this.nearViewport();
     if (this.demo !== demo) return; // removed while it waited
     await startDemo(demo, problems);

@@ -66,5 +66,11 @@ await mountPage(settings, {
   onStart(demo) {
     keep(demo.state); // the settings as the demo started, with any change made while it loaded
     demo.subscribe('*', () => keep(demo.state));
+    // The learning check's answers go to the host page as the element's events carry them.
+    for (const type of ['answer', 'checkdone']) {
+      demo.on(type, (detail) => {
+        if (window.parent !== window) window.parent.postMessage({ type: `dropout-topk:${type}`, ...detail }, '*');
+      });
+    }
   },
 });

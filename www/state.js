@@ -3,7 +3,7 @@
 // its control and the attribute of the <dropout-topk> element.
 
 /** The views a link, an embed or an element can name (`view`), in page order. */
-export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext'];
+export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext', 'check'];
 
 /**
  * The languages the page speaks, each under its own name (the language menu shows these). A
@@ -13,7 +13,7 @@ export const LANGUAGES = Object.freeze({ en: 'English', ja: '日本語' });
 
 /** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',
-  'step', 'restart', 'overfit_p', 'mc_dropout', 'language', 'explain'];
+  'step', 'restart', 'overfit_p', 'mc_dropout', 'language', 'explain', 'phase'];
 
 /**
  * The seed of every fresh model's initial weights and batch order: fixed, so that the sampling
@@ -53,6 +53,8 @@ export const SETTINGS = Object.freeze({
   prompt: { default: 'Mara walks to the ', maxLength: PROMPT_MAX },
   /** The dropout view's mode: 'train' (masks applied) or 'eval' (no dropout, no mask). */
   mode: { default: 'train', values: ['train', 'eval'] },
+  /** Which form of the learning check is shown: before the page, or after it. */
+  phase: { default: 'before', values: ['before', 'after'] },
   /** Whether the contrast view leaves dropout on at inference (Monte Carlo dropout). */
   mc_dropout: { default: false, values: [false, true] },
   /** The Burn backend the models run on (both are pure-Rust CPU backends, compiled to wasm). */

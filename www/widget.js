@@ -1,8 +1,9 @@
 // The demo as a notebook widget: an anywidget front end (https://anywidget.dev), so it runs in
 // JupyterLab, Jupyter Notebook, VS Code and marimo. The Python class declares a trait per setting
 // it wants, under the link's names (docs/embedding.md, "Jupyter"); each is synced both ways with the
-// element's property of the same name. `last_sample` is written here only: the character the
-// reader last drew, as the element's `sample` event gives it.
+// element's property of the same name. `last_sample` and `answers` are written here only: the
+// character the reader last drew, as the element's `sample` event gives it, and the learning
+// check's answers, as its `answer` events give them.
 import { SETTINGS, settingText } from './state.js';
 import './component.js';
 
@@ -31,6 +32,12 @@ export default {
     });
     demo.addEventListener('sample', ({ detail }) => {
       model.set('last_sample', detail);
+      model.save_changes();
+    });
+    // The learning check's answers, in the order given, when the Python class declares `answers`.
+    demo.addEventListener('answer', ({ detail }) => {
+      if (model.get('answers') === undefined) return;
+      model.set('answers', [...(model.get('answers') ?? []), detail]);
       model.save_changes();
     });
     el.append(demo);

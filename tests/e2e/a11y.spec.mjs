@@ -4,10 +4,11 @@
 // rules and axe's best practices must report no violation.
 import { test, expect } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
+import { VIEWS } from '../../www/state.js';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const PAGES = ['/?lang=en', '/?lang=ja',
-  ...['topk', 'contrast', 'dropout', 'overfit', 'owntext'].flatMap((view) => [`/embed.html?view=${view}&lang=en`, `/embed.html?view=${view}&lang=ja`])];
+  ...VIEWS.flatMap((view) => [`/embed.html?view=${view}&lang=en`, `/embed.html?view=${view}&lang=ja`])];
 
 /** The violations as short lines: rule, impact, and the first few elements. */
 function summary(violations) {
@@ -30,6 +31,11 @@ for (const path of PAGES) {
     if (await page.locator('#thesis-grid').count()) {
       await page.locator('#thesis-grid').scrollIntoViewIfNeeded();
       await expect(page.locator('#thesis-grid .model-row[data-row=b] .strip .segment').first()).toBeVisible();
+    }
+    if (await page.locator('#check-items').count()) {
+      // Every question answered: the verdicts, the reasons and their links are on show.
+      for (let i = 0; i < 8; i += 1) await page.locator('.check-item').nth(i).locator('input[type=radio]').first().check();
+      await expect(page.locator('.check-item .answer')).toHaveCount(8);
     }
     await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();

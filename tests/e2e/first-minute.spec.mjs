@@ -66,7 +66,8 @@ function proseWords(page, lang) {
     const notProse = ['details:not([open]) > :not(summary)', 'summary', '[hidden]', 'script', 'h1', 'h2', 'h3', 'nav', '.lifecycle',
       'label', 'legend', 'button', 'select', 'input', 'textarea', 'canvas', '.legend', '.chart-title', 'caption', 'thead',
       '#bars', '.strip', '.strip-scale', '.draws', '#generated', '#sources', '#contrast-bars', '#contrast-history', '#fixed-runs',
-      '#sites', 'table.losses', '#message', '.status'];
+      '#sites', 'table.losses', '#message', '.status',
+      '#check-items', '#check-score']; // the check's questions are an exercise, not reading
     for (const selector of notProse) for (const el of copy.querySelectorAll(selector)) el.remove();
     const segmenter = new Intl.Segmenter(language, { granularity: 'word' });
     return [...segmenter.segment(copy.textContent)].filter((s) => s.isWordLike).length;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readmeSnippet } from './readme-snippets.mjs';
 import { SETTINGS } from '../../www/state.js';
+import { CHECK_ITEMS } from '../../www/check-view.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VENV = join(ROOT, 'target/jupyter-venv');
@@ -53,6 +54,13 @@ function everyTrait() {
 const TRAIT_VALUES = { k: 5, temperature: 0.7, sampler: 'top_p', top_p: 0.8, hide: ['explain'], dropout_p: 0.3, overfit_p: 0.5,
   mc_dropout: true, lang: 'ja' };
 const TRAIT_CELL = Object.entries(TRAIT_VALUES).map(([name, value]) => `w.${name} = ${typeof value === 'boolean' ? 'True' : JSON.stringify(value)}`).join('\n');
+
+/** The learning check as a widget whose `answers` Python reads (a read-only list). */
+const CHECK_CLASS = `class Check(DropoutTopK):
+    answers = traitlets.List(read_only=True).tag(sync=True)
+
+c = Check(view='check', lang='en')
+c`;
 
 /** A notebook (nbformat 4) of code cells with these sources, never run. */
 function notebook(cells) {
@@ -122,6 +130,7 @@ test.beforeAll(async () => {
   for (const folder of Object.values(folders)) mkdirSync(folder);
   writeFileSync(join(folders.notebooks, 'widget.ipynb'), notebook([widget, 'w.k = 5', 'w.last_sample', 'w.k']));
   writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook([widget, 'w.k, w.prompt']));
+  writeFileSync(join(folders.notebooks, 'check.ipynb'), notebook([`${widget}\n${CHECK_CLASS}`, 'c.answers']));
   writeFileSync(join(folders.notebooks, 'traits.ipynb'), notebook([`${widget}\n${everyTrait()}`,
     "w.prompt = 'Once upon a '\nw.seed = 7", TRAIT_CELL, "d = Every(view='dropout', lang='en')\nd", "d.mode = 'eval'"]));
   // User settings: no prompt about Jupyter news, every cell rendered (no windowing) so each is in the DOM.
@@ -360,5 +369,24 @@ test('settings set as traits do what their controls do: the prompt and seed boxe
   });
   expect(stopped.playing).toBe(false);
   expect(stopped.later).toBe(stopped.first);
+  expect(errors).toEqual([]);
+});
+
+test('the learning check in a notebook: each answer reaches Python as w.answers', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { errors, cells, run } = await openNotebook(page, 'check.ipynb');
+  await run(0);
+  const c = await widgetIn(cells.nth(0));
+  const [first, second] = CHECK_ITEMS;
+  await c.locator(`.check-item[data-item="${first.id}"] input[value="${first.answer}"]`).check();
+  const wrong = ['a', 'b', 'c', 'd'].find((key) => key !== second.answer);
+  await c.locator(`.check-item[data-item="${second.id}"] input[value="${wrong}"]`).check();
+  await expect(c.locator('.check-item .answer')).toHaveCount(2);
+  const answers = pythonValue(await (await run(1)).first().textContent());
+  expect(answers.map(({ item, phase, choice, correct }) => ({ item, phase, choice, correct }))).toEqual([
+    { item: first.id, phase: 'before', choice: first.answer, correct: true },
+    { item: second.id, phase: 'before', choice: wrong, correct: false },
+  ]);
+  for (const answer of answers) expect(answer.ms).toBeGreaterThanOrEqual(0);
   expect(errors).toEqual([]);
 });
