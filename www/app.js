@@ -127,6 +127,8 @@ function createDemo(root, initial, restart) {
     closed: false,
     /** Reset: the demo closes and starts afresh in the same place, with its settings as they are. */
     reset: () => restart(demo),
+    /** Where the learning check's answers go, if anywhere (state.js LAUNCH_PARAMETERS, as given). */
+    launch: {},
   };
   return Object.assign(demo, demoEvents(), demoScheduling(demo, id), demoLifecycle(demo), demoWords(demo));
 }
@@ -445,8 +447,9 @@ export async function mountDemo(root, { problems = [], ...options }) {
  *   restart: (demo: object) => void}} options as mountDemo's
  * @returns {object} the demo
  */
-export function prepareDemo(root, { initial = {}, onChange = () => {}, restart }) {
+export function prepareDemo(root, { initial = {}, onChange = () => {}, restart, launch = {} }) {
   const demo = createDemo(root, initial, restart);
+  demo.launch = launch;
   demo.subscribe('*', (name) => onChange(demo.state, name));
   // A setting that chooses what is built (which view, which backend) builds the demo afresh.
   const atStart = Object.keys(SETTINGS).filter((name) => SETTINGS[name].atStart);
@@ -527,14 +530,19 @@ export function linkSettings() {
  * @param {{onStart?: (demo: object) => void}} [options] called with each demo that starts
  * @returns {Promise<object>} the demo
  */
-export async function mountPage({ values, problems, present }, { onStart = () => {} } = {}) {
+export async function mountPage({ values, problems, present, launch = {} }, { onStart = () => {} } = {}) {
   const pristine = document.body.cloneNode(true);
   let current = null;
   const mount = (initial, startProblems) => mountDemo(document, {
     initial,
     problems: startProblems,
+    launch,
     onChange(state) {
-      const query = queryFromState(state, present);
+      // The settings as they are, and the launch parameters as they came (a reload keeps both).
+      const params = new URLSearchParams(queryFromState(state, present));
+      for (const [name, value] of Object.entries(launch)) params.set(name, value);
+      const text = params.toString();
+      const query = text ? `?${text}` : '';
       if (query !== location.search) history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
     },
     restart(old) {

@@ -8,6 +8,7 @@
 // checkViewModel turns the answers into plain data, renderCheck writes it, createCheckView wires it.
 import { setLiveText } from './format.js';
 import { VIEWS } from './state.js';
+import { xapiReporter } from './xapi.js';
 
 /**
  * The questions. `answer` is the right option; `see` is the view that shows why; `pinned` names
@@ -173,6 +174,18 @@ export function renderCheck(els, vm, fmt) {
   els.next.textContent = vm.nextLabel;
 }
 
+/** The check's identifier as an xAPI activity (an IRI): the check's own page. */
+const CHECK_ID = new URL('index.html?view=check', import.meta.url).href;
+
+/**
+ * A question in the reader's words, for a record store: its id, question, options and answer.
+ * @returns {{id: string, question: string, options: Array<{key: string, text: string}>, answer: string}}
+ */
+export function itemWords(item, fmt) {
+  return { id: item.id, question: fmt.t(`check.${item.id}.q`), answer: item.answer,
+    options: OPTIONS.map((key) => ({ key, text: fmt.t(`check.${item.id}.${key}`) })) };
+}
+
 /** Where a tab keeps its answers: one entry per page (the element, the iframe and the page alike). */
 const STORAGE_KEY = `dropout-topk:check:${typeof location === 'undefined' ? '' : location.pathname}`;
 
@@ -206,6 +219,8 @@ export function createCheckView(demo) {
     phaseRadios: [...demo.root.querySelectorAll('input[name="phase"]')],
   };
   const answers = keptAnswers();
+  // A Learning Record Store, when the author named one (or a cmi5 player launched the page).
+  const reporter = xapiReporter(demo.launch, { checkId: CHECK_ID, lang: state.lang, onError: demo.showError });
   // When the current form was shown, or its last question answered: the time an answer took.
   let shownAt = performance.now();
   const pageViews = VIEWS.filter((view) => view !== 'check' && demo.$(`${view}-view`));
@@ -226,9 +241,14 @@ export function createCheckView(demo) {
     shownAt = performance.now();
     answers[phase][item.id] = { choice: input.value, correct, ms };
     keepAnswers(answers);
-    demo.emit('answer', { item: item.id, phase, choice: input.value, correct, ms });
+    const detail = { item: item.id, phase, choice: input.value, correct, ms };
+    demo.emit('answer', detail);
+    reporter?.answered(itemWords(item, demo), detail);
     const { score, of, answered } = scoreOf(answers[phase]);
-    if (answered === of) demo.emit('checkdone', { phase, score, of });
+    if (answered === of) {
+      demo.emit('checkdone', { phase, score, of });
+      reporter?.completed({ phase, score, of });
+    }
     redraw();
   });
   for (const radio of els.phaseRadios) radio.addEventListener('change', () => { if (radio.checked) demo.set('phase', radio.value); });

@@ -6,7 +6,7 @@
 // settings are properties under the same names (el.k = 10), reflected to the attributes, and it
 // fires events that bubble out of any shadow root: `sample`, `step`, `answer`, `checkdone`,
 // `settingschange`, `ready`.
-import { SETTINGS, VIEWS, parseSetting, settingText } from './state.js';
+import { SETTINGS, VIEWS, LAUNCH_PARAMETERS, parseSetting, settingText } from './state.js';
 import { browserLanguage, translator } from './i18n.js';
 import { prepareDemo, problemText, startDemo } from './app.js';
 import { viewMarkup } from './markup.js';
@@ -66,6 +66,9 @@ class DropoutTopK extends HTMLElement {
       if (problem) problems.push(problem);
     }
     initial.lang ??= browserLanguage();
+    // Where the learning check's answers go: the launch parameters, as attributes of the same names.
+    const launch = Object.fromEntries(LAUNCH_PARAMETERS.filter((name) => this.hasAttribute(name))
+      .map((name) => [name, this.getAttribute(name)]));
     const view = VIEWS.includes(initial.view) ? initial.view : 'topk';
     const body = document.createElement('div');
     body.className = 'component';
@@ -84,7 +87,7 @@ class DropoutTopK extends HTMLElement {
       shadow.replaceChildren();
       return;
     }
-    const demo = prepareDemo(shadow, { initial, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
+    const demo = prepareDemo(shadow, { initial, launch, onChange: (state, name) => this.changed(name), restart: () => this.restart() });
     this.demo = demo;
     for (const type of ['sample', 'step', 'answer', 'checkdone']) demo.on(type, (detail) => this.fire(type, detail));
     if (this.getAttribute('loading') !== 'eager') await this.nearViewport();

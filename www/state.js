@@ -22,6 +22,15 @@ export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed
  */
 export const MODEL_SEED = 42;
 
+/**
+ * Parameters a link (or an element's attributes) may carry that are not settings: where the
+ * learning check's answers go. `xapi-*` name a Learning Record Store the course author set up;
+ * the rest are the parameters a cmi5 player launches a page with. They are never written back
+ * into the link and never kept.
+ */
+export const LAUNCH_PARAMETERS = Object.freeze(['xapi-endpoint', 'xapi-auth', 'xapi-actor',
+  'endpoint', 'fetch', 'actor', 'registration', 'activityId']);
+
 /** The longest prompt a link may carry (characters); the model reads only its last 32 anyway. */
 export const PROMPT_MAX = 500;
 
@@ -126,15 +135,22 @@ export function settingText(value) {
 
 /**
  * Settings from a link's query string; every problem is listed, and a bad value keeps the default.
+ * Launch parameters (LAUNCH_PARAMETERS) are returned apart, as given.
  * @param {string} search e.g. location.search
- * @returns {{values: Record<string, unknown>, problems: Array<{key: string, params: object}>, present: Set<string>}}
+ * @returns {{values: Record<string, unknown>, problems: Array<{key: string, params: object}>, present: Set<string>,
+ *   launch: Record<string, string>}}
  */
 export function settingsFromQuery(search) {
   const values = {};
   const problems = [];
   const present = new Set();
+  const launch = {};
   const params = new URLSearchParams(search);
   for (const name of new Set(params.keys())) {
+    if (LAUNCH_PARAMETERS.includes(name)) {
+      launch[name] = params.get(name);
+      continue;
+    }
     const all = params.getAll(name);
     if (all.length > 1) problems.push({ key: 'link.repeated', params: { name: clip(name), count: all.length } });
     const { value, problem } = parseSetting(name, all[0]);
@@ -144,7 +160,7 @@ export function settingsFromQuery(search) {
       present.add(name);
     }
   }
-  return { values, problems, present };
+  return { values, problems, present, launch };
 }
 
 /**
