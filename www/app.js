@@ -17,6 +17,7 @@ import { createMcDropoutView } from './mc-dropout-view.js';
 import { createOwnTextView } from './owntext-view.js';
 import { createThesisView } from './thesis-view.js';
 import { createCheckView } from './check-view.js';
+import { createResultsView } from './results-view.js';
 
 /** Files, relative to this module, so the demo works from any folder of any static host. */
 const url = (path) => new URL(path, import.meta.url).href;
@@ -39,6 +40,7 @@ const CACHE_LIMIT = 256;
 const VIEW_MAKERS = [
   ['topk', createTopKView], ['contrast', createMcDropoutView], ['dropout', createDropoutView],
   ['overfit', createOverfitView], ['owntext', createOwnTextView], ['thesis', createThesisView], ['check', createCheckView],
+  ['results', createResultsView],
 ];
 
 /** Each backend's wasm module is its own package (built by scripts/build-pkg.sh). */

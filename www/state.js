@@ -3,7 +3,7 @@
 // its control and the attribute of the <dropout-topk> element.
 
 /** The views a link, an embed or an element can name (`view`), in page order. */
-export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext', 'check'];
+export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext', 'check', 'results'];
 
 /**
  * The languages the page speaks, each under its own name (the language menu shows these). A

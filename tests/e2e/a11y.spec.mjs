@@ -37,6 +37,13 @@ for (const path of PAGES) {
       for (let i = 0; i < 8; i += 1) await page.locator('.check-item').nth(i).locator('input[type=radio]').first().check();
       await expect(page.locator('.check-item .answer')).toHaveCount(8);
     }
+    if (await page.locator('#results-input').isVisible()) {
+      // Answers shown: the chart and its table.
+      await page.locator('#results-input').fill(JSON.stringify([{ item: 'redraw', phase: 'before', choice: 'a', correct: false },
+        { item: 'redraw', phase: 'after', choice: 'b', correct: true }]));
+      await page.locator('#results-show').click();
+      await expect(page.locator('#results-table tr')).toHaveCount(9);
+    }
     await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
     const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
     expect(summary(violations)).toEqual([]);

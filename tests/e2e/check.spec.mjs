@@ -89,3 +89,32 @@ test('on the full page the check is a section of its own, and its answers stay f
   await expect(page.locator('.check-item[data-item="inference"] .answer')).toContainText('正解です。');
   await expect(page.locator('#check-score')).toHaveText('8 問中 1 問に回答、1 問正解。');
 });
+
+test('the teacher\'s results: answers pasted or opened as a file show per question before and after, and the gain', async ({ page }) => {
+  const requests = [];
+  page.on('request', (request) => requests.push(request));
+  await page.goto('/embed.html?view=results&lang=en');
+  await expect(page.locator('#status')).toHaveAttribute('data-i18n', 'app.ready', { timeout: 30_000 });
+  await expect(page.locator('#results-view')).toBeVisible();
+  const [first] = CHECK_ITEMS;
+  // Two learners: one of two right before, both after; as the answer events give them.
+  const answers = [
+    { item: first.id, phase: 'before', choice: first.answer, correct: true, ms: 1000 },
+    { item: first.id, phase: 'before', choice: 'a', correct: first.answer === 'a', ms: 1000 },
+    { item: first.id, phase: 'after', choice: first.answer, correct: true, ms: 1000 },
+    { item: first.id, phase: 'after', choice: first.answer, correct: true, ms: 1000 },
+  ];
+  const before = requests.length;
+  await page.locator('#results-input').fill(JSON.stringify(answers));
+  await page.locator('#results-show').click();
+  const row = page.locator('#results-table tr').nth(1);
+  await expect(row.locator('td')).toHaveText(['50%', '100%', '1.00']);
+  await expect(page.locator('#results-summary')).toContainText('4 answers');
+  await expect(page.locator('#results-chart li')).toHaveCount(CHECK_ITEMS.length);
+  // The same from a CSV file.
+  await page.locator('#results-file').setInputFiles({ name: 'class.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`item,phase,correct\n${first.id},before,false\n${first.id},after,true\n`) });
+  await expect(row.locator('td')).toHaveText(['0%', '100%', '1.00']);
+  // Read in the page: nothing was sent anywhere.
+  expect(requests.slice(before).map((r) => r.url())).toEqual([]);
+});
