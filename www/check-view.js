@@ -220,7 +220,7 @@ export function createCheckView(demo) {
   };
   const answers = keptAnswers();
   // A Learning Record Store, when the author named one (or a cmi5 player launched the page).
-  const reporter = xapiReporter(demo.launch, { checkId: CHECK_ID, lang: state.lang, onError: demo.showError });
+  const reporter = xapiReporter(demo.launch, { checkId: CHECK_ID, lang: () => state.lang, onError: demo.showError });
   // When the current form was shown, or its last question answered: the time an answer took.
   let shownAt = performance.now();
   const pageViews = VIEWS.filter((view) => view !== 'check' && demo.$(`${view}-view`));
