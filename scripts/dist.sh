@@ -30,7 +30,7 @@ cat > dist/package.json <<EOF
   "type": "module",
   "browser": "component.js",
   "exports": { ".": "./component.js", "./widget.js": "./widget.js", "./*": "./*" },
-  "files": ["**/*", "!**/*.gz"],
+  "files": ["**/*", "!**/*.gz", "!scorm/**"],
   "keywords": ["dropout", "top-k", "sampling", "transformer", "webassembly", "web-component", "anywidget", "teaching"]
 }
 EOF
@@ -39,3 +39,65 @@ EOF
 find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.bpk' \
   -o -name '*.txt' -o -name '*.svg' \) -exec gzip -9 -k -n {} +
 echo "dist: $(find dist -type f ! -name '*.gz' | wc -l) files (and a .gz twin of $(find dist -name '*.gz' | wc -l)), $(du -sk dist | cut -f1) KB"
+
+# The learning check as a SCORM 1.2 package for an LMS (docs/scorm.md): scorm.html as the one SCO,
+# with every file it loads (the check's modules, the texts, the flex backend, the weights and
+# index.html, whose markup the check is taken from) and the full page its links open. Left out:
+# the other pages and entries, the ndarray backend, the npm file and the gzip twins. Names in
+# order and fixed timestamps, so the same files give the same zip.
+python3 - <<'PY'
+import os, re, zipfile
+from xml.sax.saxutils import escape, quoteattr
+
+LEFT_OUT = {"package.json", "embed.html", "embed.js", "component.js", "widget.js"}
+files = sorted(
+    rel for rel in (os.path.relpath(os.path.join(d, f), "dist").replace(os.sep, "/")
+                    for d, _, names in os.walk("dist") for f in names)
+    if not rel.endswith(".gz") and rel not in LEFT_OUT
+    and not rel.startswith(("pkg/ndarray/", "scorm/")))
+for needed in ("scorm.html", "scorm.js", "index.html", "model.bpk", "pkg/dropout_topk.js", "pkg/dropout_topk_bg.wasm"):
+    assert needed in files, f"dist/{needed} is missing"
+# The pass mark is scorm.js's MASTERY_SCORE (a share), written here in percent.
+source = open("www/scorm.js", encoding="utf-8").read()
+mastery = float(re.search(r"^export const MASTERY_SCORE = ([0-9.]+);", source, re.M).group(1))
+mastery = f"{mastery * 100:g}"
+manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="dropout-topk-check" version="1.2"
+  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>1.2</schemaversion>
+  </metadata>
+  <organizations default="dropout-topk">
+    <organization identifier="dropout-topk">
+      <title>Dropout and top-k: two kinds of randomness</title>
+      <item identifier="check" identifierref="check-sco" isvisible="true">
+        <title>Learning check</title>
+        <adlcp:masteryscore>{mastery}</adlcp:masteryscore>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="check-sco" type="webcontent" adlcp:scormtype="sco" href="scorm.html">
+{chr(10).join(f'      <file href={quoteattr(f)}/>' for f in files)}
+    </resource>
+  </resources>
+</manifest>
+"""
+os.makedirs("dist/scorm", exist_ok=True)
+target = "dist/scorm/dropout-topk-check-scorm12.zip"
+with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    for name in ["imsmanifest.xml", *files]:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        if name == "imsmanifest.xml":
+            zf.writestr(info, manifest.encode("utf-8"), compresslevel=9)
+        else:
+            with open(os.path.join("dist", name), "rb") as f:
+                zf.writestr(info, f.read(), compresslevel=9)
+print(f"dist: {target}, {len(files) + 1} files, {os.path.getsize(target) // 1024} KB (mastery score {mastery})")
+PY
