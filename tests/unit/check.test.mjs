@@ -10,6 +10,16 @@ import { LANGUAGES } from '../../www/state.js';
 const PROMPT = 'Mara walks to the ';
 const kept = (answer) => Array.from(answer.probs).flatMap((p, i) => (p > 0 ? [i] : []));
 
+/** Runs `use` on the shipped model, and frees the model after. */
+function withShipped(use) {
+  const model = shippedModel();
+  try {
+    return use(model);
+  } finally {
+    model.free();
+  }
+}
+
 /** Two copies of one start on the English text, trained `steps` steps at rate r on mask streams 1 and 2. */
 function twoCopies(rate, steps) {
   const copies = [1, 2].map((stream) => {
@@ -21,38 +31,28 @@ function twoCopies(rate, steps) {
   return copies;
 }
 
-test('one model, two seeds: the distribution is the same, only the draw differs (redraw)', () => {
-  const model = shippedModel();
-  try {
-    const first = model.logits(PROMPT);
-    assert.deepEqual(model.logits(PROMPT), first, 'the same prompt gives the same logits');
-    const draw = (seed, number, k = 5) => wasm.nextToken(first, { sampler: 'top_k', k, temperature: 1, seed, draw: number }).index;
-    assert.equal(draw(7, 3), draw(7, 3), 'the same seed and draw number give the same character');
-    const seeds = Array.from({ length: 20 }, (_, s) => draw(s, 0));
-    assert.ok(new Set(seeds).size > 1, 'other seeds draw other characters from the same distribution');
-    assert.equal(new Set(Array.from({ length: 20 }, (_, s) => draw(s, 0, 1))).size, 1, 'at k = 1 every seed draws the same');
-  } finally {
-    model.free();
-  }
-});
+test('one model, two seeds: the distribution is the same, only the draw differs (redraw)', () => withShipped((model) => {
+  const first = model.logits(PROMPT);
+  assert.deepEqual(model.logits(PROMPT), first, 'the same prompt gives the same logits');
+  const draw = (seed, number, k = 5) => wasm.nextToken(first, { sampler: 'top_k', k, temperature: 1, seed, draw: number }).index;
+  assert.equal(draw(7, 3), draw(7, 3), 'the same seed and draw number give the same character');
+  const seeds = Array.from({ length: 20 }, (_, s) => draw(s, 0));
+  assert.ok(new Set(seeds).size > 1, 'other seeds draw other characters from the same distribution');
+  assert.equal(new Set(Array.from({ length: 20 }, (_, s) => draw(s, 0, 1))).size, 1, 'at k = 1 every seed draws the same');
+}));
 
-test('temperature flattens the distribution and keeps the order, so top-k keeps the same set (temperature)', () => {
-  const model = shippedModel();
-  try {
-    const logits = model.logits(PROMPT);
-    const at = (temperature) => wasm.nextToken(logits, { sampler: 'top_k', k: 5, temperature });
-    const [cool, warm] = [at(1), at(2)];
-    assert.deepEqual(kept(warm), kept(cool));
-    assert.deepEqual(Array.from(warm.order), Array.from(cool.order));
-    // Flatter: the most likely character loses share before the cut, the least likely gains.
-    const top = cool.order[0];
-    const last = cool.order[cool.order.length - 1];
-    assert.ok(warm.before[top] < cool.before[top]);
-    assert.ok(warm.before[last] > cool.before[last]);
-  } finally {
-    model.free();
-  }
-});
+test('temperature flattens the distribution and keeps the order, so top-k keeps the same set (temperature)', () => withShipped((model) => {
+  const logits = model.logits(PROMPT);
+  const at = (temperature) => wasm.nextToken(logits, { sampler: 'top_k', k: 5, temperature });
+  const [cool, warm] = [at(1), at(2)];
+  assert.deepEqual(kept(warm), kept(cool));
+  assert.deepEqual(Array.from(warm.order), Array.from(cool.order));
+  // Flatter: the most likely character loses share before the cut, the least likely gains.
+  const top = cool.order[0];
+  const last = cool.order[cool.order.length - 1];
+  assert.ok(warm.before[top] < cool.before[top]);
+  assert.ok(warm.before[last] > cool.before[last]);
+}));
 
 test('two models that differ only by their masks can write different greedy text; the seed does not matter at k = 1 (greedy)', () => {
   const copies = twoCopies(0.1, 40);
@@ -65,29 +65,19 @@ test('two models that differ only by their masks can write different greedy text
   }
 });
 
-test('where the model is sure, top-k keeps k and top-p keeps one (cut)', () => {
-  const model = shippedModel();
-  try {
-    const logits = model.logits('The harbour is');
-    assert.equal(kept(wasm.nextToken(logits, { sampler: 'top_k', k: 5 })).length, 5);
-    assert.equal(kept(wasm.nextToken(logits, { sampler: 'top_p', top_p: 0.9 })).length, 1);
-  } finally {
-    model.free();
-  }
-});
+test('where the model is sure, top-k keeps k and top-p keeps one (cut)', () => withShipped((model) => {
+  const logits = model.logits('The harbour is');
+  assert.equal(kept(wasm.nextToken(logits, { sampler: 'top_k', k: 5 })).length, 5);
+  assert.equal(kept(wasm.nextToken(logits, { sampler: 'top_p', top_p: 0.9 })).length, 1);
+}));
 
-test('dropout is off at inference: the same prompt, the same logits; left on, they would change (inference)', () => {
-  const model = shippedModel();
-  try {
-    const off = model.logits(PROMPT);
-    assert.deepEqual(model.logits(PROMPT), off);
-    const on = [0, 1].map((draw) => model.mcDropoutLogits(PROMPT, 0.1, 42, draw));
-    assert.notDeepEqual(on[0], off);
-    assert.notDeepEqual(on[0], on[1]);
-  } finally {
-    model.free();
-  }
-});
+test('dropout is off at inference: the same prompt, the same logits; left on, they would change (inference)', () => withShipped((model) => {
+  const off = model.logits(PROMPT);
+  assert.deepEqual(model.logits(PROMPT), off);
+  const on = [0, 1].map((draw) => model.mcDropoutLogits(PROMPT, 0.1, 42, draw));
+  assert.notDeepEqual(on[0], off);
+  assert.notDeepEqual(on[0], on[1]);
+}));
 
 test('a training step zeroes activations by a mask drawn afresh for each step (zeroed)', () => {
   const model = wasm.Demo.fromText(wasm.englishText(), 'flex', 42);
