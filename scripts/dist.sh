@@ -30,7 +30,7 @@ cat > dist/package.json <<EOF
   "type": "module",
   "browser": "component.js",
   "exports": { ".": "./component.js", "./widget.js": "./widget.js", "./*": "./*" },
-  "files": ["**/*", "!**/*.gz", "!scorm/**"],
+  "files": ["**/*", "!**/*.gz", "!scorm/**", "!python/**"],
   "keywords": ["dropout", "top-k", "sampling", "transformer", "webassembly", "web-component", "anywidget", "teaching"]
 }
 EOF
@@ -40,10 +40,25 @@ find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*
   -o -name '*.txt' -o -name '*.svg' \) -exec gzip -9 -k -n {} +
 echo "dist: $(find dist -type f ! -name '*.gz' | wc -l) files (and a .gz twin of $(find dist -name '*.gz' | wc -l)), $(du -sk dist | cut -f1) KB"
 
+# The Python package (python/, docs/embedding.md "Jupyter and marimo"): the widget's one-file module
+# with every file inside it, then the wheel, built by hatchling (PEP 517, from PyPI) into
+# dist/python/. Its version is the crate's.
+[ -d node_modules/esbuild ] || npm ci --no-audit --no-fund
+node scripts/widget-bundle.mjs
+python3 -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir dist/python python/
+wheel=$(ls dist/python/dropout_topk-*.whl)
+python3 - "$wheel" <<'PY'
+import os, sys, zipfile
+path = sys.argv[1]
+with zipfile.ZipFile(path) as zf:
+    contents = ", ".join(f"{i.filename.split('/')[-1]} {i.file_size // 1024} KB" for i in zf.infolist() if i.filename.startswith("dropout_topk/"))
+print(f"dist: {path}, {os.path.getsize(path) // 1024} KB ({contents})")
+PY
+
 # The learning check as a SCORM 1.2 package for an LMS (docs/scorm.md): scorm.html as the one SCO,
 # with every file it loads (the check's modules, the texts, the flex backend, the weights and
 # index.html, whose markup the check is taken from) and the full page its links open. Left out:
-# the other pages and entries, the ndarray backend, the npm file and the gzip twins. Names in
+# the other pages and entries, the ndarray backend, the npm file, the wheel and the gzip twins. Names in
 # order and fixed timestamps, so the same files give the same zip.
 python3 - <<'PY'
 import os, re, zipfile
@@ -54,7 +69,7 @@ files = sorted(
     rel for rel in (os.path.relpath(os.path.join(d, f), "dist").replace(os.sep, "/")
                     for d, _, names in os.walk("dist") for f in names)
     if not rel.endswith(".gz") and rel not in LEFT_OUT
-    and not rel.startswith(("pkg/ndarray/", "scorm/")))
+    and not rel.startswith(("pkg/ndarray/", "scorm/", "python/")))
 for needed in ("scorm.html", "scorm.js", "index.html", "model.bpk", "pkg/dropout_topk.js", "pkg/dropout_topk_bg.wasm"):
     assert needed in files, f"dist/{needed} is missing"
 # The pass mark is scorm.js's MASTERY_SCORE (a share), written here in percent.

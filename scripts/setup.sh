@@ -4,8 +4,9 @@
 #   scripts/setup.sh test    the above, plus the three browser engines the tests drive (Chromium
 #                            with chromedriver, Firefox ESR, WebKitGTK's MiniBrowser with its
 #                            WebDriver), a virtual display for WebKit, the npm packages, and
-#                            for the embedding tests mdBook (pinned, built by cargo) and
-#                            JupyterLab with anywidget (pinned, from PyPI, in a venv)
+#                            for the embedding tests mdBook (pinned, built by cargo); the
+#                            notebook tools come with the wheel (scripts/notebook.sh, run by
+#                            scripts/test.sh once `make dist` has built it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,8 +51,6 @@ test_tools() {
   fi
   # mdBook for the book the embedding tests build (scripts/hosts.sh): pinned, into target/tools.
   scripts/hosts.sh tools
-  # JupyterLab and anywidget (pinned, from PyPI) in target/jupyter-venv (tests/e2e/jupyter.spec.mjs).
-  scripts/jupyter.sh
 }
 
 case "${1:-build}" in

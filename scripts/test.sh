@@ -54,6 +54,9 @@ run pkg scripts/build-pkg.sh
 run unit node --test --test-reporter=spec tests/unit/
 count unit
 run dist scripts/dist.sh
+# The wheel dist.sh wrote, installed into a fresh venv with JupyterLab and marimo (jupyter.spec.mjs, marimo.spec.mjs).
+run notebook scripts/notebook.sh
+summary+=("$(printf '%-22s %11s' notebook-venv installed)")
 # The mdBook and reveal.js snippets of docs/embedding.md in the real tools (tests/e2e/hosts.spec.mjs).
 run hosts scripts/hosts.sh
 summary+=("$(printf '%-22s %11s' hosts built)")

@@ -7,7 +7,7 @@ import { requestRender, forgetRenders, addAnimation, removeAnimation, renderTimi
 import { forgetCanvases } from './charts.js';
 import { startTrainingWorker } from './training-worker.js';
 import { errorText, numberFormat } from './format.js';
-import { fetchFile, importModule } from './load.js';
+import { fetchFile, fileUrl as url, importModule } from './load.js';
 import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
 import { emptyTiming, writeLossLegends } from './training-run.js';
 import { createTopKView } from './topk-view.js';
@@ -18,9 +18,6 @@ import { createOwnTextView } from './owntext-view.js';
 import { createThesisView } from './thesis-view.js';
 import { createCheckView } from './check-view.js';
 import { createResultsView } from './results-view.js';
-
-/** Files, relative to this module, so the demo works from any folder of any static host. */
-const url = (path) => new URL(path, import.meta.url).href;
 
 /** Marks the start-up timeline for the benchmark (Performance panel: "dropout-topk:…"). */
 const mark = (name) => performance.mark(`dropout-topk:${name}`);
@@ -91,7 +88,7 @@ let weightsFetch = null;
  * @returns {Promise<{weights: Uint8Array|null, problems: Array<{key: string, error: unknown}>}>}
  */
 function shippedWeights() {
-  weightsFetch ??= fetchFile(url('model.bpk')).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  weightsFetch ??= Promise.resolve('model.bpk').then((path) => fetchFile(url(path))).then(async (r) => new Uint8Array(await r.arrayBuffer()));
   return weightsFetch.then((weights) => ({ weights, problems: [] }), (error) => {
     weightsFetch = null;
     return { weights: null, problems: [{ key: 'app.weightsFailed', error }] };

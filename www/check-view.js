@@ -9,6 +9,7 @@
 import { setLiveText } from './format.js';
 import { VIEWS } from './state.js';
 import { xapiReporter } from './xapi.js';
+import { activityIri, pageUrl } from './load.js';
 
 /**
  * The questions. `answer` is the right option; `see` is the view that shows why; `pinned` names
@@ -124,7 +125,8 @@ function renderItem(item, phase) {
     verdict.textContent = item.verdict;
     const link = document.createElement('a');
     link.textContent = item.see.text;
-    link.href = item.see.local ? `#${item.see.view}-view` : new URL(`index.html?view=${item.see.view}#${item.see.view}-view`, import.meta.url).href;
+    const href = item.see.local ? `#${item.see.view}-view` : pageUrl(`index.html?view=${item.see.view}#${item.see.view}-view`);
+    if (href) link.href = href; // where there is no page to open (a notebook), the words stay
     answer.append(verdict, ` ${item.why} `, link);
     fieldset.append(answer);
   }
@@ -175,7 +177,7 @@ export function renderCheck(els, vm, fmt) {
 }
 
 /** The check's identifier as an xAPI activity (an IRI): the check's own page. */
-const CHECK_ID = new URL('index.html?view=check', import.meta.url).href;
+const CHECK_ID = activityIri('index.html?view=check');
 
 /**
  * A question in the reader's words, for a record store: its id, question, options and answer.
@@ -255,7 +257,7 @@ export function createCheckView(demo) {
   els.next.addEventListener('click', () => {
     const target = demo.$('topk-view');
     if (target) target.scrollIntoView();
-    else location.href = new URL('index.html', import.meta.url).href;
+    else if (pageUrl('index.html')) location.href = pageUrl('index.html');
   });
   demo.subscribe(['phase'], () => { shownAt = performance.now(); });
   demo.subscribe(['phase', 'lang'], redraw);

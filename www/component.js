@@ -11,7 +11,7 @@ import { browserLanguage, translator } from './i18n.js';
 import { prepareDemo, problemText, startDemo } from './app.js';
 import { viewMarkup } from './markup.js';
 import { errorText } from './format.js';
-import { fetchFile } from './load.js';
+import { fetchFile, fileUrl } from './load.js';
 
 /** How far outside the viewport an element starts loading, so it is ready when it scrolls in. */
 const START_MARGIN = '800px 0px';
@@ -28,7 +28,7 @@ let styles = null;
  * @returns {Promise<CSSStyleSheet>}
  */
 function elementStyles() {
-  styles ??= fetchFile(new URL('style.css', import.meta.url).href).then(async (response) => {
+  styles ??= Promise.resolve('style.css').then((path) => fetchFile(fileUrl(path))).then(async (response) => {
     const lines = (await response.text()).split('\n')
       .map((line) => (line.startsWith('@') ? line : line.replace(/(\d*\.?\d+)rem\b/g, 'calc($1 * var(--rem))')));
     const sheet = new CSSStyleSheet();

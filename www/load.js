@@ -3,6 +3,48 @@
 // and the cause, worded by the locales' `error.<code>` keys (format.js errorText).
 import { errorMessage } from './format.js';
 
+/** Where this module was loaded from: the folder of the demo's files when they are served. */
+const HERE = import.meta.url;
+
+/**
+ * Files handed over by a bundle that carries them (the notebook widget, whose module is a blob
+ * with no folder around it): their paths, relative to this folder, to object URLs.
+ * @type {Map<string, string>}
+ */
+const provided = new Map();
+
+/**
+ * Makes `files` the demo's own, by path (`pkg/dropout_topk_bg.wasm`, `index.html`, …): from now on
+ * fileUrl gives their object URLs. Used once, before the first demo starts.
+ * @param {Record<string, Blob>} files
+ */
+export function provideFiles(files) {
+  for (const [path, blob] of Object.entries(files)) {
+    if (!provided.has(path)) provided.set(path, URL.createObjectURL(blob));
+  }
+}
+
+/**
+ * The URL of one of the demo's files, by its path in the folder (`model.bpk`, `pkg/…`).
+ * @param {string} path
+ * @returns {string}
+ */
+export function fileUrl(path) {
+  const url = provided.get(path) ?? pageUrl(path);
+  if (!url) throw new LoadError('loadMissing', { file: path, origin: 'the widget bundle', status: '404' });
+  return url;
+}
+
+/**
+ * The URL of a page of this copy of the demo (index.html?view=…), or null when the demo is not
+ * served from a folder (the notebook widget), where there is no page to open.
+ * @param {string} path
+ * @returns {string|null}
+ */
+export function pageUrl(path) {
+  return /^(https?|file):/.test(HERE) ? new URL(path, HERE).href : null;
+}
+
 /** A file that could not be loaded: `code` is one of load*, `params` fill its text. */
 export class LoadError extends Error {
   /**
@@ -78,4 +120,14 @@ export function moduleWorker(url) {
   if (new URL(url).origin === location.origin) return { worker: new Worker(url, { type: 'module' }), release() {} };
   const bootstrap = URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};\n`], { type: 'text/javascript' }));
   return { worker: new Worker(bootstrap, { type: 'module' }), release: () => URL.revokeObjectURL(bootstrap) };
+}
+
+/**
+ * An identifier (an IRI) for something of this copy of the demo: its page's URL, or, where it is
+ * not served from a folder, the same path under a name that can never be a real host.
+ * @param {string} path
+ * @returns {string}
+ */
+export function activityIri(path) {
+  return pageUrl(path) ?? new URL(path, 'https://dropout-topk.invalid/').href;
 }

@@ -1,13 +1,13 @@
 // The markup of one view for an embed: taken from index.html, the one place the views' markup
 // lives, so the page, the iframe embed and the web component can never drift apart.
 
-import { fetchFile } from './load.js';
+import { fetchFile, fileUrl } from './load.js';
 
 let page = null;
 
 /** index.html, parsed once per page (inert: parsing runs no script and loads nothing). */
 function indexDocument() {
-  page ??= fetchFile(new URL('index.html', import.meta.url).href)
+  page ??= Promise.resolve('index.html').then((path) => fetchFile(fileUrl(path)))
     .then(async (response) => new DOMParser().parseFromString(await response.text(), 'text/html'))
     .catch((err) => {
       page = null; // not kept: the next element tries again

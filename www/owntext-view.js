@@ -8,6 +8,7 @@ import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './for
 import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
 import { writtenByView } from './i18n.js';
+import { fileUrl } from './load.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
@@ -225,7 +226,7 @@ function wireOwnText(demo, els, run, { create, sync, say, local, redraw }) {
   });
   els.sampleJa.addEventListener('click', async () => {
     try {
-      const response = await fetch(new URL('corpus/ja.txt', import.meta.url));
+      const response = await fetch(fileUrl('corpus/ja.txt'));
       if (!response.ok) throw new Error(`corpus/ja.txt: HTTP ${response.status}`);
       els.text.value = (await response.text()).slice(0, SAMPLE_CHARS);
       say('message', null);

@@ -1,7 +1,7 @@
 // The page's side of the training worker (worker.js): models that train are handles here,
 // their steps run in the worker, and each step's report comes back to the model's own listener.
 // One worker serves every demo on a page; an error of one model reaches that model's demo only.
-import { loadFailure, moduleWorker } from './load.js';
+import { fileUrl, loadFailure, moduleWorker } from './load.js';
 
 /**
  * A step's report: what the core's trainStep returned (web.rs), plus the step's time in the worker.
@@ -19,7 +19,7 @@ import { loadFailure, moduleWorker } from './load.js';
  * @returns {TrainingWorker}
  */
 export function startTrainingWorker(module, glue) {
-  const script = new URL('./worker.js', import.meta.url).href;
+  const script = fileUrl('worker.js');
   const { worker, release } = moduleWorker(script);
   const training = new TrainingWorker(worker, script);
   // The first message: the worker instantiates the module, then runs what follows in order.

@@ -1,9 +1,11 @@
 // The demo as a notebook widget: an anywidget front end (https://anywidget.dev), so it runs in
-// JupyterLab, Jupyter Notebook, VS Code and marimo. The Python class declares a trait per setting
-// it wants, under the link's names (docs/embedding.md, "Jupyter"); each is synced both ways with the
-// element's property of the same name. `last_sample` and `answers` are written here only: the
+// JupyterLab, Jupyter Notebook, VS Code and marimo. The Python class (python/, `dropout_topk.Demo`)
+// declares a trait per setting, under the link's names; each is synced both ways with the
+// element's property of the same name, and a trait left at None (`lang`) leaves the element's own
+// default until the reader picks a value. `last_sample` and `answers` are written here only: the
 // character the reader last drew, as the element's `sample` event gives it, and the learning
-// check's answers, as its `answer` events give them.
+// check's answers, as its `answer` events give them. Python's `sample()` and `step()` arrive as
+// custom messages and press the element's buttons.
 import { SETTINGS, settingText } from './state.js';
 import './component.js';
 
@@ -15,16 +17,19 @@ export default {
     // (a, b, m, x, the arrows) act on the cell, as the key's target (the element) has focus.
     demo.setAttribute('data-lm-suppress-shortcuts', '');
     // Only the settings the Python class declares are synced; the others keep their defaults.
-    const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined && model.get(name) !== null);
-    for (const name of synced) {
-      const value = model.get(name);
-      demo.setAttribute(name, settingText(value));
-    }
+    const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined);
+    const given = (name) => model.get(name) !== null;
+    for (const name of synced.filter(given)) demo.setAttribute(name, settingText(model.get(name)));
     const offs = synced.map((name) => {
-      const update = () => { demo[name] = model.get(name); };
+      const update = () => { if (given(name)) demo[name] = model.get(name); };
       model.on(`change:${name}`, update);
       return () => model.off(`change:${name}`, update);
     });
+    const command = ({ command: name }) => {
+      if (name === 'sample' || name === 'step') demo[name]();
+    };
+    model.on('msg:custom', command);
+    offs.push(() => model.off('msg:custom', command));
     demo.addEventListener('settingschange', ({ detail: { name, value } }) => {
       if (!synced.includes(name) || settingText(model.get(name)) === settingText(value)) return;
       model.set(name, value);

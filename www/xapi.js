@@ -14,6 +14,8 @@
 // were made. The first failure is reported once, naming the store and the HTTP status, and the
 // reporter sends nothing more (Reset starts a new one).
 
+import { activityIri } from './load.js';
+
 /** The xAPI version every request declares. */
 export const XAPI_VERSION = '1.0.3';
 
@@ -34,7 +36,7 @@ export const ACTIVITY_TYPES = Object.freeze({
  * The context extension that says which form of the check a statement belongs to ('before' or
  * 'after'): the check page of this copy of the demo, at #phase.
  */
-export const PHASE_EXTENSION = new URL('index.html?view=check#phase', import.meta.url).href;
+export const PHASE_EXTENSION = activityIri('index.html?view=check#phase');
 
 /** cmi5's category activity, which marks the statements cmi5 itself defines (here: initialized). */
 export const CMI5_CATEGORY = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';

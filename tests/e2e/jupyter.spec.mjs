@@ -1,66 +1,37 @@
-// The README's Jupyter snippet in a real JupyterLab (from PyPI, installed by scripts/jupyter.sh
-// into target/jupyter-venv): the anywidget front end dist/widget.js, loaded from dist/ served with
-// CORS on an origin of its own, as a reader's notebook would load it. Python moves the cut, Sample
-// in the widget reaches Python as `w.last_sample`, the slider reaches Python, and keys pressed in
-// the widget stay there instead of running JupyterLab's notebook shortcuts.
-// A screenshot of the notebook is saved as test-results/screenshots/jupyter-notebook.png.
+// The package in a real JupyterLab: scripts/notebook.sh installs the wheel `make dist` wrote into a
+// fresh venv (target/notebook-venv) with JupyterLab and anywidget from PyPI, and the notebooks run
+// the README's three lines. The widget's module, wasm, weights and worker all come from the wheel:
+// the browser resolves no host name and is refused every origin but the notebook server's, and the
+// server and kernels reach nothing outside this machine. Python moves the cut, Sample in the widget
+// and `w.sample()` reach Python as `w.last_sample`, `w.step()` takes a step whose masks show,
+// the slider reaches Python, and keys pressed in the widget stay there.
+// Screenshots: test-results/screenshots/jupyter-notebook.png and jupyter-dropout.png.
 import { test, expect } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readmeSnippet } from './readme-snippets.mjs';
 import { SETTINGS } from '../../www/state.js';
 import { CHECK_ITEMS } from '../../www/check-view.js';
+import { OFFLINE_ARGS, SCREENSHOTS, VENV, answers, expectCut, killStrays, pythonValue, requireVenv, scratch, serverEnv, start, stop,
+  watch } from './notebook-tools.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VENV = join(ROOT, 'target/jupyter-venv');
-const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
 const PORT = Number(process.env.E2E_PORT ?? 8123);
-/** dist/ served with CORS: the widget's module comes from another origin than the notebook's. */
-const WIDGET_PORT = PORT + 4;
 const JUPYTER_PORT = PORT + 5;
 const JUPYTER = `http://127.0.0.1:${JUPYTER_PORT}`;
-/** Where the README's snippet says the folder is served. */
-const README_ESM = 'http://127.0.0.1:8000/widget.js';
 
 /** Cold start on 2 cores: JupyterLab's page, a kernel, then the widget's wasm and weights. */
 const START = 120_000; // ms
-/** A cell's run: a kernel round trip (the widget's first render also fetches its modules). */
+/** A cell's run: a kernel round trip. */
 const RUN = 30_000; // ms
 
 let dir;
-let widgetServer;
 let jupyter;
 
-/**
- * A widget class that declares a trait for every setting of state.js, under its name, with its
- * default (each setting's type as Python's traitlets spells it), and one such widget `w`.
- */
-function everyTrait() {
-  const python = (value) => (typeof value === 'boolean' ? (value ? 'True' : 'False') : JSON.stringify(value));
-  const lines = Object.entries(SETTINGS).map(([name, spec]) => {
-    let kind = 'Unicode';
-    if (spec.list) kind = 'List';
-    else if (typeof spec.default === 'boolean') kind = 'Bool';
-    else if (typeof spec.default === 'number') kind = spec.step === 1 ? 'Int' : 'Float';
-    return `    ${name} = traitlets.${kind}(${python(spec.default)}).tag(sync=True)`;
-  });
-  return `class Every(DropoutTopK):\n${lines.join('\n')}\n\nw = Every(lang='en')\nw`;
-}
-
-/** Every setting the top-k widget shows, set from Python at once, then the dropout view's. */
+/** Every setting the top-k widget shows, set from Python at once. */
 const TRAIT_VALUES = { k: 5, temperature: 0.7, sampler: 'top_p', top_p: 0.8, hide: ['explain'], dropout_p: 0.3, overfit_p: 0.5,
   mc_dropout: true, lang: 'ja' };
 const TRAIT_CELL = Object.entries(TRAIT_VALUES).map(([name, value]) => `w.${name} = ${typeof value === 'boolean' ? 'True' : JSON.stringify(value)}`).join('\n');
-
-/** The learning check as a widget whose `answers` Python reads (a read-only list). */
-const CHECK_CLASS = `class Check(DropoutTopK):
-    answers = traitlets.List(read_only=True).tag(sync=True)
-
-c = Check(view='check', lang='en')
-c`;
 
 /** A notebook (nbformat 4) of code cells with these sources, never run. */
 function notebook(cells) {
@@ -75,64 +46,23 @@ function notebook(cells) {
   }, null, 1);
 }
 
-/** Starts `command` in a process group of its own, its output in `log` (shown if it stops). */
-function start(command, args, { env = process.env, log }) {
-  const out = openSync(log, 'w');
-  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
-  closeSync(out);
-  child.log = log;
-  return child;
-}
-
-/** Waits until `url` answers 200, failing at once if `child` stops. */
-async function answers(child, url, timeout) {
-  await expect.poll(async () => {
-    if (child.exitCode !== null) throw new Error(`${child.spawnargs.join(' ')} stopped:\n${readFileSync(child.log, 'utf8')}`);
-    return fetch(url).then((r) => r.status, () => 0);
-  }, { timeout, message: `${url} answers` }).toBe(200);
-}
-
-/** Ends `child`'s process group: SIGTERM first (Jupyter then shuts its kernels down), SIGKILL after 10 s. */
-async function stop(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  const signal = (name) => { try { process.kill(-child.pid, name); } catch { /* the group is gone */ } };
-  signal('SIGTERM');
-  const killer = setTimeout(() => signal('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(killer);
-}
-
-/** Kernels still running from this run's runtime folder (the server was killed before it could stop them). */
-function strayKernels(runtime) {
-  const pids = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runtime)) pids.push(Number(pid));
-    } catch { /* gone meanwhile */ }
-  }
-  return pids;
-}
+test.use({ viewport: { width: 1280, height: 1000 }, launchOptions: { executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', ...OFFLINE_ARGS] } });
 
 test.beforeAll(async () => {
-  if (!existsSync(join(VENV, 'bin/jupyter'))) {
-    throw new Error('target/jupyter-venv is missing: run scripts/jupyter.sh (JupyterLab and anywidget from PyPI)');
-  }
-  if (!existsSync(join(ROOT, 'dist/widget.js'))) throw new Error('dist/widget.js is missing: run scripts/dist.sh');
+  requireVenv();
   const snippet = readmeSnippet('jupyter');
-  if (!snippet.includes(README_ESM)) throw new Error(`the README's jupyter snippet no longer loads ${README_ESM}`);
-  const widget = snippet.replace(README_ESM, `http://127.0.0.1:${WIDGET_PORT}/widget.js`);
-
   // Everything Jupyter and IPython write goes to a folder of this run, never the user's own.
-  dir = mkdtempSync(join(tmpdir(), 'dropout-topk-jupyter-'));
-  const folders = Object.fromEntries(['notebooks', 'config', 'data', 'runtime', 'ipython', 'home', 'settings', 'workspaces']
-    .map((name) => [name, join(dir, name)]));
-  for (const folder of Object.values(folders)) mkdirSync(folder);
-  writeFileSync(join(folders.notebooks, 'widget.ipynb'), notebook([widget, 'w.k = 5', 'w.last_sample', 'w.k']));
-  writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook([widget, 'w.k, w.prompt']));
-  writeFileSync(join(folders.notebooks, 'check.ipynb'), notebook([`${widget}\n${CHECK_CLASS}`, 'c.answers']));
-  writeFileSync(join(folders.notebooks, 'traits.ipynb'), notebook([`${widget}\n${everyTrait()}`,
-    "w.prompt = 'Once upon a '\nw.seed = 7", TRAIT_CELL, "d = Every(view='dropout', lang='en')\nd", "d.mode = 'eval'"]));
+  let folders;
+  ({ dir, folders } = scratch('dropout-topk-jupyter-', ['notebooks', 'config', 'data', 'runtime', 'ipython', 'home', 'settings', 'workspaces']));
+  writeFileSync(join(folders.notebooks, 'widget.ipynb'), notebook([snippet, 'w.k = 3', 'w.last_sample', 'w.k']));
+  writeFileSync(join(folders.notebooks, 'keys.ipynb'), notebook(['from dropout_topk import Demo\nw = Demo()\nw', 'w.k, w.prompt']));
+  writeFileSync(join(folders.notebooks, 'check.ipynb'), notebook(["from dropout_topk import Demo\nc = Demo(view='check', lang='en')\nc", 'c.answers']));
+  writeFileSync(join(folders.notebooks, 'traits.ipynb'), notebook(["from dropout_topk import Demo\nw = Demo(lang='en')\nw",
+    "w.prompt = 'Once upon a '\nw.seed = 7", TRAIT_CELL, "d = Demo(view='dropout', lang='en')\nd", "d.mode = 'eval'"]));
+  writeFileSync(join(folders.notebooks, 'methods.ipynb'), notebook([snippet, 'w.sample()', 'w.last_sample',
+    "w.view = 'dropout'\nw.step()"]));
   // User settings: no prompt about Jupyter news, every cell rendered (no windowing) so each is in the DOM.
   const settings = (plugin, values) => {
     mkdirSync(join(folders.settings, '@jupyterlab', plugin.split(':')[0]), { recursive: true });
@@ -141,57 +71,43 @@ test.beforeAll(async () => {
   settings('apputils-extension:notification', { fetchNews: 'false', checkForUpdates: false });
   settings('notebook-extension:tracker', { windowingMode: 'none' });
 
-  widgetServer = start('python3', ['scripts/serve.py', String(WIDGET_PORT), '--quiet', '--dir', 'dist', '--cors'],
-    { log: join(dir, 'widget-server.log') });
-  const env = {
-    ...process.env,
-    PATH: `${join(VENV, 'bin')}:${process.env.PATH}`,
-    VIRTUAL_ENV: VENV,
-    HOME: folders.home,
+  const env = serverEnv(folders.home, {
     JUPYTER_CONFIG_DIR: folders.config,
     JUPYTER_DATA_DIR: folders.data,
     JUPYTER_RUNTIME_DIR: folders.runtime,
     JUPYTER_PLATFORM_DIRS: '1',
     IPYTHONDIR: folders.ipython,
-    PYTHONNOUSERSITE: '1',
-  };
+  });
   const started = Date.now();
   jupyter = start(join(VENV, 'bin/jupyter'), [
     'lab', '--no-browser', '--ip=127.0.0.1', `--port=${JUPYTER_PORT}`, '--port-retries=0', '--allow-root',
     `--ServerApp.root_dir=${folders.notebooks}`,
     // Open to anyone on this machine for the run: no token, no password, no XSRF check.
     '--IdentityProvider.token=', '--ServerApp.disable_check_xsrf=True',
-    // Nothing fetched from outside (this network refuses it) and nothing to ask the reader.
+    // Nothing fetched from outside and nothing to ask the reader.
     '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     '--LabApp.extension_manager=readonly', '--ServerApp.terminals_enabled=False',
     `--LabApp.user_settings_dir=${folders.settings}`, `--LabApp.workspaces_dir=${folders.workspaces}`,
   ], { env, log: join(dir, 'jupyter.log') });
-  await answers(widgetServer, `http://127.0.0.1:${WIDGET_PORT}/widget.js`, 10_000);
   await answers(jupyter, `${JUPYTER}/api/status`, START);
   console.log(`JupyterLab answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
 test.afterAll(async () => {
   await stop(jupyter);
-  await stop(widgetServer);
   if (!dir) return;
-  for (const pid of strayKernels(join(dir, 'runtime'))) process.kill(pid, 'SIGKILL');
+  killStrays(join(dir, 'runtime'));
   rmSync(dir, { recursive: true, force: true });
 });
-
-test.use({ viewport: { width: 1280, height: 1000 } });
 
 /**
  * Opens `name` in JupyterLab and returns its cells and `run(i)`, which runs cell i with Ctrl+Enter
  * (in place: no cell is added) and waits for its execution count. Console errors, uncaught
- * exceptions and failed requests are collected in `errors`.
+ * exceptions and failed requests are collected in `errors`; requests to other hosts in `refused`.
  */
 async function openNotebook(page, name) {
   // JupyterLab 4.6 itself logs no error and has no failed request on this page, so none is filtered.
-  const errors = [];
-  page.on('response', (response) => { if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`); });
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(String(err)));
+  const { errors, refused } = await watch(page, JUPYTER);
   // `reset`: a fresh layout, without the notebooks an earlier test left open.
   await page.goto(`${JUPYTER}/lab/tree/${name}?reset`);
   const panel = page.locator('.jp-NotebookPanel').filter({ visible: true });
@@ -214,7 +130,7 @@ async function openNotebook(page, name) {
     await expect(prompt).toHaveText(`[${count}]:`, { timeout: RUN });
     return cell.locator('.jp-OutputArea-output');
   }
-  return { errors, cells, run };
+  return { errors, refused, cells, run };
 }
 
 /** Waits until the widget in `cell`'s output has started, and returns it. */
@@ -224,38 +140,45 @@ async function widgetIn(cell) {
   return widget;
 }
 
-/** The probabilities before the cut of the kept bars and of the first cut bar, from most likely. */
-function cutOf(widget) {
-  return widget.locator('#bars li:not(.cutline)').evaluateAll((lis) => ({
-    kept: lis.filter((li) => li.classList.contains('kept')).map((li) => Number(li.dataset.original)),
-    firstCut: lis.filter((li) => li.classList.contains('cut')).map((li) => Number(li.dataset.original))[0],
-  }));
-}
-
-/** A Python literal (a cell's text/plain output) as JSON, read by Python itself. */
-function pythonValue(text) {
-  const json = execFileSync(join(VENV, 'bin/python'), ['-c', 'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.stdin.read())))'],
-    { input: text, encoding: 'utf8' });
-  return JSON.parse(json);
-}
-
 /** How the bars write a character (format.js tokenLabel). */
 const label = (ch) => ({ ' ': '␣', '\n': '↵' })[ch] ?? ch;
 
-test('the README widget in JupyterLab: Python moves the cut, Sample reaches w.last_sample, the slider reaches w.k', async ({ page }) => {
+test('the package declares every setting of state.js as a trait, with its default, and refuses a bad value', () => {
+  const script = `
+import json, traitlets
+from dropout_topk import Demo
+w = Demo()
+out = {name: getattr(w, name) for name in Demo.class_own_traits(sync=lambda v: v)}
+try:
+    w.k = 0
+    out['refused'] = None
+except traitlets.TraitError as err:
+    out['refused'] = str(err)
+print(json.dumps(out))`;
+  const traits = JSON.parse(execFileSync(join(VENV, 'bin/python'), ['-c', script], { encoding: 'utf8' }));
+  expect(Object.keys(traits).sort()).toEqual([...Object.keys(SETTINGS), 'last_sample', 'answers', 'refused'].sort());
+  for (const [name, spec] of Object.entries(SETTINGS)) {
+    // lang is None until set: the widget then speaks the reader's browser language.
+    expect(traits[name], name).toEqual(name === 'lang' ? null : spec.default);
+  }
+  expect(traits.last_sample).toBeNull();
+  expect(traits.answers).toEqual([]);
+  expect(traits.refused).toMatch(/'k' trait .* should not be less than 1/);
+});
+
+test('the README\'s three lines in JupyterLab, offline: five kept bars, Python moves the cut, Sample reaches w.last_sample, the slider reaches w.k', async ({ page }) => {
   test.setTimeout(240_000);
-  const { errors, cells, run } = await openNotebook(page, 'widget.ipynb');
+  const { errors, refused, cells, run } = await openNotebook(page, 'widget.ipynb');
   await run(0);
   const widget = await widgetIn(cells.nth(0));
-  await expect(widget.locator('#k')).toHaveValue('3');
-
-  // Python -> page: `w.k = 5` moves the slider and the cut (five bars, more only if tied with the fifth).
-  await run(1);
+  // `Demo(view="topk", k=5)`: five bars kept (more only if tied with the fifth).
   await expect(widget.locator('#k')).toHaveValue('5');
-  await expect.poll(async () => (await cutOf(widget)).kept.length, { timeout: RUN }).toBeGreaterThanOrEqual(5);
-  const { kept, firstCut } = await cutOf(widget);
-  for (const p of kept.slice(5)) expect(p).toBe(kept[4]);
-  expect(firstCut).toBeLessThan(kept[4]);
+  await expectCut(widget, 5, RUN);
+
+  // Python -> page: `w.k = 3` moves the slider and the cut.
+  await run(1);
+  await expect(widget.locator('#k')).toHaveValue('3');
+  await expectCut(widget, 3, RUN);
 
   // Page -> Python: Sample draws a character, and `w.last_sample` is that draw.
   await widget.locator('#sample').click();
@@ -277,20 +200,51 @@ test('the README widget in JupyterLab: Python moves the cut, Sample reaches w.la
   expect(last.probability).toBeCloseTo(shown.probability, 6);
   expect(last.u).toBeGreaterThanOrEqual(0);
   expect(last.u).toBeLessThan(1);
-  expect(last.settings.k).toBe(5);
+  expect(last.settings.k).toBe(3);
   expect(last.settings.seed).toBe(42);
 
   // Page -> Python: the slider moved with the keyboard is the new `w.k`.
   await widget.locator('#k').focus();
   await page.keyboard.press('ArrowLeft');
-  await expect(widget.locator('#k')).toHaveValue('4');
-  await expect(await run(3)).toHaveText('4');
+  await expect(widget.locator('#k')).toHaveValue('2');
+  await expect(await run(3)).toHaveText('2');
   expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
+});
+
+test('w.sample() draws as Sample does, and w.view = "dropout" then w.step() shows the masks of one step', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { errors, refused, cells, run } = await openNotebook(page, 'methods.ipynb');
+  await run(0);
+  const widget = await widgetIn(cells.nth(0));
+  await run(1);
+  const sampled = widget.locator('#bars li.sampled');
+  await expect(sampled).toHaveCount(1, { timeout: RUN });
+  const index = Number(await sampled.getAttribute('data-index'));
+  const last = pythonValue(await (await run(2)).first().textContent());
+  expect(last.index).toBe(index);
+  expect(last.settings.k).toBe(5);
+
+  // A new view rebuilds the widget in place; the step waits for it to be ready.
+  await run(3);
+  await expect(widget.locator('#dropout-view')).toBeVisible({ timeout: START });
+  await expect(widget.locator('#topk-view')).toHaveCount(0);
+  await expect(widget.locator('#dropout-steps')).toHaveText('Step 1', { timeout: RUN });
+  // Every dropout site shows the mask that step applied, at the default rate: some units dropped.
+  const sites = widget.locator('#sites article.site');
+  await expect(sites).toHaveCount(7);
+  await expect(sites.locator('.site-which')).toContainText(Array(7).fill('The mask step 1 applied, at r = 0.10'));
+  const dropped = await sites.evaluateAll((cards) => cards.map((c) => Number(c.dataset.dropped)));
+  expect(dropped.reduce((a, b) => a + b)).toBeGreaterThan(0);
+  await sites.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'jupyter-dropout.png') });
+  expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
 });
 
 test('keys pressed in the widget stay in it: JupyterLab\'s notebook shortcuts do not fire', async ({ page }) => {
   test.setTimeout(240_000);
-  const { errors, cells, run } = await openNotebook(page, 'keys.ipynb');
+  const { errors, refused, cells, run } = await openNotebook(page, 'keys.ipynb');
   await run(0);
   const widget = await widgetIn(cells.nth(0));
   await expect(cells).toHaveCount(2);
@@ -319,11 +273,12 @@ test('keys pressed in the widget stay in it: JupyterLab\'s notebook shortcuts do
   const output = await run(1);
   expect(pythonValue(await output.first().textContent())).toEqual([3, 'Mara walks to the boats']);
   expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
 });
 
 test('settings set as traits do what their controls do: the prompt and seed boxes, the draws forgotten, eval pauses', async ({ page }) => {
   test.setTimeout(300_000);
-  const { errors, cells, run } = await openNotebook(page, 'traits.ipynb');
+  const { errors, refused, cells, run } = await openNotebook(page, 'traits.ipynb');
   await run(0);
   const w = await widgetIn(cells.nth(0));
   // A generation and a draw, which a new prompt and a new seed must undo.
@@ -370,11 +325,12 @@ test('settings set as traits do what their controls do: the prompt and seed boxe
   expect(stopped.playing).toBe(false);
   expect(stopped.later).toBe(stopped.first);
   expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
 });
 
 test('the learning check in a notebook: each answer reaches Python as w.answers', async ({ page }) => {
   test.setTimeout(240_000);
-  const { errors, cells, run } = await openNotebook(page, 'check.ipynb');
+  const { errors, refused, cells, run } = await openNotebook(page, 'check.ipynb');
   await run(0);
   const c = await widgetIn(cells.nth(0));
   const [first, second] = CHECK_ITEMS;
@@ -389,4 +345,5 @@ test('the learning check in a notebook: each answer reaches Python as w.answers'
   ]);
   for (const answer of answers) expect(answer.ms).toBeGreaterThanOrEqual(0);
   expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
 });
