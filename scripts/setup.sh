@@ -3,7 +3,7 @@
 #   scripts/setup.sh build   the wasm32 target and wasm-bindgen-cli at the crate's pinned version
 #   scripts/setup.sh test    the above, plus the three browser engines the tests drive (Chromium
 #                            with chromedriver, Firefox ESR, WebKitGTK's MiniBrowser with its
-#                            WebDriver), a virtual display for WebKit, the npm packages, and
+#                            WebDriver), a virtual display for WebKit, a CJK font, the npm packages, and
 #                            for the embedding tests mdBook (pinned, built by cargo); the
 #                            notebook tools come with the wheel (scripts/notebook.sh, run by
 #                            scripts/test.sh once `make dist` has built it)
@@ -31,6 +31,9 @@ TEST_PACKAGES=(
   "webkit2gtk-driver:/usr/bin/WebKitWebDriver"
   "xvfb:/usr/bin/xvfb-run"
   "xauth:/usr/bin/xauth"
+  # Chinese, Japanese and Korean glyphs for the pages and screenshots in those languages: one font
+  # of 1.6 MB (5 MB installed) covers all three (fonts-noto-cjk would be 57 MB).
+  "fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 )
 
 test_tools() {

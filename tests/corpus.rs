@@ -15,8 +15,20 @@ fn the_bundled_corpora_are_large_enough_and_split_nine_to_one() {
         "English stays a small vocabulary: {}",
         c.vocab.len()
     );
-    let japanese = include_str!("../www/corpus/ja.txt");
-    assert!(Corpus::from_text(japanese, 33).is_ok());
+    // Every sample text of the own-text view, one per language, trains.
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/www/corpus");
+    let mut samples = 0;
+    for entry in std::fs::read_dir(folder).expect("www/corpus") {
+        let path = entry.expect("a file of www/corpus").path();
+        if path.extension().is_none_or(|ext| ext != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a UTF-8 text");
+        assert!(text.chars().count() >= 3000, "{}", path.display());
+        assert!(Corpus::from_text(&text, 33).is_ok(), "{}", path.display());
+        samples += 1;
+    }
+    assert!(samples >= 2, "{samples} texts in www/corpus");
 }
 
 #[test]

@@ -166,22 +166,50 @@ fn an_invalid_argument_carries_its_range_as_a_code_and_numbers() {
     );
 }
 
+/// Every dictionary in www/locales (a language is its file there), by file name, with its text.
+fn dictionaries() -> Vec<(String, String)> {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/www/locales");
+    let mut found: Vec<(String, String)> = std::fs::read_dir(folder)
+        .expect("www/locales")
+        .map(|entry| entry.expect("a file of www/locales").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).expect("a dictionary"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 #[test]
-fn every_range_is_worded_in_both_languages_and_in_english_as_the_core_words_it() {
+fn every_range_is_worded_in_every_language_and_in_english_as_the_core_words_it() {
     let english = allowed_texts(include_str!("../www/locales/en.js"));
-    let japanese = allowed_texts(include_str!("../www/locales/ja.js"));
+    let others: Vec<(String, Vec<(String, String)>)> = dictionaries()
+        .into_iter()
+        .filter(|(name, _)| name != "en.js")
+        .map(|(name, text)| (name, allowed_texts(&text)))
+        .collect();
+    assert!(!others.is_empty(), "no dictionary besides en.js");
     for (allowed, want) in every_range() {
         assert_eq!(allowed.to_string(), want);
         let params = allowed.params();
-        let text_of = |texts: &[(String, String)]| {
+        let text_of = |name: &str, texts: &[(String, String)]| {
             texts
                 .iter()
                 .find(|(code, _)| *code == allowed.code())
                 .map(|(_, text)| fill(text, &params))
-                .unwrap_or_else(|| panic!("no error.allowed.{}", allowed.code()))
+                .unwrap_or_else(|| panic!("{name}: no error.allowed.{}", allowed.code()))
         };
-        assert_eq!(text_of(&english), want, "en.js, {}", allowed.code());
-        let ja = text_of(&japanese);
-        assert!(!ja.contains('{'), "ja.js, {}: {ja}", allowed.code());
+        assert_eq!(
+            text_of("en.js", &english),
+            want,
+            "en.js, {}",
+            allowed.code()
+        );
+        for (name, texts) in &others {
+            let text = text_of(name, texts);
+            assert!(!text.contains('{'), "{name}, {}: {text}", allowed.code());
+        }
     }
 }

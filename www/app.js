@@ -6,9 +6,9 @@ import { createState, settingsFromQuery, queryFromState, MODEL_SEED, SETTINGS, L
 import { requestRender, forgetRenders, addAnimation, removeAnimation, renderTiming, onFrame, rendersPending } from './loop.js';
 import { forgetCanvases } from './charts.js';
 import { startTrainingWorker } from './training-worker.js';
-import { errorText, numberFormat } from './format.js';
+import { errorText, numberFormat, percentFormat } from './format.js';
 import { fetchFile, fileUrl as url, importModule } from './load.js';
-import { translator, applyTranslations, browserLanguage, factParams, loadLanguage } from './i18n.js';
+import { translator, applyTranslations, browserLanguage, factParams, loadLanguage, textDirection } from './i18n.js';
 import { emptyTiming, writeLossLegends } from './training-run.js';
 import { createTopKView } from './topk-view.js';
 import { createDropoutView } from './dropout-view.js';
@@ -117,6 +117,7 @@ function createDemo(root, initial, restart) {
     active: null, shipped: null,
     t: translator(state.lang),
     number: numberFormat(state.lang),
+    percent: percentFormat(state.lang),
     stepTiming: emptyTiming(),
     /** The views by name (VIEW_MAKERS), each with redraw() and perhaps start(). */
     views: {},
@@ -271,7 +272,10 @@ function demoWords(demo) {
       const facts = factParams(demo.facts, state.lang);
       demo.t = translator(state.lang, facts);
       demo.number = numberFormat(state.lang);
-      if (root.documentElement) root.documentElement.lang = state.lang;
+      demo.percent = percentFormat(state.lang);
+      // The page's <html>, or the outermost element of a shadow root (the element, the widget).
+      const top = root.documentElement ?? root.firstElementChild;
+      if (top) Object.assign(top, { lang: state.lang, dir: textDirection(state.lang) });
       applyTranslations(root, demo.t);
       const select = demo.$('lang');
       if (select) select.value = state.lang;

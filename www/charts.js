@@ -333,6 +333,7 @@ function niceStep(range, target) {
  * @property {string} [y] title of the loss axis
  * @property {string} [bits] title of the second reading on the right, in bits (loss / ln 2)
  * @property {{value: number, label: string}} [chance] a dashed line, e.g. at ln V (uniform guessing)
+ * @property {(x: number, digits: number) => string} [number] writes the ticks' numbers in the page's language
  */
 
 /**
@@ -389,19 +390,20 @@ function renderLossAxes(ctx, { width, height, box, maxX, top, px, py }, axes) {
   ctx.strokeStyle = '#e2e2e2';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
+  const tick = (value, step) => (axes.number ?? ((x, digits) => x.toFixed(digits)))(value, step < 0.1 ? 2 : 1);
   const yStep = niceStep(top, 4);
   for (let y = 0; y <= top; y += yStep) {
     ctx.beginPath();
     ctx.moveTo(box.left, Math.round(py(y)) + 0.5);
     ctx.lineTo(width - box.right, Math.round(py(y)) + 0.5);
     ctx.stroke();
-    ctx.fillText(y.toFixed(yStep < 0.1 ? 2 : 1), box.left - 4, py(y));
+    ctx.fillText(tick(y, yStep), box.left - 4, py(y));
   }
   if (axes.bits) {
     ctx.textAlign = 'left';
     const bitsTop = top / Math.LN2;
     const bStep = niceStep(bitsTop, 4);
-    for (let b = 0; b <= bitsTop; b += bStep) ctx.fillText(b.toFixed(bStep < 0.1 ? 2 : 1), width - box.right + 4, py(b * Math.LN2));
+    for (let b = 0; b <= bitsTop; b += bStep) ctx.fillText(tick(b, bStep), width - box.right + 4, py(b * Math.LN2));
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';

@@ -357,7 +357,7 @@ function wireDropoutControls(demo, els, run, { restart, redraw, fixedPresses }) 
       // Eval: the deterministic forward pass. Train: dropout on, fresh masks per press.
       const mc = evalMode ? null : { p: state.dropout_p, seed: MODEL_SEED, draw: fixedPresses.mcDraw++ };
       const { probs, order } = demo.wasm.nextToken(await run.model.logits(FIXED_PROMPT, mc), {});
-      const text = Array.from(order.slice(0, TOP_SHOWN), (i) => `${tokenLabel(run.vocab[i])} ${fixed(probs[i] * 100, 2, demo)}%`).join(' · ');
+      const text = Array.from(order.slice(0, TOP_SHOWN), (i) => `${tokenLabel(run.vocab[i])} ${percent(probs[i], demo, 2)}`).join(' · ');
       fixedPresses.runs.push({ number: fixedPresses.runs.length + 1, p: evalMode ? null : state.dropout_p, step: run.steps, text });
     } catch (err) {
       demo.showError(err);

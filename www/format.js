@@ -25,15 +25,22 @@ export function fixed(x, digits, fmt) {
 }
 
 /**
- * A probability as a percentage with one decimal ("<0.1%" for tiny non-zero values).
+ * A probability as a percentage, with one decimal unless told ("<0.1%" for tiny non-zero values),
+ * as the demo's language writes it (its percent(), "12,5 %" in Spanish) when `fmt` has one.
  * @param {number} p in [0, 1]
- * @param {{number: (x: number, digits: number) => string}} [fmt] formats for the demo's language
+ * @param {{number: Function, percent?: (p: number, digits: number) => string}} [fmt] formats for the demo's language
+ * @param {number} [digits]
  * @returns {string}
  */
-export function percent(p, fmt) {
+export function percent(p, fmt, digits = 1) {
   if (!Number.isFinite(p)) return '–';
-  if (p > 0 && p < 0.0005) return '<0.1%';
-  return `${fixed(p * 100, 1, fmt)}%`;
+  const least = 10 ** -(digits + 2); // the smallest share written, 0.1% at one decimal
+  if (p > 0 && p < least / 2) return `<${percentText(least, digits, fmt)}`;
+  return percentText(p, digits, fmt);
+}
+
+function percentText(p, digits, fmt) {
+  return fmt?.percent ? fmt.percent(p, digits) : `${fixed(p * 100, digits, fmt)}%`;
 }
 
 /**
@@ -92,6 +99,18 @@ export function errorText(err, fmt) {
 export function numberFormat(lang) {
   return (x, digits) => (Number.isFinite(x)
     ? x.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
+    : '–');
+}
+
+/**
+ * Percentages for a language: `percent(p, digits)` writes the share p (0.125) as the language
+ * does ("12.5%", "12,5 %"), "–" for NaN and infinities.
+ * @param {string} lang
+ * @returns {(p: number, digits: number) => string}
+ */
+export function percentFormat(lang) {
+  return (p, digits) => (Number.isFinite(p)
+    ? p.toLocaleString(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
     : '–');
 }
 

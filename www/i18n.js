@@ -35,16 +35,40 @@ export function writtenByView(elements) {
 }
 
 /**
- * The language the reader's browser asks for, if the page has it; English otherwise.
+ * The language the reader's browser asks for, if the page has it; English otherwise. A tag that
+ * names another script than the page's language is written in (zh-TW, Traditional Chinese, where
+ * the page's zh is Simplified) matches only if no tag the reader lists matches fully.
  * @returns {string} a key of LANGUAGES
  */
 export function browserLanguage() {
-  const wanted = navigator.languages?.length ? navigator.languages : [navigator.language ?? 'en'];
-  for (const tag of wanted) {
-    const code = String(tag).toLowerCase().split('-')[0];
-    if (code in LANGUAGES) return code;
+  const wanted = (navigator.languages?.length ? navigator.languages : [navigator.language ?? 'en']).map(localeOf).filter(Boolean);
+  const script = (locale) => locale.maximize().script;
+  const full = wanted.find((locale) => locale.language in LANGUAGES && script(locale) === script(new Intl.Locale(locale.language)));
+  return (full ?? wanted.find((locale) => locale.language in LANGUAGES))?.language ?? 'en';
+}
+
+/** The locale a language tag names, or null for a tag that is not one. */
+function localeOf(tag) {
+  try {
+    return new Intl.Locale(String(tag));
+  } catch {
+    return null;
   }
-  return 'en';
+}
+
+/** Languages written from right to left, for browsers that cannot say (Intl.Locale textInfo). */
+const RIGHT_TO_LEFT = new Set(['ar', 'ckb', 'dv', 'fa', 'he', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+/**
+ * The direction `lang` is written in, for the page's `dir`.
+ * @param {string} lang
+ * @returns {'ltr'|'rtl'}
+ */
+export function textDirection(lang) {
+  const locale = localeOf(lang);
+  if (!locale) return 'ltr';
+  const info = typeof locale.getTextInfo === 'function' ? locale.getTextInfo() : locale.textInfo;
+  return info?.direction ?? (RIGHT_TO_LEFT.has(locale.language) ? 'rtl' : 'ltr');
 }
 
 /**

@@ -2,18 +2,19 @@
 // worker, and handed to the top-k view on request (a copy on this thread follows its weights).
 //
 // ownTextViewModel turns the run into plain data, renderOwnText writes it, and createOwnTextView
-// wires the controls.
+// wires the controls. The sample buttons fill in the English text the model was trained on and,
+// in another language, that language's sample text, corpus/<lang>.txt.
 import { COLORS, renderLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
 import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes } from './training-run.js';
 import { MODEL_SEED } from './state.js';
 import { writtenByView } from './i18n.js';
-import { fileUrl } from './load.js';
+import { fetchFile, fileUrl } from './load.js';
 
 /** The top-k view's copy follows the training model's weights at most this often (ms). */
 const SYNC_EVERY_MS = 250;
 /** Characters of a sample text the sample buttons fill in. */
-const SAMPLE_CHARS = 2500;
+export const SAMPLE_CHARS = 2500;
 /** Vocabulary characters listed. */
 const VOCAB_SHOWN = 60;
 
@@ -34,11 +35,12 @@ export function lossEnds(history) {
  * @param {{steps: number, playing: boolean, history: object}} input.run
  * @param {boolean} input.using the top-k view uses the reader's model
  * @param {boolean} input.shippedActive the top-k view uses the shipped model
+ * @param {string} input.lang the page's language: one other than English offers its own sample
  * @param {string} input.message
  * @param {string} input.status
  * @param {{t: Function, number: Function}} fmt
  */
-export function ownTextViewModel({ chars, vocab, run, using, shippedActive, message, status }, fmt) {
+export function ownTextViewModel({ chars, vocab, run, using, shippedActive, lang, message, status }, fmt) {
   const base = {
     count: fmt.t('own.count', { n: chars }),
     playLabel: fmt.t(run.playing ? 'common.pause' : 'common.play'),
@@ -46,6 +48,7 @@ export function ownTextViewModel({ chars, vocab, run, using, shippedActive, mess
     hasModel: Boolean(vocab),
     useDisabled: !vocab || using,
     backDisabled: shippedActive,
+    sampleInLanguage: lang !== 'en',
     message,
     status,
   };
@@ -78,6 +81,7 @@ export function renderOwnText(els, vm) {
   els.play.disabled = !vm.hasModel;
   els.use.disabled = vm.useDisabled;
   els.back.disabled = vm.backDisabled;
+  els.sampleLang.hidden = !vm.sampleInLanguage;
   els.info.textContent = vm.info;
   renderLossChart(els.chart, vm.series, 200, vm.axes);
   els.chart.setAttribute('aria-label', vm.chartLabel);
@@ -91,7 +95,7 @@ function findElements({ $ }) {
   return {
     text: $('own-text'), count: $('own-count'), create: $('own-create'), step: $('own-step'), play: $('own-play'),
     use: $('own-use'), back: $('own-back'), message: $('own-message'), chart: $('own-chart'), loss: $('own-loss'),
-    info: $('own-info'), sampleEn: $('own-sample-en'), sampleJa: $('own-sample-ja'), status: $('own-status'),
+    info: $('own-info'), sampleEn: $('own-sample-en'), sampleLang: $('own-sample-lang'), status: $('own-status'),
   };
 }
 
@@ -163,7 +167,7 @@ export function createOwnTextView(demo) {
   function render() {
     const model = local.model;
     renderOwnText(els, ownTextViewModel({ chars: [...els.text.value].length, vocab: model?.vocab ?? null, run,
-      using: Boolean(model) && demo.active === model, shippedActive: demo.active === demo.shipped,
+      using: Boolean(model) && demo.active === model, shippedActive: demo.active === demo.shipped, lang: state.lang,
       message: words.message ? words.message() : '', status: words.status ? words.status() : '' }, demo));
   }
   const redraw = () => demo.requestRender('owntext', render);
@@ -203,7 +207,7 @@ export function createOwnTextView(demo) {
   return { redraw };
 }
 
-/** The buttons: create, Step, Play, use / stop using the model, and the two samples. */
+/** The buttons: create, Step, Play, use / stop using the model, and the samples. */
 function wireOwnText(demo, els, run, { create, sync, say, local, redraw }) {
   const { state } = demo;
   els.text.addEventListener('input', redraw);
@@ -224,14 +228,13 @@ function wireOwnText(demo, els, run, { create, sync, say, local, redraw }) {
     els.text.value = demo.englishText.slice(0, SAMPLE_CHARS);
     redraw();
   });
-  els.sampleJa.addEventListener('click', async () => {
+  els.sampleLang.addEventListener('click', async () => {
     try {
-      const response = await fetch(fileUrl('corpus/ja.txt'));
-      if (!response.ok) throw new Error(`corpus/ja.txt: HTTP ${response.status}`);
+      const response = await fetchFile(fileUrl(`corpus/${state.lang}.txt`));
       els.text.value = (await response.text()).slice(0, SAMPLE_CHARS);
       say('message', null);
     } catch (err) {
-      say('message', () => demo.t('own.jaFailed', { message: errorText(err, demo) }));
+      say('message', () => demo.t('own.sampleFailed', { message: errorText(err, demo) }));
     }
   });
 }

@@ -6,7 +6,7 @@
 // parseAnswers reads the three formats, classResults sums them up, resultsViewModel words them,
 // renderResults writes them, createResultsView wires it.
 import { CHECK_ITEMS } from './check-view.js';
-import { setLiveText } from './format.js';
+import { percent, setLiveText } from './format.js';
 
 /**
  * One answer as the check's `answer` event gives it (other fields are kept but not read).
@@ -130,7 +130,7 @@ export function classResults(answers) {
  * @param {{t: Function, number: Function}} fmt
  */
 export function resultsViewModel({ results, skipped, error }, fmt) {
-  const pct = (x) => (x === null ? '–' : `${fmt.number(x * 100, 0)}%`);
+  const pct = (x) => (x === null ? '–' : percent(x, fmt, 0));
   const g = (x) => (x === null ? '–' : fmt.number(x, 2));
   if (!results) return { summary: error ?? fmt.t('results.empty'), rows: [] };
   return {

@@ -7,9 +7,16 @@ export const VIEWS = ['topk', 'contrast', 'dropout', 'overfit', 'owntext', 'chec
 
 /**
  * The languages the page speaks, each under its own name (the language menu shows these). A
- * language is its dictionary, www/locales/<code>.js, plus its line here.
+ * language is its dictionary, www/locales/<code>.js, its sample text for the own-text view,
+ * www/corpus/<code>.txt, and its line here.
  */
-export const LANGUAGES = Object.freeze({ en: 'English', ja: '日本語' });
+export const LANGUAGES = Object.freeze({
+  en: 'English',
+  es: 'Español',
+  ja: '日本語',
+  ko: '한국어',
+  zh: '简体中文',
+});
 
 /** Controls that `hide` can remove (classroom mode): each is an element with data-control. */
 export const HIDEABLE = ['prompt', 'sampler', 'k', 'top_p', 'temperature', 'seed', 'sample', 'dropout_p', 'mode',

@@ -84,7 +84,7 @@ export function lossSeries(history, t, colors) {
  * @returns {import('./charts.js').LossAxes}
  */
 export function lossAxes(vocabSize, fmt) {
-  const axes = { x: fmt.t('chart.step'), y: fmt.t('chart.nats'), bits: fmt.t('chart.bits') };
+  const axes = { x: fmt.t('chart.step'), y: fmt.t('chart.nats'), bits: fmt.t('chart.bits'), number: fmt.number };
   if (vocabSize > 1) {
     const value = Math.log(vocabSize);
     axes.chance = { value, label: fmt.t('chart.chance', { v: vocabSize, nats: fmt.number(value, 2) }) };

@@ -2,6 +2,7 @@
 // dist folder under a sub-path, a strict CSP, and no request leaving the page's origin.
 import { test, expect } from '@playwright/test';
 import { CSP_PORT, DIST_PORT } from './playwright.config.mjs';
+import { englishWords } from './languages.mjs';
 
 /** Every setting, each away from its default, in the order the page writes them (state.js). */
 const EVERY_SETTING = new URLSearchParams([
@@ -266,8 +267,11 @@ async function useEverything(page, url) {
   await page.locator('#mc-details > summary').click();
   await page.locator('#mc_dropout').check();
   await page.locator('#contrast-draw').click();
-  await page.locator('#own-sample-ja').click();
+  // Another language's dictionary and sample text are fetched when chosen.
+  await page.locator('#lang').selectOption('ja');
+  await page.locator('#own-sample-lang').click();
   await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched
+  await page.locator('#lang').selectOption('en');
   await page.locator('#own-create').click();
   await page.locator('#own-step').click();
   await expect(page.locator('#own-info')).toContainText('Step 1');
@@ -304,68 +308,31 @@ test('the dist folder works from a sub-path, with no request leaving the page\'s
   await expect(el.locator('#dropout-steps')).toHaveText('Step 1');
 });
 
-/** Words of Latin letters a Japanese page may keep: names, the library and the model's own text. */
-const NAMES = new Set(['Transformer', 'Rust', 'Burn', 'WebAssembly', 'DropConnect', 'minGPT', 'nanoGPT', 'BERT', 'Hinton',
-  'Top', 'Srivastava', 'Vaswani', 'Fan', 'Lewis', 'Dauphin', 'Holtzman', 'et', 'al', 'top', 'English', 'The', 'harbour', 'is',
-  'softmax', 'ReLU', 'GELU', 'Adam', 'nats', 'ms', 'MiB', 'KB', 'flex', 'ndarray', 'Monte', 'Carlo', 'Gal', 'Ghahramani', 'GPT',
-  // The English names of two terms, given beside the Japanese ones as a reader will meet them.
-  'greedy', 'decoding', 'nucleus', 'sampling', 'PyTorch', 'exp']);
-
-/** Latin words of 3+ letters in the visible text and text alternatives under `root`. */
-async function latinWords(locator) {
-  const texts = await locator.evaluate((root) => {
-    const out = [];
-    // Text the models write (generated, drawn or continued characters) is not the page's language.
-    const skip = (el) => el.closest('#generated, #prompt, #own-text, #own-info, .tok, .history, #fixed-runs, #message, select, canvas, .draws, #sources, #topk-context, #thesis-caption, .strip');
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) {
-      const node = walker.currentNode;
-      const el = node.parentElement;
-      if (!el || skip(el) || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
-      if (el.closest('.sr-only') === null && el.closest('[hidden]')) continue;
-      out.push(node.textContent);
-    }
-    for (const el of root.querySelectorAll('[aria-label], [aria-valuetext], [placeholder], [title]')) {
-      if (skip(el) || el.closest('li[data-index]')) continue;
-      for (const a of ['aria-label', 'aria-valuetext', 'placeholder', 'title']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
-    }
-    return out;
-  });
-  const words = new Set();
-  for (const text of texts) for (const word of text.match(/[A-Za-z]{3,}/g) ?? []) if (!NAMES.has(word)) words.add(word);
-  return [...words];
-}
-
-test('lang=ja shows Japanese throughout, and the language switches without a reload', async ({ page }) => {
+test('the language switches without a reload, and every view redraws its texts in it', async ({ page }) => {
   const errors = watch(page);
   await page.goto('/?lang=ja');
   await ready(page);
-  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
   await page.locator('#sample').click();
   await page.locator('#dropout-step').click();
   await expect(page.locator('#sites article.site')).toHaveCount(7);
   await page.locator('#overfit-step').click();
   await page.locator('#mc-details > summary').click();
   await page.locator('#contrast-draw').click();
-  await page.locator('#own-sample-ja').click();
-  await expect(page.locator('#own-text')).not.toHaveValue(''); // the sample is fetched
-  await page.locator('#own-create').click();
-  await expect(page.locator('#own-step')).toBeEnabled();
   await expect(page.locator('#overfit-steps')).toHaveAttribute('data-steps', '2');
   await expect(page.locator('#contrast-history li')).toHaveCount(1);
-  await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
-  expect(await latinWords(page.locator('body'))).toEqual([]);
   // Switch to English in place: the same elements now read English.
   await page.evaluate(() => { window.sameDocument = true; });
   await page.locator('#lang').selectOption('en');
   await expect(page.locator('#topk-h')).toContainText('Drag k, then draw the next character');
   await expect(page.locator('#status')).toHaveText('Ready.');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
   expect(await page.evaluate(() => window.sameDocument)).toBe(true); // no reload
   await page.locator('#lang').selectOption('ja');
   // Every view has redrawn its texts in Japanese.
   await expect(page.locator('#dropout-steps')).toHaveText('ステップ 1');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
   await expect.poll(() => page.evaluate(() => window.dropoutTopK.rendersPending())).toBe(0);
-  expect(await latinWords(page.locator('body'))).toEqual([]);
+  expect(await englishWords(page.locator('body'), 'ja')).toEqual([]);
   expect(errors).toEqual([]);
 });

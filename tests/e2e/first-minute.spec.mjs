@@ -1,12 +1,14 @@
-// The first minute, as a newcomer meets it on a laptop (1280 × 800) and a phone (375 × 800), in
-// English and Japanese: the experiment is the first screen, the default prompt spreads its
-// probability so the first drag of k changes what can be drawn, a kept bar shows its value before
-// and after the cut, a draw shows where its character comes from in the training text, the two
-// models part by themselves and are compared before the cut, the labels name the right dice, and
-// the prose on show stays short. Every wait is for a state of the page.
+// The first minute, as a newcomer meets it on a laptop (1280 × 800) and a phone (375 × 800): in
+// every language (state.js LANGUAGES) the experiment is the first screen; in English and Japanese
+// the default prompt spreads its probability so the first drag of k changes what can be drawn, a
+// kept bar shows its value before and after the cut, a draw shows where its character comes from
+// in the training text, the two models part by themselves and are compared before the cut, the
+// labels name the right dice, and the prose on show stays short. Every wait is for a state of the
+// page.
 import { test, expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { LANGUAGES } from '../../www/state.js';
 
 // Screenshots of the first screen (the README shows copies of them, in docs/).
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -74,34 +76,48 @@ function proseWords(page, lang) {
   }, lang);
 }
 
+/**
+ * 1. The first screen (no scrolling) holds a live distribution (three bars at least), the k slider,
+ * Sample and the map; on a laptop the two-model picture too, on a phone its strips are one short
+ * scroll away. Saves a screenshot of it.
+ */
+async function checkFirstScreen(page, lang, size) {
+  const { height } = SIZES[size];
+  const bars = page.locator('#bars li.kept, #bars li.cut');
+  let visibleBars = 0;
+  for (let i = 0; i < await bars.count(); i++) if (await inFirstScreen(bars.nth(i), height)) visibleBars += 1;
+  expect(visibleBars).toBeGreaterThanOrEqual(3);
+  for (const selector of ['#k', '#sample', '.lifecycle']) expect(await inFirstScreen(page.locator(selector), height), selector).toBe(true);
+  await expect(page.locator('#predictions .predict')).toHaveCount(3);
+  const strips = page.locator('#thesis-grid .model-row .strip');
+  if (size === 'desktop') {
+    for (let i = 0; i < 2; i++) expect(await inFirstScreen(strips.nth(i), height)).toBe(true);
+  } else {
+    const box = await strips.nth(1).boundingBox();
+    expect(box.y + box.height).toBeLessThanOrEqual(2 * height);
+  }
+  // Nothing wider than the screen: no sideways scrolling in any language.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(SIZES[size].width);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}first-screen-${size}-${lang}.png` });
+}
+
+for (const lang of Object.keys(LANGUAGES)) {
+  for (const size of ['desktop', 'phone']) {
+    test(`first screen, ${lang}, ${size}: the bars, the k slider, Sample and the map without scrolling; the two models${size === 'desktop' ? '' : ' one scroll away'}`, async ({ page }) => {
+      const errors = await open(page, lang, size);
+      await checkFirstScreen(page, lang, size);
+      expect(errors).toEqual([]);
+    });
+  }
+}
+
 for (const lang of ['en', 'ja']) {
   for (const size of ['desktop', 'phone']) {
-    test(`first minute, ${lang}, ${size}: the experiment on the first screen, a spread default, bars before and after the cut, where a draw comes from, two models that part`, async ({ page }) => {
+    test(`first minute, ${lang}, ${size}: a spread default, bars before and after the cut, where a draw comes from, two models that part`, async ({ page }) => {
       test.setTimeout(120_000);
       const words = WORDS[lang];
-      const { height } = SIZES[size];
       const errors = await open(page, lang, size);
-
-      // 1. The first screen: a live distribution (three bars at least), the k slider and Sample.
-      const bars = page.locator('#bars li.kept, #bars li.cut');
-      let visibleBars = 0;
-      for (let i = 0; i < await bars.count(); i++) if (await inFirstScreen(bars.nth(i), height)) visibleBars += 1;
-      expect(visibleBars).toBeGreaterThanOrEqual(3);
-      expect(await inFirstScreen(page.locator('#k'), height)).toBe(true);
-      expect(await inFirstScreen(page.locator('#sample'), height)).toBe(true);
-      expect(await inFirstScreen(page.locator('.lifecycle'), height)).toBe(true);
-      await expect(page.locator('#predictions .predict')).toHaveCount(3);
-      const strips = page.locator('#thesis-grid .model-row .strip');
-      if (size === 'desktop') {
-        // The two-model picture is in the first screen too.
-        for (let i = 0; i < 2; i++) expect(await inFirstScreen(strips.nth(i), height)).toBe(true);
-      } else {
-        // One short scroll away: both strips within the second screen.
-        const box = await strips.nth(1).boundingBox();
-        expect(box.y + box.height).toBeLessThanOrEqual(2 * height);
-      }
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: `${SHOTS}first-screen-${size}-${lang}.png` });
 
       // 2. The default prompt spreads its probability: at k = 10, three characters or more have
       //    5% and none has over 70%; the first drag of k changes what can be drawn.

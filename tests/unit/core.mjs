@@ -3,7 +3,7 @@
 // fed what the page feeds them.
 import { readFileSync } from 'node:fs';
 import { translator, factParams, loadLanguage } from '../../www/i18n.js';
-import { numberFormat } from '../../www/format.js';
+import { numberFormat, percentFormat } from '../../www/format.js';
 import { LANGUAGES } from '../../www/state.js';
 
 const root = new URL('../../', import.meta.url);
@@ -19,7 +19,7 @@ export function shippedModel(seed = 42) {
   return wasm.Demo.withWeights(readFileSync(new URL('www/model.bpk', root)), 'flex', seed);
 }
 
-/** What a view model gets to write words with: the demo's translator and number format. */
+/** What a view model gets to write words with: the demo's translator, number and percent formats. */
 export function formatter(lang = 'en') {
-  return { t: translator(lang, factParams(wasm.facts(), lang)), number: numberFormat(lang) };
+  return { t: translator(lang, factParams(wasm.facts(), lang)), number: numberFormat(lang), percent: percentFormat(lang) };
 }

@@ -171,14 +171,18 @@ test('overfitting rows give each copy\'s gap as validation minus training', () =
   assert.equal(vm.totalSteps, 20);
 });
 
-test('own text: the count names the core\'s minimum; the loss line reads first to last', () => {
+test('own text: the count names the core\'s minimum; the loss line reads first to last; a sample in the page\'s language', () => {
   const run = { steps: 0, playing: false, history: emptyHistory() };
-  const none = ownTextViewModel({ chars: 12, vocab: null, run, using: false, shippedActive: true, message: '', status: '' }, en);
+  const none = ownTextViewModel({ chars: 12, vocab: null, run, using: false, shippedActive: true, lang: 'en', message: '', status: '' }, en);
   assert.match(none.count, new RegExp(`at least ${wasm.facts().minChars}`));
   assert.equal(none.useDisabled, true);
+  // English has one sample, the model's own text; another language adds its own (corpus/<lang>.txt).
+  assert.equal(none.sampleInLanguage, false);
+  assert.equal(ownTextViewModel({ chars: 12, vocab: null, run, using: false, shippedActive: true, lang: 'ko', message: '', status: '' },
+    formatter('ko')).sampleInLanguage, true);
   addMeasured(run.history, { step: 0, train: 4, valid: 4.1 });
   addMeasured(run.history, { step: 10, train: 3, valid: 3.5 });
-  const vm = ownTextViewModel({ chars: 2000, vocab: ['a', 'b'], run, using: true, shippedActive: false, message: '', status: '' }, en);
+  const vm = ownTextViewModel({ chars: 2000, vocab: ['a', 'b'], run, using: true, shippedActive: false, lang: 'en', message: '', status: '' }, en);
   assert.match(vm.lossText, /4\.000 at step 0 → 3\.000 at step 10; validation 3\.500/);
   assert.equal(vm.useDisabled, true);
   assert.equal(vm.backDisabled, false);
