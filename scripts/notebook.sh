@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Makes target/notebook-venv afresh: the package from the wheel `make dist` wrote
-# (dist/python/dropout_topk-*.whl), with JupyterLab, ipywidgets, anywidget and marimo from PyPI, so
-# the notebook tests (tests/e2e/jupyter.spec.mjs, marimo.spec.mjs) run the package as a user who
-# types `pip install` has it. The tools are pinned: the widget's front end runs inside their
-# widget managers, and a test of it is only repeatable against the same ones. pip's cache makes
-# every run after the first quick.
+# (dist/python/dropout_topk-*.whl), with JupyterLab, ipywidgets, anywidget, marimo and Jupyter Book
+# from PyPI, so the notebook tests (tests/e2e/jupyter.spec.mjs, marimo.spec.mjs,
+# jupyter-book.spec.mjs) run the package as a user who types `pip install` has it. The tools are
+# pinned: the widget's front end runs inside their widget managers, and a test of it is only
+# repeatable against the same ones. pip's cache makes every run after the first quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ PINS=(
   "ipywidgets==8.1.9"
   "anywidget==0.11.0"
   "marimo==0.25.2"
+  "jupyter-book==2.1.7"
 )
 
 shopt -s nullglob
@@ -39,6 +40,7 @@ echo '{ "type": "commonjs" }' >"$VENV/package.json"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${wheels[0]}" "${PINS[@]}"
 "$VENV/bin/python" - <<'PY'
 import anywidget, dropout_topk, jupyterlab, marimo
+from importlib.metadata import version
 print(f"notebook: dropout-topk {dropout_topk.__version__} from its wheel, JupyterLab {jupyterlab.__version__}, "
-      f"anywidget {anywidget.__version__}, marimo {marimo.__version__}")
+      f"anywidget {anywidget.__version__}, marimo {marimo.__version__}, Jupyter Book {version('jupyter-book')}")
 PY

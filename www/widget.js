@@ -18,6 +18,13 @@ export default {
     demo.setAttribute('data-lm-suppress-shortcuts', '');
     // Only the settings the Python class declares are synced; the others keep their defaults.
     const synced = Object.keys(SETTINGS).filter((name) => model.get(name) !== undefined);
+    // A host with no kernel behind it (a MyST page) may not take changes back: the widget still works.
+    const write = (name, value) => {
+      model.set(name, value);
+      try {
+        model.save_changes();
+      } catch { /* nothing to save to */ }
+    };
     const given = (name) => model.get(name) !== null;
     for (const name of synced.filter(given)) demo.setAttribute(name, settingText(model.get(name)));
     const offs = synced.map((name) => {
@@ -32,18 +39,12 @@ export default {
     offs.push(() => model.off('msg:custom', command));
     demo.addEventListener('settingschange', ({ detail: { name, value } }) => {
       if (!synced.includes(name) || settingText(model.get(name)) === settingText(value)) return;
-      model.set(name, value);
-      model.save_changes();
+      write(name, value);
     });
-    demo.addEventListener('sample', ({ detail }) => {
-      model.set('last_sample', detail);
-      model.save_changes();
-    });
+    demo.addEventListener('sample', ({ detail }) => write('last_sample', detail));
     // The learning check's answers, in the order given, when the Python class declares `answers`.
     demo.addEventListener('answer', ({ detail }) => {
-      if (model.get('answers') === undefined) return;
-      model.set('answers', [...(model.get('answers') ?? []), detail]);
-      model.save_changes();
+      if (model.get('answers') !== undefined) write('answers', [...(model.get('answers') ?? []), detail]);
     });
     el.append(demo);
     return () => {

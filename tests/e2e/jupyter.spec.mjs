@@ -309,6 +309,11 @@ test('settings set as traits do what their controls do: the prompt and seed boxe
   const d = await widgetIn(cells.nth(3));
   await d.locator('#dropout-play').click();
   await expect.poll(() => d.evaluate((el) => el.demo.views.dropout.run.steps), { timeout: RUN }).toBeGreaterThan(2);
+  // Two widgets of the page share one training worker: the second reused the first one's files.
+  expect(await page.evaluate(() => {
+    const [first, second] = document.querySelectorAll('dropout-topk');
+    return Boolean(first.demo.training) && first.demo.training === second.demo.training;
+  })).toBe(true);
   await run(4);
   await expect(d.locator('input[name="mode"][value="eval"]')).toBeChecked();
   await expect(d.locator('#dropout-play')).toHaveAttribute('aria-pressed', 'false');

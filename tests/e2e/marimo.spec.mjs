@@ -89,6 +89,9 @@ test('the docs\' marimo snippet in `marimo run`, offline: the widget shows its b
   await widget.locator('#sample').click();
   await expect(widget.locator('#bars li.sampled')).toHaveCount(1);
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // marimo scrolls inside its own container: a tall window shows the widget and the cell below it.
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await expect(page.getByText('k in Python: 5')).toBeInViewport();
   await page.screenshot({ path: join(SCREENSHOTS, 'marimo-app.png') });
   expect(errors).toEqual([]);
   expect(refused).toEqual([]);

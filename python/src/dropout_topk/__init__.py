@@ -26,9 +26,13 @@ import traitlets
 
 from ._version import __version__
 
-__all__ = ["Demo", "__version__"]
+__all__ = ["Demo", "ESM", "__version__"]
 
 _HERE = files(__package__)
+
+#: The widget's front end, one self-contained ES module: what a host with no Python behind it
+#: (a MyST or Jupyter Book page's ``{anywidget}`` directive) loads, copied beside its pages.
+ESM = _HERE.joinpath("widget.js")
 
 # The settings as the front end defines them (www/state.js SETTINGS), written beside the module
 # when the package is built: names, defaults and ranges are the link's.
@@ -56,7 +60,7 @@ def _trait(name: str, spec: dict) -> traitlets.TraitType:
 class Demo(anywidget.AnyWidget):
     """The demo in a notebook: one view of it (``view``), with every setting a synced trait."""
 
-    _esm = _HERE.joinpath("widget.js")
+    _esm = ESM
 
     last_sample = traitlets.Dict(
         default_value=None,
