@@ -13,7 +13,7 @@
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, statSync, existsSync, rmSync, symlinkSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { CHROMIUM_ARGS, openChromium, openFirefox, openWebKit, until } from '../tests/engines/drivers.mjs';
@@ -174,7 +174,11 @@ async function coldStart(browser) {
   return result;
 }
 
-/** Raw and gzip bytes of every file the page fetched, from disk (the server sends them raw). */
+/** A file's bytes as brotli at its best, as `make dist` writes its .br twins. */
+const brotli = (data) => brotliCompressSync(data, { params: {
+  [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_LGWIN]: 24, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }).length;
+
+/** Raw, gzip and brotli bytes of every file the page fetched, from disk (as a host would send them). */
 function pageWeight(assets) {
   const seen = new Map();
   for (const { name } of [{ name: `${BASE}index.html` }, ...assets]) {
@@ -183,13 +187,14 @@ function pageWeight(assets) {
     const file = path.startsWith('/pkg/') ? `${ROOT}${path.slice(1)}` : `${ROOT}www${path === '/' ? '/index.html' : path}`;
     try {
       const data = readFileSync(file);
-      seen.set(path, { path, raw: data.length, gzip: gzipSync(data, { level: 9 }).length });
+      seen.set(path, { path, raw: data.length, gzip: gzipSync(data, { level: 9 }).length, brotli: brotli(data) });
     } catch {
       // not a file of ours
     }
   }
   const files = [...seen.values()].sort((a, b) => b.gzip - a.gzip);
-  return { files, raw: files.reduce((s, f) => s + f.raw, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) };
+  const total = (key) => files.reduce((s, f) => s + f[key], 0);
+  return { files, raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') };
 }
 
 /** Steps per second in Play mode, and how the page's thread fared meanwhile. */
@@ -589,8 +594,9 @@ function printReport(r) {
   for (const [name, l] of Object.entries(r.latency)) lines.push(`| ${name} | ${l.events} | ${f(l.p50)} ms | ${f(l.p95)} ms | ${l.framesP95} |`);
   lines.push('');
   lines.push(`Cold start: first distribution ${f(r.cold.distribution, 0)} ms, first mask ${f(r.cold.mask, 0)} ms after navigation.`);
-  lines.push(`Page weight: ${f(r.weight.raw / 1e3, 0)} KB raw, ${f(r.weight.gzip / 1e3, 0)} KB gzipped, ${r.weight.files.length} files; largest: ` +
-    r.weight.files.slice(0, 4).map((x) => `${x.path} ${f(x.raw / 1e3, 0)} KB (${f(x.gzip / 1e3, 0)} KB gz)`).join(', '));
+  lines.push(`Page weight: ${f(r.weight.raw / 1e3, 0)} KB raw, ${f(r.weight.gzip / 1e3, 0)} KB gzipped, ${f(r.weight.brotli / 1e3, 0)} KB brotli, ` +
+    `${r.weight.files.length} files; largest: ` +
+    r.weight.files.slice(0, 4).map((x) => `${x.path} ${f(x.raw / 1e3, 0)} KB (${f(x.gzip / 1e3, 0)} KB gz, ${f(x.brotli / 1e3, 0)} KB br)`).join(', '));
   lines.push(`Play: ${f(r.play.stepsPerSecond)} steps/s; main-thread tasks over 50 ms: ${r.play.longTasks} (longest ${f(r.play.longestTask, 0)} ms); frame gap p95 ${f(r.play.frameGapP95)} ms.`);
   if (r.play.baseline) {
     lines.push(`Play side by side: this page ${f(r.play.stepsPerSecond)} steps/s, the page of ${r.play.baseline} ${f(r.play.baselineStepsPerSecond)} steps/s: ${f(r.play.speedup, 2)}x.`);

@@ -4,7 +4,8 @@
 By default www/ is the site root and the repository's pkg/ appears at /pkg/, so the page imports
 the generated package as ./pkg/dropout_topk.js without copying it. Text, scripts, wasm and weights
 go out gzip-compressed to a browser that asks for it (a precompressed FILE.gz beside a file is
-sent as it is, as static hosts do with `make dist`'s folder).
+sent as it is, as static hosts do with `make dist`'s folder), or as its brotli twin FILE.br when
+there is one (dist/) and the browser takes brotli.
 
 Usage: scripts/serve.py [port] [--quiet] [--dir FOLDER] [--base /sub/path/] [--csp] [--cors]
   --dir FOLDER   serve FOLDER as it is (e.g. dist/, which already holds pkg/)
@@ -53,6 +54,17 @@ def gzipped(path):
         with open(path, "rb") as f:
             COMPRESSED[key] = gzip.compress(f.read(), compresslevel=9, mtime=0)
     return COMPRESSED[key]
+
+
+def brotli_twin(path):
+    """The bytes of `path`'s brotli twin (FILE.br, which `make dist` writes) when it is as new, else None."""
+    twin = path + ".br"
+    if os.path.isfile(twin) and os.path.getmtime(twin) >= os.path.getmtime(path):
+        with open(twin, "rb") as f:
+            return f.read()
+    return None
+
+
 BASE = "/" + option("--base", "/").strip("/")
 BASE = BASE if BASE == "/" else BASE + "/"
 
@@ -74,13 +86,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
             path = os.path.join(path, "index.html")  # a folder's page, compressed like any other
-        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (wants_gzip and os.path.isfile(path) and os.path.splitext(path)[1] in COMPRESSIBLE):
+        accepted = self.headers.get("Accept-Encoding", "")
+        if not (os.path.isfile(path) and os.path.splitext(path)[1] in COMPRESSIBLE):
             return super().send_head()
-        body = gzipped(path)
+        # A brotli twin when there is one (dist/), else gzip, made here if need be.
+        body = brotli_twin(path) if "br" in accepted else None
+        encoding = "br"
+        if body is None and "gzip" in accepted:
+            body, encoding = gzipped(path), "gzip"
+        if body is None:
+            return super().send_head()
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()

@@ -1,5 +1,6 @@
 // The served page: it loads the wasm package without console errors and its sliders act.
 import { test, expect } from '@playwright/test';
+import { DIST_PORT } from './playwright.config.mjs';
 
 test('the page loads with no console error and the k slider changes the kept bars', async ({ page }) => {
   const errors = [];
@@ -38,11 +39,12 @@ for (const path of ['/', '/embed.html?view=topk']) {
   });
 }
 
-// Compression: the server sends gzip to a browser that asks, and `make dist` leaves a gzip twin
-// of every text, script, wasm and weights file for static hosts that send precompressed files.
-test('the server sends gzip when asked, and the dist folder carries gzip twins of its files', async ({ page, request }) => {
+// Compression: the server sends gzip to a browser that asks, and `make dist` leaves a gzip and a
+// brotli twin of every text, script, wasm and weights file for static hosts that send
+// precompressed files; served from dist/, a browser that takes brotli gets the brotli twin.
+test('the server sends gzip when asked, and the dist folder carries gzip and brotli twins of its files', async ({ page, request }) => {
   const { readFileSync, existsSync } = await import('node:fs');
-  const { gunzipSync } = await import('node:zlib');
+  const { gunzipSync, brotliDecompressSync } = await import('node:zlib');
   const root = new URL('../../', import.meta.url);
   const responses = [];
   page.on('response', (response) => responses.push(response));
@@ -62,5 +64,13 @@ test('the server sends gzip when asked, and the dist folder carries gzip twins o
     const twin = new URL(`dist/${file}.gz`, root);
     expect(existsSync(twin), file).toBe(true);
     expect(Buffer.compare(gunzipSync(readFileSync(twin)), readFileSync(new URL(`dist/${file}`, root))), file).toBe(0);
+    const br = new URL(`dist/${file}.br`, root);
+    expect(Buffer.compare(brotliDecompressSync(readFileSync(br)), readFileSync(new URL(`dist/${file}`, root))), file).toBe(0);
+    // Brotli at its best is smaller than gzip at its best.
+    expect(readFileSync(br).length, file).toBeLessThan(readFileSync(twin).length);
   }
+  const fromDist = await request.get(`http://127.0.0.1:${DIST_PORT}/course/demo/pkg/dropout_topk_bg.wasm`,
+    { headers: { 'accept-encoding': 'gzip, br' } });
+  expect(fromDist.headers()['content-encoding']).toBe('br');
+  expect(Buffer.compare(await fromDist.body(), readFileSync(new URL('dist/pkg/dropout_topk_bg.wasm', root)))).toBe(0);
 });

@@ -133,8 +133,8 @@ test('the manifest is SCORM 1.2\'s: one SCO, scorm.html, the mastery score, ever
   expect([...manifest.files].sort()).toEqual(entries.filter((e) => e !== 'imsmanifest.xml').sort());
   expect(entries[0]).toBe('imsmanifest.xml');
   for (const file of ['scorm.html', 'scorm.js', 'index.html', 'model.bpk', 'pkg/dropout_topk_bg.wasm']) expect(entries).toContain(file);
-  // Only what the SCO and its page need: no other backend, no gzip twins, no npm file.
-  expect(entries.filter((e) => /^pkg\/ndarray\/|\.gz$|^package\.json$|^scorm\//.test(e))).toEqual([]);
+  // Only what the SCO and its page need: no other backend, no twins, no npm file, no wheel.
+  expect(entries.filter((e) => /^pkg\/ndarray\/|\.gz$|\.br$|^package\.json$|^scorm\/|^python\//.test(e))).toEqual([]);
 });
 
 test('the LMS keeps each answer as an interaction, each form\'s score and status; the after form ends the attempt', async ({ page, context }) => {
