@@ -143,7 +143,7 @@ async function widgetIn(cell) {
 /** How the bars write a character (format.js tokenLabel). */
 const label = (ch) => ({ ' ': '␣', '\n': '↵' })[ch] ?? ch;
 
-test('the package declares every setting of state.js as a trait, with its default, and refuses a bad value', () => {
+test('the package declares every setting of state.js as a trait, with its default, and refuses a value out of range or too long', () => {
   const script = `
 import json, traitlets
 from dropout_topk import Demo
@@ -154,9 +154,14 @@ try:
     out['refused'] = None
 except traitlets.TraitError as err:
     out['refused'] = str(err)
+try:
+    w.prompt = 'x' * 501
+    out['long'] = None
+except traitlets.TraitError as err:
+    out['long'] = str(err)
 print(json.dumps(out))`;
   const traits = JSON.parse(execFileSync(join(VENV, 'bin/python'), ['-c', script], { encoding: 'utf8' }));
-  expect(Object.keys(traits).sort()).toEqual([...Object.keys(SETTINGS), 'last_sample', 'answers', 'refused'].sort());
+  expect(Object.keys(traits).sort()).toEqual([...Object.keys(SETTINGS), 'last_sample', 'answers', 'refused', 'long'].sort());
   for (const [name, spec] of Object.entries(SETTINGS)) {
     // lang is None until set: the widget then speaks the reader's browser language.
     expect(traits[name], name).toEqual(name === 'lang' ? null : spec.default);
@@ -164,6 +169,7 @@ print(json.dumps(out))`;
   expect(traits.last_sample).toBeNull();
   expect(traits.answers).toEqual([]);
   expect(traits.refused).toMatch(/'k' trait .* should not be less than 1/);
+  expect(traits.long).toBe(`The 'prompt' trait takes at most ${SETTINGS.prompt.maxLength} characters, not 501.`);
 });
 
 test('the README\'s three lines in JupyterLab, offline: five kept bars, Python moves the cut, Sample reaches w.last_sample, the slider reaches w.k', async ({ page }) => {

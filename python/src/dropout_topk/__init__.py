@@ -54,7 +54,7 @@ def _trait(name: str, spec: dict) -> traitlets.TraitType:
     if isinstance(default, (int, float)):
         kind = traitlets.Int if spec.get("step") == 1 else traitlets.Float
         return kind(default, min=spec["min"], max=spec["max"], help=spec.get("help"))
-    return traitlets.Unicode(default, help=spec.get("help")).tag(max_length=spec["maxLength"])
+    return traitlets.Unicode(default, help=spec.get("help"))
 
 
 class Demo(anywidget.AnyWidget):
@@ -76,6 +76,15 @@ class Demo(anywidget.AnyWidget):
     # One trait per setting, declared from the front end's list (a class body's locals() is the
     # class's namespace), so a setting added there is a trait here with no second list to keep.
     locals().update({name: _trait(name, spec).tag(sync=True) for name, spec in SETTINGS.items()})
+
+    @traitlets.validate(*(name for name, spec in SETTINGS.items() if "maxLength" in spec))
+    def _within_length(self, proposal: dict) -> str:
+        """A text setting longer than the widget takes is refused, as a number out of range is."""
+        name, value = proposal["trait"].name, proposal["value"]
+        limit = SETTINGS[name]["maxLength"]
+        if len(value) > limit:
+            raise traitlets.TraitError(f"The '{name}' trait takes at most {limit} characters, not {len(value)}.")
+        return value
 
     def sample(self) -> None:
         """Draws one character, as the widget's Sample button does; the draw arrives in ``last_sample``."""
