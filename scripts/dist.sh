@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 rm -rf dist
 mkdir -p dist/pkg/ndarray
 cp -r www/. dist/
+# The sample texts' sources are for the repository's readers, not the host's (mdBook would render it).
+rm -f dist/corpus/README.md
 # The two backends' modules (flex at pkg/, ndarray at pkg/ndarray/), without the npm extras.
 for dir in pkg pkg/ndarray; do
   cp "$dir/dropout_topk.js" "$dir/dropout_topk_bg.wasm" "dist/$dir/"
