@@ -42,27 +42,26 @@ COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".bpk", ".txt", ".json"
 COMPRESSED = {}
 
 
+def twin(path, suffix):
+    """The bytes of `path`'s precompressed twin (FILE.gz, FILE.br, as `make dist` writes them) when it
+    is as new as the file, else None."""
+    name = path + suffix
+    if os.path.isfile(name) and os.path.getmtime(name) >= os.path.getmtime(path):
+        with open(name, "rb") as f:
+            return f.read()
+    return None
+
+
 def gzipped(path):
     """The gzip bytes of `path`: its precompressed twin when that is as new, else made (and kept)."""
-    mtime = os.path.getmtime(path)
-    twin = path + ".gz"
-    if os.path.isfile(twin) and os.path.getmtime(twin) >= mtime:
-        with open(twin, "rb") as f:
-            return f.read()
-    key = (path, mtime)
+    body = twin(path, ".gz")
+    if body is not None:
+        return body
+    key = (path, os.path.getmtime(path))
     if key not in COMPRESSED:
         with open(path, "rb") as f:
             COMPRESSED[key] = gzip.compress(f.read(), compresslevel=9, mtime=0)
     return COMPRESSED[key]
-
-
-def brotli_twin(path):
-    """The bytes of `path`'s brotli twin (FILE.br, which `make dist` writes) when it is as new, else None."""
-    twin = path + ".br"
-    if os.path.isfile(twin) and os.path.getmtime(twin) >= os.path.getmtime(path):
-        with open(twin, "rb") as f:
-            return f.read()
-    return None
 
 
 BASE = "/" + option("--base", "/").strip("/")
@@ -90,7 +89,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if not (os.path.isfile(path) and os.path.splitext(path)[1] in COMPRESSIBLE):
             return super().send_head()
         # A brotli twin when there is one (dist/), else gzip, made here if need be.
-        body = brotli_twin(path) if "br" in accepted else None
+        body = twin(path, ".br") if "br" in accepted else None
         encoding = "br"
         if body is None and "gzip" in accepted:
             body, encoding = gzipped(path), "gzip"
