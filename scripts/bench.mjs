@@ -322,6 +322,23 @@ async function addRemoveGrowth() {
   }
 }
 
+/**
+ * Where a cold start's time goes, in ms after navigation, from the page's own marks (app.js,
+ * topk-view.js) and Resource Timing: the page's HTML received, the wasm received (its compile
+ * streams alongside, so "compiled" can end soon after), compiled, instantiated, the weights
+ * received, the page's model made from them, its first forward pass, and that drawn as bars.
+ */
+const START_PHASES = `(() => {
+  const mark = (name) => performance.getEntriesByName('dropout-topk:' + name)[0]?.startTime;
+  const received = (file) => performance.getEntriesByType('resource').find((e) => e.name.split('?')[0].endsWith(file))?.responseEnd;
+  return { html: performance.getEntriesByType('navigation')[0]?.responseEnd, wasmFetched: received('dropout_topk_bg.wasm'),
+    compiled: mark('wasm-compiled'), instantiated: mark('wasm-ready'), weights: received('model.bpk'),
+    modelReady: mark('model-ready'), firstForward: mark('first-forward') };
+})()`;
+/** The phases of START_PHASES, in order, with their column names. */
+const PHASES = [['html', 'HTML'], ['wasmFetched', 'wasm fetched'], ['compiled', 'compiled'], ['instantiated', 'instantiated'],
+  ['weights', 'weights fetched'], ['modelReady', 'model made'], ['firstForward', 'first forward'], ['firstBars', 'first bars']];
+
 /** The three engines of the per-engine rows; WebKit needs a display (make bench runs under xvfb-run). */
 const ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebKit };
 
@@ -336,6 +353,7 @@ async function engineRun(open) {
   try {
     await browser.goto(BASE);
     const firstBars = await until(browser, `performance.getEntriesByName('dropout-topk:first-bars')[0]?.startTime`, 'the first bars');
+    const phases = await browser.evaluate(START_PHASES);
     await until(browser, `document.getElementById('dropout-step').disabled === false`, 'Step to be enabled');
     // From the press to the masks on screen, timed in the page.
     await browser.evaluate(`(() => {
@@ -379,7 +397,7 @@ async function engineRun(open) {
     })()`, 'two different models in the picture');
     const errors = await browser.errors();
     if (errors.length) throw new Error(`${browser.name}: page errors: ${errors.join('; ')}`);
-    return { name: browser.name, firstBars, firstPress, warmUp, firstStep, steady, apart: apartMs / 1000 };
+    return { name: browser.name, firstBars, ...phases, firstPress, warmUp, firstStep, steady, apart: apartMs / 1000 };
   } finally {
     await browser.close();
   }
@@ -395,7 +413,8 @@ async function engineRows() {
       runs.push(await engineRun(open));
     }
     engines[engine] = { name: runs[0].name, runs: runs.length };
-    for (const key of ['firstBars', 'firstPress', 'warmUp', 'firstStep', 'steady', 'apart']) engines[engine][key] = median(runs.map((r) => r[key]));
+    const keys = [...PHASES.map(([key]) => key), 'firstPress', 'warmUp', 'firstStep', 'steady', 'apart'];
+    for (const key of keys) engines[engine][key] = median(runs.map((r) => r[key]));
   }
   return engines;
 }
@@ -408,6 +427,8 @@ function printEngines(engines) {
   for (const e of Object.values(engines)) {
     lines.push(`| ${e.name} | ${f(e.firstBars, 0)} ms | ${f(e.firstPress, 0)} ms | ${f(e.warmUp, 0)} ms | ${f(e.firstStep)} ms | ${f(e.steady)} ms | ${f(e.apart, 2)} s |`);
   }
+  lines.push('', `| engine | ${PHASES.map(([, name]) => name).join(' | ')} |`, `|---|${PHASES.map(() => '---').join('|')}|`);
+  for (const e of Object.values(engines)) lines.push(`| ${e.name} | ${PHASES.map(([key]) => `${f(e[key], 0)} ms`).join(' | ')} |`);
   return lines;
 }
 

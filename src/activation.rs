@@ -1,5 +1,6 @@
-//! The model's two non-linear functions, GELU and the causal softmax of attention, each computed
-//! in one pass over plain values and handed to autodiff as a few cheap tensor ops.
+//! The model's two non-linear functions, GELU and the causal softmax of attention, and its loss,
+//! the cross-entropy of the next character, each computed in one pass over plain values and handed
+//! to autodiff as a few cheap tensor ops.
 //!
 //! Burn builds them from element-wise ops that call the maths library's error function and
 //! exponential per unit (GELU twice, forward and backward); in the browser those scalar calls took
@@ -71,6 +72,54 @@ pub fn causal_softmax(scores: Tensor<4>) -> Tensor<4> {
     let weighted = weights.clone() * d;
     let mean = weighted.clone().sum_dim(3); // [batch, heads, seq, 1]
     weighted - weights.clone() * mean + weights
+}
+
+/// Mean cross-entropy, in nats, of `logits` `[rows, vocab]` against `targets` (one index per row),
+/// with the exact gradient `(softmax(row) - onehot(target)) / rows`.
+///
+/// One loop per row gives its log-sum-exp (less the row's maximum, as a log-softmax does) and its
+/// share of the gradient g. The graph records `loss + Σ g⊙d` with `d = logits - logits` (zero, but
+/// carrying the gradient of the first term only): its value is the loss and its gradient is g.
+/// Burn's log-softmax, gather and mean made six tensors and their backward passes here.
+pub fn cross_entropy(logits: Tensor<2>, targets: &[usize]) -> Tensor<1> {
+    let dims = logits.dims();
+    let (loss, gradient) = cross_entropy_values(&values_of(logits.clone()), dims[1], targets);
+    let gradient = Tensor::<2>::from_data(TensorData::new(gradient, dims), &logits.device());
+    let d = logits.clone() - logits.detach(); // [rows, vocab], all 0
+    (d * gradient).sum().add_scalar(loss)
+}
+
+/// The mean cross-entropy of `logits` (rows of `vocab` values) against `targets`, and its gradient
+/// with respect to every logit.
+pub fn cross_entropy_values(logits: &[f32], vocab: usize, targets: &[usize]) -> (f32, Vec<f32>) {
+    assert_eq!(
+        logits.len(),
+        vocab * targets.len(),
+        "one target per row of logits"
+    );
+    let inverse_rows = 1.0 / targets.len() as f32;
+    let mut gradient = vec![0.0; logits.len()];
+    let mut total = 0.0f64;
+    for ((row, g), &target) in logits
+        .chunks_exact(vocab)
+        .zip(gradient.chunks_exact_mut(vocab))
+        .zip(targets)
+    {
+        let max = row
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        let mut sum = 0.0;
+        for (e, &v) in g.iter_mut().zip(row) {
+            *e = exp_nonpositive(v - max);
+            sum += *e;
+        }
+        // -log softmax(row)[target] = log Σ e^(v - max) - (row[target] - max)
+        total += f64::from(sum.ln() - (row[target] - max));
+        let scale = inverse_rows / sum;
+        g.iter_mut().for_each(|e| *e *= scale);
+        g[target] -= inverse_rows;
+    }
+    ((total / targets.len() as f64) as f32, gradient)
 }
 
 /// Φ(x) and φ(x) of the standard normal, to about 1e-7 absolute (the f32 rounding of values near 1).

@@ -10,12 +10,16 @@ use crate::error::Result;
 use crate::model::ModelConfig;
 use crate::rng::derive_seed;
 use crate::sampling::{self, DrawKey, Settings};
-use crate::train::{StepReport, TrainConfig, Trainer};
+use crate::train::{window_starts, Snapshot, StepReport, TrainConfig, Trainer};
 
 /// Windows the validation and training losses are measured on (one batch, dropout off).
 pub const LOSS_WINDOWS: usize = 32;
 /// Steps between two loss measurements with dropout off.
 pub const EVAL_EVERY: usize = 10;
+/// Windows a measurement under way evaluates after each later step: a measurement is of the model
+/// as it was at its step, and is spread over the steps after it, so no step waits for all of it
+/// (2 × [`LOSS_WINDOWS`] windows in pieces of 8 end 8 steps later, before the next is due).
+pub const MEASURE_PIECE: usize = 8;
 /// Training characters the overfitting view keeps: few, so memorising them is easy and the gap
 /// between training and validation loss opens within a few hundred steps.
 pub const OVERFIT_CHARS: usize = 1500;
@@ -100,6 +104,55 @@ pub struct Session {
     trainer: Trainer,
     /// The seed the model was made with (its batches and masks follow from it).
     seed: u64,
+    /// The loss measurement under way, if any.
+    measuring: Option<Measuring>,
+}
+
+/// A loss measurement under way: the model as it was at its step, and the windows of each part
+/// evaluated so far.
+struct Measuring {
+    snapshot: Snapshot,
+    train: Part,
+    valid: Part,
+}
+
+/// One part of the text in a measurement: its windows' starts, how many are done, their loss sum.
+struct Part {
+    starts: Vec<usize>,
+    done: usize,
+    sum: f64,
+}
+
+impl Part {
+    fn new(tokens: &[u32], window: usize) -> Self {
+        let starts = window_starts(tokens.len(), window, LOSS_WINDOWS);
+        Part {
+            starts,
+            done: 0,
+            sum: 0.0,
+        }
+    }
+
+    fn left(&self) -> usize {
+        self.starts.len() - self.done
+    }
+
+    /// Evaluates up to `windows` more windows; returns how many it did.
+    fn advance(&mut self, snapshot: &Snapshot, tokens: &[u32], windows: usize) -> usize {
+        let take = windows.min(self.left());
+        if take > 0 {
+            let starts = &self.starts[self.done..self.done + take];
+            // Every window has as many targets, so the part's mean is the mean of these means.
+            self.sum += f64::from(snapshot.mean_loss(tokens, starts)) * take as f64;
+            self.done += take;
+        }
+        take
+    }
+
+    /// The mean loss of its windows, once all are done (`None` for a part too short to measure).
+    fn mean(&self) -> Option<f32> {
+        (!self.starts.is_empty()).then(|| (self.sum / self.starts.len() as f64) as f32)
+    }
 }
 
 impl Session {
@@ -112,6 +165,7 @@ impl Session {
             corpus,
             trainer,
             seed,
+            measuring: None,
         })
     }
 
@@ -124,6 +178,7 @@ impl Session {
             corpus,
             trainer,
             seed,
+            measuring: None,
         })
     }
 
@@ -174,19 +229,67 @@ impl Session {
             .max(self.trainer.config().context + 1)
             .min(self.corpus.train.len());
         self.corpus.train.truncate(keep);
+        self.measuring = None;
     }
 
     /// One training step at dropout rate p; with `observe`, the report carries every dropout
-    /// site; every [`EVAL_EVERY`] steps the losses are measured too.
+    /// site. Every [`EVAL_EVERY`] steps a loss measurement of the model as it is starts; after
+    /// each step the one under way takes [`MEASURE_PIECE`] more windows, and the step that
+    /// completes it carries its losses (see [`Session::measure_piece`]).
     pub fn train_step(&mut self, p: f32, observe: bool) -> Result<Stepped> {
         let report = self
             .trainer
             .train_step(&self.corpus.train, check_p(p)?, observe)?;
-        let measured = report
-            .step
-            .is_multiple_of(EVAL_EVERY)
-            .then(|| self.measure());
+        let mut measured = self.measure_piece(MEASURE_PIECE);
+        if report.step.is_multiple_of(EVAL_EVERY) {
+            // One still under way is finished first (only if pieces were made smaller).
+            measured = measured.or_else(|| self.finish_measurement());
+            self.measuring = Some(self.start_measurement());
+        }
         Ok(Stepped { report, measured })
+    }
+
+    fn start_measurement(&mut self) -> Measuring {
+        let window = self.trainer.config().context + 1;
+        Measuring {
+            snapshot: self.trainer.snapshot(),
+            train: Part::new(&self.corpus.train, window),
+            valid: Part::new(&self.corpus.valid, window),
+        }
+    }
+
+    /// Whether a loss measurement is under way.
+    pub fn measuring(&self) -> bool {
+        self.measuring.is_some()
+    }
+
+    /// Evaluates up to `windows` more windows of the measurement under way (training part first),
+    /// and returns its losses when this completes it. The losses are those of the model at the
+    /// measurement's step, whatever steps were taken since. A page calls it when the model is not
+    /// training, so a measurement ends without waiting for more steps.
+    pub fn measure_piece(&mut self, windows: usize) -> Option<Losses> {
+        let measuring = self.measuring.as_mut()?;
+        let Measuring {
+            snapshot,
+            train,
+            valid,
+        } = measuring;
+        let done = train.advance(snapshot, &self.corpus.train, windows);
+        valid.advance(snapshot, &self.corpus.valid, windows - done);
+        if train.left() + valid.left() > 0 {
+            return None;
+        }
+        let measuring = self.measuring.take()?;
+        Some(Losses {
+            step: measuring.snapshot.step(),
+            train: measuring.train.mean(),
+            valid: measuring.valid.mean(),
+        })
+    }
+
+    /// Completes the measurement under way at once, returning its losses.
+    pub fn finish_measurement(&mut self) -> Option<Losses> {
+        self.measure_piece(usize::MAX)
     }
 
     /// Replaces the model's weights with `weights` (burnpack bytes of a model with this
@@ -197,6 +300,7 @@ impl Session {
         let train_config = self.trainer.train_config().clone();
         let backend = self.trainer.backend();
         self.trainer = Trainer::from_weights(config, train_config, backend, weights, self.seed)?;
+        self.measuring = None;
         Ok(())
     }
 

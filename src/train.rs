@@ -2,9 +2,9 @@
 use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
-use burn::tensor::activation::log_softmax;
 use burn::tensor::{DType, Device, Int, Tensor, TensorData};
 
+use crate::activation::{cross_entropy, cross_entropy_values};
 use crate::backend::Backend;
 use crate::dropout::{Dropout, Site};
 use crate::error::{Allowed, Error};
@@ -219,14 +219,15 @@ impl Trainer {
         let starts: Vec<usize> = (0..self.train_config.batch_size)
             .map(|_| (rng.next_u64() % (tokens.len() - window + 1) as u64) as usize)
             .collect();
-        let (inputs, targets) = self.batch(tokens, &starts, &self.device);
+        let (inputs, targets) = batch(self.config.context, tokens, &starts, &self.device);
         // 2. Forward with dropout; the masks come from their own stream of the step's seed.
         let mut dropout = match p {
             Some(p) => Dropout::on(p, self.mask_seed(step_seed), observe),
             None => Dropout::off(),
         };
         let logits = self.model.forward(inputs, &mut dropout);
-        let loss = cross_entropy(logits, targets);
+        let [batch_size, seq, vocab] = logits.dims();
+        let loss = cross_entropy(logits.reshape([batch_size * seq, vocab]), &targets);
         let loss_value = scalar(loss.clone());
         // 3. Backward and update.
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
@@ -254,19 +255,19 @@ impl Trainer {
     /// Mean cross-entropy over evenly spaced windows of `tokens` (at most `max_windows`), with
     /// dropout off. `None` when `tokens` is shorter than one window.
     pub fn eval_loss(&mut self, tokens: &[u32], max_windows: usize) -> Option<f32> {
-        let window = self.config.context + 1;
-        if tokens.len() < window || max_windows == 0 {
-            return None;
+        let starts = window_starts(tokens.len(), self.config.context + 1, max_windows);
+        (!starts.is_empty()).then(|| self.snapshot().mean_loss(tokens, &starts))
+    }
+
+    /// The model as it is now, dropout off, kept while training goes on (its loss can be measured
+    /// a few windows at a time between later steps).
+    pub fn snapshot(&mut self) -> Snapshot {
+        Snapshot {
+            model: self.inference().clone(),
+            step: self.step,
+            context: self.config.context,
+            device: self.backend.device(),
         }
-        let room = tokens.len() - window;
-        let n = max_windows.min(room + 1);
-        let starts: Vec<usize> = (0..n)
-            .map(|i| if n == 1 { 0 } else { i * room / (n - 1) })
-            .collect();
-        let device = self.backend.device();
-        let (inputs, targets) = self.batch(tokens, &starts, &device);
-        let logits = self.inference().forward(inputs, &mut Dropout::off());
-        Some(scalar(cross_entropy(logits, targets)))
     }
 
     /// Next-token logits after `context` (its last `config.context` tokens), dropout off:
@@ -315,35 +316,64 @@ impl Trainer {
     fn inference(&mut self) -> &Model {
         self.inference.get_or_insert_with(|| self.model.valid())
     }
+}
 
-    /// Inputs `[batch, context]` and targets `[batch, context]` for windows starting at `starts`.
-    fn batch(
-        &self,
-        tokens: &[u32],
-        starts: &[usize],
-        device: &Device,
-    ) -> (Tensor<2, Int>, Tensor<2, Int>) {
-        let context = self.config.context;
-        let mut inputs = Vec::with_capacity(starts.len() * context);
-        let mut targets = Vec::with_capacity(starts.len() * context);
-        for &s in starts {
-            inputs.extend(tokens[s..s + context].iter().map(|&t| t as i64));
-            targets.extend(tokens[s + 1..s + context + 1].iter().map(|&t| t as i64));
-        }
-        let shape = [starts.len(), context];
-        (
-            Tensor::from_data(TensorData::new(inputs, shape), device),
-            Tensor::from_data(TensorData::new(targets, shape), device),
-        )
+/// A model's weights at one step, dropout off (see [`Trainer::snapshot`]).
+#[derive(Clone)]
+pub struct Snapshot {
+    model: Model,
+    step: usize,
+    context: usize,
+    device: Device,
+}
+
+impl Snapshot {
+    /// The steps its model had taken.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// Mean cross-entropy of the windows of `context + 1` tokens starting at `starts`.
+    pub fn mean_loss(&self, tokens: &[u32], starts: &[usize]) -> f32 {
+        let (inputs, targets) = batch(self.context, tokens, starts, &self.device);
+        let logits = self.model.forward(inputs, &mut Dropout::off()); // [windows, context, vocab]
+        let vocab = logits.dims()[2];
+        cross_entropy_values(&values_of(logits), vocab, &targets).0
     }
 }
 
-/// Mean cross-entropy of logits `[batch, seq, vocab]` against targets `[batch, seq]`.
-fn cross_entropy(logits: Tensor<3>, targets: Tensor<2, Int>) -> Tensor<1> {
-    let [batch, seq, vocab] = logits.dims();
-    let log_probs = log_softmax(logits.reshape([batch * seq, vocab]), 1); // [batch * seq, vocab]
-    let picked = log_probs.gather(1, targets.reshape([batch * seq, 1])); // [batch * seq, 1]
-    picked.mean().neg()
+/// Starts of at most `max_windows` windows of `window` tokens spread evenly over `len` tokens,
+/// first and last included; none when the text is shorter than one window.
+pub fn window_starts(len: usize, window: usize, max_windows: usize) -> Vec<usize> {
+    if len < window || max_windows == 0 {
+        return Vec::new();
+    }
+    let room = len - window;
+    let n = max_windows.min(room + 1);
+    (0..n)
+        .map(|i| if n == 1 { 0 } else { i * room / (n - 1) })
+        .collect()
+}
+
+/// Inputs `[windows, context]` for windows starting at `starts`, and the character after each
+/// input position, row-major (the loss's targets).
+fn batch(
+    context: usize,
+    tokens: &[u32],
+    starts: &[usize],
+    device: &Device,
+) -> (Tensor<2, Int>, Vec<usize>) {
+    let mut inputs = Vec::with_capacity(starts.len() * context);
+    let mut targets = Vec::with_capacity(starts.len() * context);
+    for &s in starts {
+        inputs.extend(tokens[s..s + context].iter().map(|&t| i64::from(t)));
+        targets.extend(tokens[s + 1..s + context + 1].iter().map(|&t| t as usize));
+    }
+    let shape = [starts.len(), context];
+    (
+        Tensor::from_data(TensorData::new(inputs, shape), device),
+        targets,
+    )
 }
 
 /// The value of a one-element tensor (a loss).

@@ -12,7 +12,7 @@ use crate::backend::Backend;
 use crate::dropout::{self, Site};
 use crate::error::{Allowed, Error};
 use crate::sampling::{self, DrawKey, Settings, Shaped};
-use crate::session::{Facts, Losses, Session, Stepped};
+use crate::session::{Facts, Losses, Session, Stepped, MEASURE_PIECE};
 use crate::sources::{self, Sources};
 
 /// Installs the panic hook so a Rust panic prints its message to the browser console.
@@ -443,6 +443,23 @@ impl Demo {
     /// short to measure).
     pub fn measure(&mut self) -> JsValue {
         losses_to_js(&self.session.measure())
+    }
+
+    /// Whether a loss measurement is under way (one starts every few steps and is spread over the
+    /// steps after it; see `measurePiece`).
+    pub fn measuring(&self) -> bool {
+        self.session.measuring()
+    }
+
+    /// A few more windows of the loss measurement under way, for when the model is not training:
+    /// `{ step, train, valid }` once this completes it (the losses of the model at that step), else
+    /// null.
+    #[wasm_bindgen(js_name = measurePiece)]
+    pub fn measure_piece(&mut self) -> JsValue {
+        match self.session.measure_piece(MEASURE_PIECE) {
+            Some(losses) => losses_to_js(&losses),
+            None => JsValue::NULL,
+        }
     }
 
     /// Next-token logits after `prompt`, dropout off. Characters the model has never seen are

@@ -8,10 +8,12 @@
 //! a sign slip moves them by 1e-3 or more.
 #![cfg(feature = "flex")]
 use burn::tensor::activation::gelu as exact_gelu;
-use burn::tensor::activation::softmax;
-use burn::tensor::Bool;
+use burn::tensor::activation::{log_softmax, softmax};
+use burn::tensor::{Bool, Int};
 use burn::tensor::{Device, Tensor, TensorData};
-use dropout_topk::activation::{causal_softmax, exp_nonpositive, gelu, normal_cdf_pdf};
+use dropout_topk::activation::{
+    causal_softmax, cross_entropy, exp_nonpositive, gelu, normal_cdf_pdf,
+};
 use dropout_topk::backend::Backend;
 use dropout_topk::rng::Rng;
 
@@ -139,6 +141,52 @@ fn causal_softmax_matches_burns_masked_softmax_in_value_and_gradient() {
         }
         for (i, (g, w)) in grad_ours.iter().zip(&grad_want).enumerate() {
             assert!((g - w).abs() <= 1e-6, "gradient {i}: {g} against {w}");
+        }
+    }
+}
+
+/// The model's cross-entropy against Burn's log-softmax, gather and mean, in value and in the
+/// gradient of every logit: logits `[96, 52]` (a batch's rows over the vocabulary) spread from
+/// flat to peaked, targets from a seed. Tolerances: the loss (a few nats) within 2e-6 relative, and
+/// each gradient (at most 1/96 in size) within 1e-8: a few f32 roundings of the exponential, the
+/// sum and the logarithm. A target off by one or a missing 1/rows moves them by 1e-4 or more.
+#[test]
+fn cross_entropy_matches_burns_in_value_and_gradient() {
+    let (rows, vocab) = (96, 52);
+    let mut rng = Rng::new(11);
+    let logits: Vec<f32> = (0..rows * vocab)
+        .map(|i| (rng.next_f32() - 0.5) * (2.0 + (i / vocab) as f32 / 4.0))
+        .collect();
+    let targets: Vec<usize> = (0..rows)
+        .map(|_| (rng.next_u64() % vocab as u64) as usize)
+        .collect();
+    for &backend in Backend::ALL {
+        let device = backend.device().autodiff();
+        let input = || {
+            Tensor::<2>::from_data(TensorData::new(logits.clone(), [rows, vocab]), &device)
+                .require_grad()
+        };
+
+        let ours_in = input();
+        let ours = cross_entropy(ours_in.clone(), &targets);
+        let grad_ours = values(ours_in.grad(&ours.backward()).unwrap().flatten(0, 1));
+
+        let want_in = input();
+        let indices: Vec<i64> = targets.iter().map(|&t| t as i64).collect();
+        let indices = Tensor::<2, Int>::from_data(TensorData::new(indices, [rows, 1]), &device);
+        let want = log_softmax(want_in.clone(), 1)
+            .gather(1, indices)
+            .mean()
+            .neg();
+        let grad_want = values(want_in.grad(&want.backward()).unwrap().flatten(0, 1));
+
+        let (ours, want) = (values(ours)[0], values(want)[0]);
+        assert!(
+            (ours - want).abs() <= 2e-6 * want.abs(),
+            "loss {ours} against {want}"
+        );
+        for (i, (g, w)) in grad_ours.iter().zip(&grad_want).enumerate() {
+            assert!((g - w).abs() <= 1e-8, "gradient {i}: {g} against {w}");
         }
     }
 }

@@ -11,7 +11,7 @@ use dropout_topk::corpus::{self, Corpus};
 use dropout_topk::dropout::{Dropout, SiteKind};
 use dropout_topk::model::ModelConfig;
 use dropout_topk::sampling::{distribution, Settings};
-use dropout_topk::session::{Facts, Session, EVAL_EVERY};
+use dropout_topk::session::{Facts, Session, EVAL_EVERY, LOSS_WINDOWS, MEASURE_PIECE};
 use dropout_topk::train::{TrainConfig, Trainer};
 
 const SEED: u64 = 17;
@@ -504,8 +504,11 @@ fn dropout_narrows_the_overfitting_gap() {
     );
 }
 
-/// A session measures the losses every EVAL_EVERY steps, in the step's own answer, and states
-/// the facts the page prints (the shortest text it accepts among them).
+/// A session starts a loss measurement every EVAL_EVERY steps and spreads it over the steps after
+/// (MEASURE_PIECE windows each), so no step waits for all of it; the losses it reports are those of
+/// the model at its step, as an immediate measurement then gives (within 1e-6 relative: the same
+/// windows, summed in pieces). Stopped, the page finishes it at once. It also states the facts the
+/// page prints (the shortest text it accepts among them).
 #[test]
 fn a_session_measures_on_schedule_and_states_its_facts() {
     let facts = Facts::defaults();
@@ -516,12 +519,47 @@ fn a_session_measures_on_schedule_and_states_its_facts() {
     let exact: String = text.chars().take(facts.min_chars).collect();
     let mut session = Session::from_text(&exact, Backend::Flex, 1).unwrap();
     assert_eq!(session.facts(), facts);
-    for step in 1..=EVAL_EVERY {
-        let stepped = session.train_step(0.1, false).unwrap();
-        assert_eq!(stepped.report.step, step);
-        assert_eq!(stepped.measured.is_some(), step == EVAL_EVERY);
-    }
     assert!(session.train_step(1.5, false).is_err());
+
+    let sessions = || Session::from_text(corpus::ENGLISH, Backend::Flex, 1).unwrap();
+    let (mut now, mut spread, mut stopped) = (sessions(), sessions(), sessions());
+    for step in 1..=EVAL_EVERY {
+        for s in [&mut now, &mut spread, &mut stopped] {
+            let stepped = s.train_step(0.1, false).unwrap();
+            assert_eq!(stepped.report.step, step);
+            assert!(
+                stepped.measured.is_none(),
+                "nothing measured before step {EVAL_EVERY}"
+            );
+        }
+    }
+    let want = now.measure();
+    assert_eq!(want.step, EVAL_EVERY);
+    assert!(spread.measuring() && stopped.measuring());
+    // Training goes on; a later step brings the losses of step EVAL_EVERY.
+    let windows = 2 * LOSS_WINDOWS;
+    let mut got = None;
+    for step in EVAL_EVERY + 1..2 * EVAL_EVERY {
+        let stepped = spread.train_step(0.1, false).unwrap();
+        if let Some(measured) = stepped.measured {
+            assert_eq!(step, EVAL_EVERY + windows.div_ceil(MEASURE_PIECE));
+            got = Some(measured);
+        }
+    }
+    let finished = stopped.finish_measurement();
+    assert!(!stopped.measuring() && stopped.finish_measurement().is_none());
+    for got in [
+        got.expect("measured before the next was due"),
+        finished.unwrap(),
+    ] {
+        assert_eq!(got.step, EVAL_EVERY);
+        for (g, w) in [(got.train, want.train), (got.valid, want.valid)] {
+            let (g, w) = (g.unwrap(), w.unwrap());
+            assert!((g - w).abs() <= 1e-6 * w.abs(), "{g} against {w}");
+        }
+    }
+    // The losses are of the model at step EVAL_EVERY, not of the model after later steps.
+    assert_ne!(spread.measure().train, want.train);
 }
 
 /// Monte Carlo dropout masks come from their own stream: the same seed and draw number give the

@@ -202,6 +202,10 @@ export function createTrainingRun(model, { rate, timing, onChange, onError, onPl
     addStepTime(timing, report.ms);
     onChange(report);
   };
+  model.onMeasured = (measured) => {
+    addMeasured(run.history, measured);
+    onChange();
+  };
   model.onError = (err) => {
     run.pause();
     onError(err);

@@ -112,6 +112,8 @@ export class TrainingWorker {
     if (model && data.generation !== model.generation) return;
     if (data.type === 'report') {
       model?.onReport(data.report);
+    } else if (data.type === 'measured') {
+      model?.onMeasured(data.measured);
     } else if (data.type === 'error') {
       const err = Object.assign(new Error(data.error.message), data.error);
       if (model) model.onError(err);
@@ -145,6 +147,8 @@ export class RemoteModel {
     this.generation = 0;
     /** @type {(report: StepReport) => void} */
     this.onReport = () => {};
+    /** @type {(measured: {step: number, train: number, valid: number}) => void} a loss measurement that ended while no model played */
+    this.onMeasured = () => {};
     /** @type {(err: Error) => void} */
     this.onError = (err) => training.fail(err);
     /** Settles (never rejects) once the latest create has been answered. */

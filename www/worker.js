@@ -3,8 +3,10 @@
 //
 // The page sends commands (see training-worker.js); playing models take turns, one step per task, and
 // after each step the worker posts the core's report as it came (web.rs trainStep: the loss, a
-// loss measurement when one is due, and, when the page has asked for them, the masks that step
-// applied), plus the step's time.
+// loss measurement when one ends, and, when the page has asked for them, the masks that step
+// applied), plus the step's time. A loss measurement is spread over the steps after the one it
+// measures (no step waits for all of it); when no model plays, the worker ends the ones under way
+// a piece per task and posts each as `measured`.
 
 /** Throwaway steps after the first model is created (see warmUp). */
 const WARM_UP_STEPS = 3;
@@ -23,7 +25,7 @@ const tick = new MessageChannel();
 tick.port1.onmessage = playOne;
 
 function schedule() {
-  if (!scheduled && [...models.values()].some((m) => m.playing)) {
+  if (!scheduled && [...models.values()].some((m) => m.playing || m.handle.measuring())) {
     scheduled = true;
     tick.port2.postMessage(null);
   }
@@ -54,16 +56,28 @@ function step(id, model) {
 function playOne() {
   scheduled = false;
   const playing = [...models.entries()].filter(([, m]) => m.playing);
-  if (!playing.length) return;
-  turn = (turn + 1) % playing.length;
-  const [id, model] = playing[turn];
-  try {
-    step(id, model);
-  } catch (err) {
-    model.playing = false;
-    postMessage({ type: 'error', id, generation: model.generation, error: errorData(err) });
+  if (!playing.length) {
+    measureOne();
+  } else {
+    turn = (turn + 1) % playing.length;
+    const [id, model] = playing[turn];
+    try {
+      step(id, model);
+    } catch (err) {
+      model.playing = false;
+      postMessage({ type: 'error', id, generation: model.generation, error: errorData(err) });
+    }
   }
   schedule();
+}
+
+/** With no model playing: a piece of one model's loss measurement, posted once it ends. */
+function measureOne() {
+  const entry = [...models.entries()].find(([, m]) => m.handle.measuring());
+  if (!entry) return;
+  const [id, model] = entry;
+  const measured = model.handle.measurePiece();
+  if (measured) postMessage({ type: 'measured', id, generation: model.generation, measured });
 }
 
 /**
@@ -136,6 +150,7 @@ const COMMANDS = {
       if (msg.observe) model.wantSites = true;
       step(msg.id, model);
     }
+    schedule(); // ends a measurement the steps started, if no model plays
     return {};
   },
   logits(msg) {
