@@ -332,7 +332,7 @@ const START_PHASES = `(() => {
   const mark = (name) => performance.getEntriesByName('dropout-topk:' + name)[0]?.startTime;
   const received = (file) => performance.getEntriesByType('resource').find((e) => e.name.split('?')[0].endsWith(file))?.responseEnd;
   return { html: performance.getEntriesByType('navigation')[0]?.responseEnd, wasmFetched: received('dropout_topk_bg.wasm'),
-    compiled: mark('wasm-compiled'), instantiated: mark('wasm-ready'), weights: received('model.bpk'),
+    compiled: mark('wasm-compiled'), instantiated: mark('wasm-ready'), weights: received('model.q8'),
     modelReady: mark('model-ready'), firstForward: mark('first-forward') };
 })()`;
 /** The phases of START_PHASES, in order, with their column names. */

@@ -40,7 +40,7 @@ EOF
 # (nginx gzip_static, Netlify, most CDNs); the page itself never asks for them by name.
 # A brotli twin beside it (FILE.br) for hosts that send brotli (nginx brotli_static, Caddy's
 # precompressed, most CDNs): about a fifth smaller again for the wasm.
-find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.bpk' \
+find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.q8' \
   -o -name '*.txt' -o -name '*.svg' \) -exec gzip -9 -k -n {} +
 find dist -type f -name '*.gz' | sed 's/\.gz$//' | node -e '
   const { readFileSync, writeFileSync } = require("node:fs");
@@ -82,7 +82,7 @@ files = sorted(
                     for d, _, names in os.walk("dist") for f in names)
     if not rel.endswith((".gz", ".br")) and rel not in LEFT_OUT
     and not rel.startswith(("pkg/ndarray/", "scorm/", "python/")))
-for needed in ("scorm.html", "scorm.js", "index.html", "model.bpk", "pkg/dropout_topk.js", "pkg/dropout_topk_bg.wasm"):
+for needed in ("scorm.html", "scorm.js", "index.html", "model.q8", "pkg/dropout_topk.js", "pkg/dropout_topk_bg.wasm"):
     assert needed in files, f"dist/{needed} is missing"
 # The pass mark is scorm.js's MASTERY_SCORE (a share), written here in percent.
 source = open("www/scorm.js", encoding="utf-8").read()

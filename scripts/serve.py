@@ -37,7 +37,7 @@ def option(name, default=None):
 
 FOLDER = option("--dir")
 # What is worth compressing: everything the page loads but the favicon.
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".bpk", ".txt", ".json", ".svg", ".ts"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".q8", ".txt", ".json", ".svg", ".ts"}
 # Compressed bodies by path and modification time, so each file is compressed once.
 COMPRESSED = {}
 

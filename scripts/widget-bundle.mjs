@@ -28,7 +28,7 @@ const FILES = {
   'pkg/dropout_topk.js': ['pkg/dropout_topk.js', 'text/javascript'],
   'pkg/dropout_topk_bg.wasm': ['pkg/dropout_topk_bg.wasm', 'application/wasm'],
   'worker.js': ['www/worker.js', 'text/javascript'],
-  'model.bpk': ['www/model.bpk', 'application/octet-stream'],
+  'model.q8': ['www/model.q8', 'application/octet-stream'],
   'index.html': ['www/index.html', 'text/html'],
   'style.css': ['www/style.css', 'text/css'],
   ...Object.fromEntries(readdirSync(join(root, 'www/corpus')).filter((name) => name.endsWith('.txt'))

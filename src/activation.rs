@@ -55,15 +55,7 @@ pub fn causal_softmax(scores: Tensor<4>) -> Tensor<4> {
     {
         let visible = row % seq + 1; // query i sees keys 0..=i
         let (input, output) = (&input[..visible], &mut output[..visible]);
-        // A compare rather than f32::max, which wasm compiles to a library call (NaN rules).
-        let max = input
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        let mut sum = 0.0;
-        for (w, &v) in output.iter_mut().zip(input) {
-            *w = exp_nonpositive(v - max);
-            sum += *w;
-        }
+        let (_, sum) = exp_less_max(input, output);
         let inverse = 1.0 / sum;
         output.iter_mut().for_each(|w| *w *= inverse);
     }
@@ -105,14 +97,7 @@ pub fn cross_entropy_values(logits: &[f32], vocab: usize, targets: &[usize]) -> 
         .zip(gradient.chunks_exact_mut(vocab))
         .zip(targets)
     {
-        let max = row
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        let mut sum = 0.0;
-        for (e, &v) in g.iter_mut().zip(row) {
-            *e = exp_nonpositive(v - max);
-            sum += *e;
-        }
+        let (max, sum) = exp_less_max(row, g);
         // -log softmax(row)[target] = log Σ e^(v - max) - (row[target] - max)
         total += f64::from(sum.ln() - (row[target] - max));
         let scale = inverse_rows / sum;
@@ -120,6 +105,22 @@ pub fn cross_entropy_values(logits: &[f32], vocab: usize, targets: &[usize]) -> 
         g[target] -= inverse_rows;
     }
     ((total / targets.len() as f64) as f32, gradient)
+}
+
+/// Writes e^(v - max) of every value v of `input` into `output`, where max is the largest of
+/// them, and returns max and the sum written: the stable numerator and denominator of a softmax.
+#[inline(always)]
+fn exp_less_max(input: &[f32], output: &mut [f32]) -> (f32, f32) {
+    // A compare rather than f32::max, which wasm compiles to a library call (NaN rules).
+    let max = input
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    let mut sum = 0.0;
+    for (e, &v) in output.iter_mut().zip(input) {
+        *e = exp_nonpositive(v - max);
+        sum += *e;
+    }
+    (max, sum)
 }
 
 /// Φ(x) and φ(x) of the standard normal, to about 1e-7 absolute (the f32 rounding of values near 1).

@@ -10,6 +10,7 @@ pub mod sampling;
 pub mod session;
 pub mod sources;
 pub mod train;
+pub mod weights;
 
 pub use error::{Allowed, Error, Result};
 

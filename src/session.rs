@@ -16,9 +16,10 @@ use crate::train::{window_starts, Snapshot, StepReport, TrainConfig, Trainer};
 pub const LOSS_WINDOWS: usize = 32;
 /// Steps between two loss measurements with dropout off.
 pub const EVAL_EVERY: usize = 10;
-/// Windows a measurement under way evaluates after each later step: a measurement is of the model
-/// as it was at its step, and is spread over the steps after it, so no step waits for all of it
-/// (2 × [`LOSS_WINDOWS`] windows in pieces of 8 end 8 steps later, before the next is due).
+/// Windows a measurement under way evaluates per piece ([`Session::measure_piece`]): a measurement
+/// is of the model as it was at its step, and a page takes a piece after each later step, so no
+/// step waits for all of it (2 × [`LOSS_WINDOWS`] windows in pieces of 8 take 8 pieces, done
+/// before the next measurement is due).
 pub const MEASURE_PIECE: usize = 8;
 /// Training characters the overfitting view keeps: few, so memorising them is easy and the gap
 /// between training and validation loss opens within a few hundred steps.
@@ -89,12 +90,12 @@ pub struct Losses {
     pub valid: Option<f32>,
 }
 
-/// One step as the page sees it: the trainer's report and, every [`EVAL_EVERY`] steps, the losses.
+/// One step as the page sees it: the trainer's report and, if one ended, a loss measurement.
 #[derive(Debug, Clone)]
 pub struct Stepped {
     /// What the step did (loss, and the dropout sites when observed).
     pub report: StepReport,
-    /// The losses measured after it, when a measurement was due.
+    /// The losses of a measurement it ended (one still under way when the next was due).
     pub measured: Option<Losses>,
 }
 
@@ -233,17 +234,17 @@ impl Session {
     }
 
     /// One training step at dropout rate p; with `observe`, the report carries every dropout
-    /// site. Every [`EVAL_EVERY`] steps a loss measurement of the model as it is starts; after
-    /// each step the one under way takes [`MEASURE_PIECE`] more windows, and the step that
-    /// completes it carries its losses (see [`Session::measure_piece`]).
+    /// site. Every [`EVAL_EVERY`] steps a loss measurement of the model as it is starts; it is
+    /// taken in pieces by [`Session::measure_piece`] (a page calls it after each step, or when
+    /// the model is not training), so no step waits for all of it.
     pub fn train_step(&mut self, p: f32, observe: bool) -> Result<Stepped> {
         let report = self
             .trainer
             .train_step(&self.corpus.train, check_p(p)?, observe)?;
-        let mut measured = self.measure_piece(MEASURE_PIECE);
+        let mut measured = None;
         if report.step.is_multiple_of(EVAL_EVERY) {
-            // One still under way is finished first (only if pieces were made smaller).
-            measured = measured.or_else(|| self.finish_measurement());
+            // One still under way (no pieces were asked for since it started) ends first.
+            measured = self.finish_measurement();
             self.measuring = Some(self.start_measurement());
         }
         Ok(Stepped { report, measured })

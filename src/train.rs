@@ -88,7 +88,8 @@ impl Trainer {
         Self::with_model(config, train_config, backend, model, seed)
     }
 
-    /// A model with weights from a burnpack file's bytes (as written by [`Trainer::weights`]).
+    /// A model with weights from a file's bytes: burnpack (as written by [`Trainer::weights`] and
+    /// [`Trainer::half_weights`]) or eight-bit (as [`Trainer::eight_bit_weights`] writes).
     pub fn from_weights(
         config: ModelConfig,
         train_config: TrainConfig,
@@ -97,6 +98,10 @@ impl Trainer {
         seed: u64,
     ) -> crate::Result<Self> {
         let device = backend.device().autodiff();
+        if crate::weights::is_eight_bit(bytes) {
+            let model = crate::weights::decode(config.zeros(&device), bytes)?;
+            return Ok(Self::with_model(config, train_config, backend, model, seed));
+        }
         let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec()))
             .map_err(|e| Error::Weights(e.to_string()))?
             // f16 records (the shipped weights) become the model's f32.
@@ -178,6 +183,11 @@ impl Trainer {
             }
         }
         record_bytes(self.model.valid().map(&mut ToHalf))
+    }
+
+    /// The weights in eight bits (see [`crate::weights`]): the shipped model's download.
+    pub fn eight_bit_weights(&self) -> Vec<u8> {
+        crate::weights::encode(&self.model.valid())
     }
 
     /// One training step on random windows of `tokens`: dropout at rate p (masks from this step's

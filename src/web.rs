@@ -377,7 +377,7 @@ pub struct Demo {
 
 #[wasm_bindgen]
 impl Demo {
-    /// The English model with the shipped weights (`weights`: the bytes of www/model.bpk).
+    /// The English model with the shipped weights (`weights`: the bytes of www/model.q8).
     /// `backend` is "ndarray" or "flex"; `seed` fixes its batches and masks.
     #[wasm_bindgen(js_name = withWeights)]
     pub fn with_weights(weights: &[u8], backend: &str, seed: f64) -> Result<Demo, JsValue> {
@@ -408,8 +408,9 @@ impl Demo {
     }
 
     /// One training step at dropout rate `p`. Returns everything it observed in one object:
-    /// `{ step, loss, measured, sites }`; `measured` (`{ step, train, valid }`, losses
-    /// with dropout off) every few steps, else null; `sites` only with `observe`, each
+    /// `{ step, loss, measured, sites }`; every few steps a loss measurement starts (see
+    /// `measurePiece`); `measured` (`{ step, train, valid }`, losses with dropout off) is one that
+    /// was still under way then and ended here, else null; `sites` only with `observe`, each
     /// `{ kind, block, shape, p, units, dropped, scale, mask, draws, before, after, live }` with typed
     /// arrays; at attention weights `live` marks the cells the causal mask leaves (null elsewhere),
     /// and `units` and `dropped` count those only.
@@ -451,9 +452,9 @@ impl Demo {
         self.session.measuring()
     }
 
-    /// A few more windows of the loss measurement under way, for when the model is not training:
-    /// `{ step, train, valid }` once this completes it (the losses of the model at that step), else
-    /// null.
+    /// A few more windows of the loss measurement under way (call it after each step, and while
+    /// the model is not training): `{ step, train, valid }` once this completes it (the losses of
+    /// the model at that step), else null.
     #[wasm_bindgen(js_name = measurePiece)]
     pub fn measure_piece(&mut self) -> JsValue {
         match self.session.measure_piece(MEASURE_PIECE) {

@@ -117,7 +117,7 @@ fn sample_top_k_is_next_tokens_draw_zero() {
 /// character i is the one the rule draws from the logits after the prompt and the characters
 /// before it, with draw number `first_draw + i`.
 fn generate_draws_each_character_by_the_rule() {
-    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk")).unwrap();
+    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.q8")).unwrap();
     let mut session = Session::english_with_weights(&weights, Backend::Flex, 1).unwrap();
     let prompt = "The harbour";
     let settings = [

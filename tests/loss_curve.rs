@@ -1,7 +1,7 @@
 //! The model learns what it learned before its activations and its loss were rewritten for speed:
 //! 300 training steps follow the loss curve of tests/fixtures/loss_curve.json, which Burn's own
 //! GELU, masked softmax and cross-entropy produced, on every backend; the losses measured with
-//! dropout off (spread over later steps, the last one finished when idle) follow it too.
+//! dropout off (taken in pieces after later steps, the last one ended when idle) follow it too.
 //!
 //! Tolerance: `LOSS_REL_TOL` (1e-4 relative; see tests/common/mod.rs). The rewritten activations
 //! differ from Burn's by a few f32 roundings, and after 300 Adam steps the losses on flex were
@@ -13,7 +13,7 @@ mod common;
 use common::{loss_close, LOSS_REL_TOL};
 use dropout_topk::backend::Backend;
 use dropout_topk::corpus;
-use dropout_topk::session::Session;
+use dropout_topk::session::{Session, MEASURE_PIECE};
 use serde_json::Value;
 
 const FIXTURE: &str = concat!(
@@ -45,6 +45,7 @@ fn three_hundred_steps_follow_the_reference_loss_curve() {
                 losses.push(stepped.report.loss as f64);
             }
             measured.extend(stepped.measured);
+            measured.extend(session.measure_piece(MEASURE_PIECE)); // as the page does after a step
         }
         // The last measurement, of step 300, ends when the page is idle.
         measured.extend(session.finish_measurement());

@@ -50,7 +50,7 @@ fn kept_after(times: usize, make: impl Fn()) -> isize {
 
 #[test]
 fn dropped_models_give_back_their_memory() {
-    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk")).unwrap();
+    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.q8")).unwrap();
     // Bytes a model may leave behind (caches that settle, counters): far below the ~50 KB that a
     // model's graph entries and weights would keep.
     const SLACK: isize = 1024;

@@ -91,7 +91,7 @@ let weightsFetch = null;
  * @returns {Promise<{weights: Uint8Array|null, problems: Array<{key: string, error: unknown}>}>}
  */
 function shippedWeights() {
-  weightsFetch ??= Promise.resolve('model.bpk').then((path) => fetchFile(url(path))).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  weightsFetch ??= Promise.resolve('model.q8').then((path) => fetchFile(url(path))).then(async (r) => new Uint8Array(await r.arrayBuffer()));
   return weightsFetch.then((weights) => ({ weights, problems: [] }), (error) => {
     weightsFetch = null;
     return { weights: null, problems: [{ key: 'app.weightsFailed', error }] };

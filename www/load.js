@@ -25,7 +25,7 @@ export function provideFiles(files) {
 }
 
 /**
- * The URL of one of the demo's files, by its path in the folder (`model.bpk`, `pkg/…`).
+ * The URL of one of the demo's files, by its path in the folder (`model.q8`, `pkg/…`).
  * @param {string} path
  * @returns {string}
  */

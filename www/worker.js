@@ -2,11 +2,11 @@
 // training step (tens of milliseconds in wasm) never holds up a slider, a click or a frame.
 //
 // The page sends commands (see training-worker.js); playing models take turns, one step per task, and
-// after each step the worker posts the core's report as it came (web.rs trainStep: the loss, a
-// loss measurement when one ends, and, when the page has asked for them, the masks that step
-// applied), plus the step's time. A loss measurement is spread over the steps after the one it
-// measures (no step waits for all of it); when no model plays, the worker ends the ones under way
-// a piece per task and posts each as `measured`.
+// after each step the worker posts the core's report as it came (web.rs trainStep: the loss and,
+// when the page has asked for them, the masks that step applied), plus the step's time and a loss
+// measurement if one ended. A measurement starts every few steps and is taken a piece after each
+// later step (web.rs measurePiece), so no step waits for all of it; when no model plays, the
+// worker ends the ones under way a piece per task and posts each as `measured`.
 
 /** Throwaway steps after the first model is created (see warmUp). */
 const WARM_UP_STEPS = 3;
@@ -48,6 +48,8 @@ function step(id, model) {
   const t0 = performance.now();
   const report = model.handle.trainStep(model.p, observe);
   report.ms = performance.now() - t0;
+  // A piece of the loss measurement under way, timed apart: report.ms is the step's own time.
+  report.measured ??= model.handle.measurePiece();
   report.rate = model.p; // the dropout rate the step trained at
   if (observe) model.wantSites = false;
   postMessage({ type: 'report', id, generation: model.generation, report }, buffers(report));

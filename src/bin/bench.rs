@@ -27,7 +27,7 @@ fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let json = std::env::args().any(|a| a == "--json");
-    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk"))?;
+    let weights = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.q8"))?;
     if !json {
         println!(
             "{:<8} {:>16} {:>24} {:>16} {:>12} {:>14} {:>10}",

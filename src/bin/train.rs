@@ -1,9 +1,11 @@
-//! Trains the shipped English model from a fixed seed and writes www/model.bpk (in f16).
+//! Trains the shipped English model from a fixed seed and writes its weights in f16
+//! (tests/fixtures/model-f16.bpk, the reference) and in eight bits made from those (www/model.q8,
+//! what the page downloads).
 //!
 //! `cargo run --release --bin train [steps]` prints the training and validation loss as it goes,
 //! then a few lines of top-k text, so the numbers in the README can be reproduced.
 //! `cargo run --release --bin train -- --sample` prints only that text, from the shipped weights:
-//! no training, and www/model.bpk stays as it is.
+//! no training, and the weights stay as they are.
 use std::time::Instant;
 
 use dropout_topk::backend::Backend;
@@ -21,14 +23,16 @@ const STEPS: usize = 2500;
 /// Larger batches than the page's live training: the shipped model should be as good as it gets.
 const BATCH_SIZE: usize = 32;
 /// Where the page loads the weights from.
-const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.bpk");
+const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/model.q8");
+/// The half-precision weights the shipped eight-bit ones are made from (the tests' reference).
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model-f16.bpk");
 /// The prompt of the README's sample text.
 const PROMPT: &str = "The harbour";
 /// Characters the sample writes after the prompt.
 const SAMPLE_LENGTH: usize = 200;
 
 /// What `--help` prints.
-const USAGE: &str = "usage: train [steps]   trains the shipped model (default 2500 steps), writes www/model.bpk and prints a sample
+const USAGE: &str = "usage: train [steps]   trains the shipped model (default 2500 steps), writes www/model.q8 and prints a sample
        train --sample  prints the sample from the shipped weights, without training";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -99,15 +103,20 @@ fn train(steps: usize) -> Result<Session, Box<dyn std::error::Error>> {
             );
         }
     }
-    // The page downloads half-precision weights; the sample comes from what it gets.
+    // The page downloads eight-bit weights made from half-precision ones; the sample comes from
+    // what it gets.
     let full = session.measure().valid.unwrap_or(f32::NAN);
     let half = session.trainer().half_weights()?;
-    std::fs::write(OUT, &half)?;
+    std::fs::write(REFERENCE, &half)?;
     session.load_weights(&half)?;
+    let eight_bit = session.trainer().eight_bit_weights();
+    std::fs::write(OUT, &eight_bit)?;
+    session.load_weights(&eight_bit)?;
     let shipped = session.measure().valid.unwrap_or(f32::NAN);
     println!(
-        "wrote {OUT}: {} bytes in f16; validation {full:.4} in f32, {shipped:.4} as shipped",
-        half.len()
+        "wrote {REFERENCE} ({} bytes, f16) and {OUT} ({} bytes, eight bits); validation {full:.4} in f32, {shipped:.4} as shipped",
+        half.len(),
+        eight_bit.len()
     );
     Ok(session)
 }

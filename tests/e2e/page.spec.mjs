@@ -60,7 +60,7 @@ test('the server sends gzip when asked, and the dist folder carries gzip and bro
   expect(plain.headers()['content-encoding']).toBeUndefined();
   const raw = readFileSync(new URL('pkg/dropout_topk_bg.wasm', root));
   expect(Buffer.compare(await plain.body(), raw)).toBe(0);
-  for (const file of ['index.html', 'app.js', 'style.css', 'model.bpk', 'pkg/dropout_topk_bg.wasm', 'locales/ja.js']) {
+  for (const file of ['index.html', 'app.js', 'style.css', 'model.q8', 'pkg/dropout_topk_bg.wasm', 'locales/ja.js']) {
     const twin = new URL(`dist/${file}.gz`, root);
     expect(existsSync(twin), file).toBe(true);
     expect(Buffer.compare(gunzipSync(readFileSync(twin)), readFileSync(new URL(`dist/${file}`, root))), file).toBe(0);

@@ -132,7 +132,7 @@ test('the manifest is SCORM 1.2\'s: one SCO, scorm.html, the mastery score, ever
   // The resource lists exactly the zip's files (the manifest itself aside).
   expect([...manifest.files].sort()).toEqual(entries.filter((e) => e !== 'imsmanifest.xml').sort());
   expect(entries[0]).toBe('imsmanifest.xml');
-  for (const file of ['scorm.html', 'scorm.js', 'index.html', 'model.bpk', 'pkg/dropout_topk_bg.wasm']) expect(entries).toContain(file);
+  for (const file of ['scorm.html', 'scorm.js', 'index.html', 'model.q8', 'pkg/dropout_topk_bg.wasm']) expect(entries).toContain(file);
   // Only what the SCO and its page need: no other backend, no twins, no npm file, no wheel.
   expect(entries.filter((e) => /^pkg\/ndarray\/|\.gz$|\.br$|^package\.json$|^scorm\/|^python\//.test(e))).toEqual([]);
 });
@@ -216,7 +216,7 @@ test('the LMS keeps each answer as an interaction, each form\'s score and status
 
   // Every file the SCO and the page its links open asked for is in the package.
   expect([...asked].filter((path) => !entries.includes(path))).toEqual([]);
-  for (const file of ['scorm.html', 'scorm.js', 'index.html', 'model.bpk', 'pkg/dropout_topk.js', 'pkg/dropout_topk_bg.wasm', 'worker.js']) {
+  for (const file of ['scorm.html', 'scorm.js', 'index.html', 'model.q8', 'pkg/dropout_topk.js', 'pkg/dropout_topk_bg.wasm', 'worker.js']) {
     expect([...asked]).toContain(file);
   }
 });

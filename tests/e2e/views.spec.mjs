@@ -455,15 +455,15 @@ test('a 375-pixel phone screen has no horizontal scrolling', async ({ page }) =>
 });
 
 test('missing weights give a visible message with Reset, and the page still works', async ({ page }) => {
-  await page.route('**/model.bpk', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.route('**/model.q8', (route) => route.fulfill({ status: 404, body: 'not here' }));
   await page.goto('/');
   await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
   await expect(page.locator('#message')).toBeVisible();
-  await expect(page.locator('#message-text')).toContainText('model.bpk');
+  await expect(page.locator('#message-text')).toContainText('model.q8');
   await expect(page.locator('#reset')).toBeVisible();
   await expect(page.locator('#topk-model')).toContainText('untrained');
   await expect(page.locator('#bars li.kept').first()).toBeVisible();
-  await page.unroute('**/model.bpk');
+  await page.unroute('**/model.q8');
   await page.locator('#reset').click();
   await expect(page.locator('#status')).toHaveText('Ready.', { timeout: 30_000 });
   await expect(page.locator('#message')).toBeHidden();

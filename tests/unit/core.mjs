@@ -16,7 +16,7 @@ await wasm.default({ module_or_path: readFileSync(new URL('pkg/dropout_topk_bg.w
 
 /** The shipped English model, as the page makes it. */
 export function shippedModel(seed = 42) {
-  return wasm.Demo.withWeights(readFileSync(new URL('www/model.bpk', root)), 'flex', seed);
+  return wasm.Demo.withWeights(readFileSync(new URL('www/model.q8', root)), 'flex', seed);
 }
 
 /** What a view model gets to write words with: the demo's translator, number and percent formats. */

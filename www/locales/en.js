@@ -13,7 +13,7 @@ export default {
   'app.language': 'Language',
   'app.error': 'Something went wrong: {message}',
   'app.wasmFailed': 'The WebAssembly package (pkg/dropout_topk.js) could not be loaded: {message}. Reset tries again.',
-  'app.weightsFailed': 'The shipped weights (model.bpk) could not be loaded: {message}. Section 1 uses an untrained model instead; the other sections work. Reset tries again.',
+  'app.weightsFailed': 'The shipped weights (model.q8) could not be loaded: {message}. Section 1 uses an untrained model instead; the other sections work. Reset tries again.',
   'link.unknown': 'unknown setting “{name}”',
   'link.list': '{name}: unknown control {bad} (known: {known})',
   'link.choice': '{name} = “{value}” is not one of {values}',

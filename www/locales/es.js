@@ -16,7 +16,7 @@ export default {
   'app.language': 'Idioma',
   'app.error': 'Algo salió mal: {message}',
   'app.wasmFailed': 'No se pudo cargar el paquete WebAssembly (pkg/dropout_topk.js): {message}. “Reiniciar” lo vuelve a intentar.',
-  'app.weightsFailed': 'No se pudieron cargar los pesos incluidos (model.bpk): {message}. La sección 1 usa en su lugar un modelo sin entrenar; las demás secciones funcionan. “Reiniciar” lo vuelve a intentar.',
+  'app.weightsFailed': 'No se pudieron cargar los pesos incluidos (model.q8): {message}. La sección 1 usa en su lugar un modelo sin entrenar; las demás secciones funcionan. “Reiniciar” lo vuelve a intentar.',
   'link.unknown': 'ajuste desconocido “{name}”',
   'link.list': '{name}: control desconocido {bad} (conocidos: {known})',
   'link.choice': '{name} = “{value}” no es ninguno de {values}',

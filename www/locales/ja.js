@@ -14,7 +14,7 @@ export default {
   'app.language': '言語',
   'app.error': '問題が起きました：{message}',
   'app.wasmFailed': 'WebAssembly パッケージ（pkg/dropout_topk.js）を読み込めませんでした：{message}。「リセット」でもう一度試せます。',
-  'app.weightsFailed': '同梱の重み（model.bpk）を読み込めませんでした：{message}。セクション 1 では代わりに未学習のモデルを使います。ほかのセクションは動きます。「リセット」でもう一度試せます。',
+  'app.weightsFailed': '同梱の重み（model.q8）を読み込めませんでした：{message}。セクション 1 では代わりに未学習のモデルを使います。ほかのセクションは動きます。「リセット」でもう一度試せます。',
   'link.unknown': '不明な設定「{name}」',
   'link.list': '{name}：不明なコントロール {bad}（使えるもの：{known}）',
   'link.choice': '{name} = 「{value}」は {values} のどれでもありません',

@@ -16,7 +16,7 @@ export default {
   'app.language': '언어',
   'app.error': '문제가 생겼습니다: {message}',
   'app.wasmFailed': 'WebAssembly 패키지(pkg/dropout_topk.js)를 불러오지 못했습니다: {message}. ‘초기화’를 누르면 다시 시도합니다.',
-  'app.weightsFailed': '내장 가중치(model.bpk)를 불러오지 못했습니다: {message}. 섹션 1은 대신 학습되지 않은 모델을 쓰고, 다른 섹션은 그대로 작동합니다. ‘초기화’를 누르면 다시 시도합니다.',
+  'app.weightsFailed': '내장 가중치(model.q8)를 불러오지 못했습니다: {message}. 섹션 1은 대신 학습되지 않은 모델을 쓰고, 다른 섹션은 그대로 작동합니다. ‘초기화’를 누르면 다시 시도합니다.',
   'link.unknown': '알 수 없는 설정 ‘{name}’',
   'link.list': '{name}: 알 수 없는 컨트롤 {bad}(쓸 수 있는 것: {known})',
   'link.choice': '{name} = ‘{value}’: {values} 중 어느 것도 아닙니다',

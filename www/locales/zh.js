@@ -16,7 +16,7 @@ export default {
   'app.language': '语言',
   'app.error': '出错了：{message}',
   'app.wasmFailed': '无法加载 WebAssembly 包（pkg/dropout_topk.js）：{message}。点「重置」可重试。',
-  'app.weightsFailed': '无法加载内置权重（model.bpk）：{message}。第 1 节改用一个未训练的模型，其他各节照常可用。点「重置」可重试。',
+  'app.weightsFailed': '无法加载内置权重（model.q8）：{message}。第 1 节改用一个未训练的模型，其他各节照常可用。点「重置」可重试。',
   'link.unknown': '未知设置「{name}」',
   'link.list': '{name}：未知控件 {bad}（可用的有：{known}）',
   'link.choice': '{name} = 「{value}」不是 {values} 之一',
