@@ -182,6 +182,20 @@ impl ModelConfig {
     }
 }
 
+/// A parameter's tensor with `values`, tracked for gradients on an autodiff device.
+pub(crate) fn parameter<const D: usize>(
+    values: Vec<f32>,
+    shape: impl Into<burn::tensor::Shape>,
+    device: &Device,
+) -> Tensor<D> {
+    let fresh = Tensor::<D>::from_data(TensorData::new(values, shape), device);
+    if device.is_autodiff() {
+        fresh.require_grad()
+    } else {
+        fresh
+    }
+}
+
 /// Overwrites every 2-D parameter with N(0, INIT_STD) draws from the core's generator.
 struct NormalMatrices {
     rng: Rng,
@@ -198,12 +212,7 @@ impl ModuleMapper for NormalMatrices {
             let values: Vec<f32> = (0..shape.num_elements())
                 .map(|_| (self.normal() * INIT_STD) as f32)
                 .collect();
-            let fresh = Tensor::<D>::from_data(TensorData::new(values, shape), &device);
-            if device.is_autodiff() {
-                fresh.require_grad()
-            } else {
-                fresh
-            }
+            parameter(values, shape, &device)
         })
     }
 }

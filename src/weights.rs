@@ -7,10 +7,10 @@
 //! its rows, after a four-byte mark. Loading reads them back in the same order into a model of the
 //! same sizes, so a file of another model is refused by its sizes, never half loaded.
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{parameter, Model};
 use crate::values_of;
 
 /// The first bytes of a file in this form (a burnpack file starts otherwise).
@@ -149,14 +149,7 @@ impl ModuleMapper for Reader<'_> {
         param.map(|tensor| {
             let (dims, device) = (tensor.dims(), tensor.device());
             match self.read(dims) {
-                Ok(values) => {
-                    let fresh = Tensor::<D>::from_data(TensorData::new(values, dims), &device);
-                    if device.is_autodiff() {
-                        fresh.require_grad()
-                    } else {
-                        fresh
-                    }
-                }
+                Ok(values) => parameter(values, dims, &device),
                 Err(problem) => {
                     self.problem = Some(problem);
                     tensor

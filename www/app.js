@@ -21,9 +21,8 @@ import { createResultsView } from './results-view.js';
 
 /** Marks the start-up timeline for the benchmark (Performance panel: "dropout-topk:…"). */
 const mark = (name) => performance.mark(`dropout-topk:${name}`);
-const marked = new Set();
-/** A mark the first time only (the page's first forward pass, not its later ones). */
-const markOnce = (name) => marked.has(name) || (marked.add(name), mark(name));
+/** Whether the page's first forward pass has been marked (later ones are not). */
+let firstForwardMarked = false;
 
 /** The prompt a model falls back to when it knows none of the prompt's characters. */
 const ENGLISH_SAMPLE = 'The harbour is';
@@ -373,7 +372,8 @@ function createActiveModel(demo, shipped) {
       let entry = cache.get(text);
       if (!entry) {
         entry = { logits: model.handle.logits(text), unknown: model.handle.unknownCharacters(text) };
-        markOnce('first-forward'); // make bench: the start-up's phases
+        if (!firstForwardMarked) mark('first-forward'); // make bench: the start-up's phases
+        firstForwardMarked = true;
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(text, entry);
       }
