@@ -81,7 +81,7 @@ impl Block {
         let block = Some(index);
 
         // 1. Queries, keys, values, split into heads.
-        let qkv = self.qkv.forward(self.norm_attention.forward(x.clone())); // [batch, seq, 3 * d_model]
+        let qkv = per_row(&self.qkv, self.norm_attention.forward(x.clone())); // [batch, seq, 3 * d_model]
         let qkv = qkv
             .reshape([batch, seq, 3, self.n_heads, d_head])
             .permute([2, 0, 3, 1, 4]); // [3, batch, heads, seq, d_head]
@@ -104,23 +104,34 @@ impl Block {
             .swap_dims(1, 2)
             .reshape([batch, seq, d_model]); // [batch, seq, d_model]
         let attention = dropout.apply(
-            self.projection.forward(mixed),
+            per_row(&self.projection, mixed),
             SiteKind::AttentionOutput,
             block,
         );
         let x = x + attention;
         // 5. Feed-forward, dropout, residual add.
-        let hidden = gelu(
-            self.feed_forward_in
-                .forward(self.norm_feed_forward.forward(x.clone())),
-        ); // [batch, seq, d_ff]
+        let hidden = gelu(per_row(
+            &self.feed_forward_in,
+            self.norm_feed_forward.forward(x.clone()),
+        )); // [batch, seq, d_ff]
         let feed_forward = dropout.apply(
-            self.feed_forward_out.forward(hidden),
+            per_row(&self.feed_forward_out, hidden),
             SiteKind::FeedForwardOutput,
             block,
         );
         x + feed_forward
     }
+}
+
+/// `linear` applied to every position of `x` `[batch, seq, in]` as one matrix product over all
+/// `batch * seq` rows, for its value and its gradients alike. Given `x` as it is, Burn multiplies
+/// batch by batch (the rows of one window fill its tiles) and sums the weight's gradient over the
+/// batch afterwards; one product is about a third faster for these sizes (docs/performance.md).
+fn per_row(linear: &Linear, x: Tensor<3>) -> Tensor<3> {
+    let [batch, seq, d_in] = x.dims();
+    let y = linear.forward(x.reshape([batch * seq, d_in]));
+    let d_out = y.dims()[1];
+    y.reshape([batch, seq, d_out])
 }
 
 /// The language model: embeddings, blocks, a final norm and a projection to the vocabulary.
@@ -241,6 +252,6 @@ impl Model {
         for (i, block) in self.blocks.iter().enumerate() {
             x = block.forward(x, dropout, i);
         }
-        self.head.forward(self.norm.forward(x)) // [batch, seq, vocab]
+        per_row(&self.head, self.norm.forward(x)) // [batch, seq, vocab]
     }
 }
