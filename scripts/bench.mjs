@@ -212,7 +212,13 @@ async function playThroughput(page) {
     };
     requestAnimationFrame(tick);
   });
-  const stepsNow = () => page.evaluate(() => window.dropoutTopK.stepTiming.count);
+  // Only the Play run's own steps count: first the models that train by themselves (the two-model
+  // picture, when it comes into view) finish, so the count holds still for a second.
+  const countAll = () => page.evaluate(() => window.dropoutTopK.stepTiming.count);
+  for (let before = -1, now = await countAll(); now !== before; before = now, now = await countAll()) {
+    await page.waitForTimeout(1000);
+  }
+  const stepsNow = () => page.evaluate(() => window.dropoutTopK.demo?.views?.dropout?.run?.steps ?? window.dropoutTopK.stepTiming.count);
   await page.locator('#dropout-play').click();
   await page.waitForTimeout(1000);
   const start = await stepsNow();

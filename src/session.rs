@@ -288,6 +288,16 @@ impl Session {
         })
     }
 
+    /// Hands the measurement under way to the caller instead of taking it here: the step it is
+    /// of and the model's weights at that step (burnpack bytes). A copy of this session loads
+    /// them and measures ([`Session::load_weights`], [`Session::measure`]) with the same windows,
+    /// for example on another core while this one trains on.
+    pub fn hand_over_measurement(&mut self) -> Option<Result<(usize, Vec<u8>)>> {
+        let measuring = self.measuring.take()?;
+        let snapshot = measuring.snapshot;
+        Some(snapshot.weights().map(|bytes| (snapshot.step(), bytes)))
+    }
+
     /// Completes the measurement under way at once, returning its losses.
     pub fn finish_measurement(&mut self) -> Option<Losses> {
         self.measure_piece(usize::MAX)

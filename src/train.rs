@@ -343,6 +343,11 @@ impl Snapshot {
         self.step
     }
 
+    /// Its weights as burnpack bytes, to be measured by a copy elsewhere.
+    pub fn weights(&self) -> crate::Result<Vec<u8>> {
+        record_bytes(self.model.clone())
+    }
+
     /// Mean cross-entropy of the windows of `context + 1` tokens starting at `starts`.
     pub fn mean_loss(&self, tokens: &[u32], starts: &[usize]) -> f32 {
         let (inputs, targets) = batch(self.context, tokens, starts, &self.device);

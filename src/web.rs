@@ -463,6 +463,22 @@ impl Demo {
         }
     }
 
+    /// Hands over the loss measurement under way instead of taking it here: `{ step, weights }`,
+    /// the model's weights at that step (burnpack bytes), or null when none is under way. A copy
+    /// of this model made the same way (in another worker) gives its losses with `loadWeights`
+    /// then `measure` (whose `step` is then the copy's own: use this `step`).
+    #[wasm_bindgen(js_name = handOverMeasurement)]
+    pub fn hand_over_measurement(&mut self) -> Result<JsValue, JsValue> {
+        let Some(handed) = self.session.hand_over_measurement() else {
+            return Ok(JsValue::NULL);
+        };
+        let (step, weights) = handed.map_err(js_error)?;
+        Ok(object(&[
+            ("step", JsValue::from(step as f64)),
+            ("weights", Uint8Array::from(weights.as_slice()).into()),
+        ]))
+    }
+
     /// Next-token logits after `prompt`, dropout off. Characters the model has never seen are
     /// left out (see `unknownCharacters`).
     pub fn logits(&mut self, prompt: &str) -> Result<Vec<f32>, JsValue> {

@@ -611,6 +611,41 @@ fn a_session_measures_on_schedule_and_states_its_facts() {
     assert_ne!(spread.measure().train, want.train);
 }
 
+/// A measurement handed over (the weights at its step) and measured by a copy of the session made
+/// the same way gives the losses an immediate measurement gives at that step (within 1e-6
+/// relative), on a text whose training part was cut as the overfitting view cuts it, even after a
+/// later step; the session that handed it over no longer measures, and trains on.
+#[test]
+fn a_measurement_handed_over_is_measured_by_a_copy() {
+    let make = || {
+        let mut s = Session::from_text(corpus::ENGLISH, Backend::Flex, 5).unwrap();
+        s.limit_training_tokens(3_000);
+        s
+    };
+    let (mut trained, mut reference, mut copy) = (make(), make(), make());
+    assert!(trained.hand_over_measurement().is_none(), "none under way");
+    for _ in 0..EVAL_EVERY {
+        trained.train_step(0.2, false).unwrap();
+        reference.train_step(0.2, false).unwrap();
+    }
+    let want = reference.measure();
+    // A step after the measurement began: what is handed over is the model of its step.
+    let stepped = trained.train_step(0.2, false).unwrap();
+    assert_eq!(stepped.report.step, EVAL_EVERY + 1);
+    let (step, weights) = trained.hand_over_measurement().unwrap().unwrap();
+    assert_eq!(step, EVAL_EVERY);
+    assert!(!trained.measuring() && trained.finish_measurement().is_none());
+    copy.load_weights(&weights).unwrap();
+    let got = copy.measure();
+    for (g, w) in [(got.train, want.train), (got.valid, want.valid)] {
+        let (g, w) = (g.unwrap(), w.unwrap());
+        assert!((g - w).abs() <= 1e-6 * w.abs(), "{g} against {w}");
+    }
+    let stepped = trained.train_step(0.2, false).unwrap();
+    assert_eq!(stepped.report.step, EVAL_EVERY + 2);
+    assert!(stepped.measured.is_none());
+}
+
 /// Monte Carlo dropout masks come from their own stream: the same seed and draw number give the
 /// same logits, another draw number other logits.
 #[test]

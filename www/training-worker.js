@@ -20,10 +20,18 @@ import { fileUrl, loadFailure, moduleWorker } from './load.js';
  */
 export function startTrainingWorker(module, glue) {
   const script = fileUrl('worker.js');
+  // Loss measurements go to a second worker where the device has a core for it (see worker.js).
+  const measureApart = (navigator.hardwareConcurrency ?? 1) > 1;
+  const training = startWorker(script, { type: 'init', module, glue, measureApart });
+  if (measureApart) training.startMeasurer = () => startWorker(script, { type: 'init', module, glue });
+  return training;
+}
+
+/** A worker running `script`, sent `init` first (it instantiates the module, then runs what follows in order). */
+function startWorker(script, init) {
   const { worker, release } = moduleWorker(script);
   const training = new TrainingWorker(worker, script);
-  // The first message: the worker instantiates the module, then runs what follows in order.
-  training.request({ type: 'init', module, glue }).then(release, (err) => training.fail(err));
+  training.request(init).then(release, (err) => training.fail(err));
   return training;
 }
 
@@ -43,6 +51,10 @@ export class TrainingWorker {
     this.warmUpMs = NaN;
     /** Listeners for errors of the worker itself (each demo adds one): a crash concerns them all. */
     this.errorListeners = new Set();
+    /** @type {(() => TrainingWorker)|null} starts the worker that measures handed-over weights */
+    this.startMeasurer = null;
+    /** @type {TrainingWorker|null} that worker, once a measurement has been handed over */
+    this.measurer = null;
     worker.onmessage = ({ data }) => this.receive(data);
     this.started = false; // set once the worker has answered
     worker.onerror = async (event) => {
@@ -111,7 +123,9 @@ export class TrainingWorker {
     if (data.id !== undefined && !model) return;
     if (model && data.generation !== model.generation) return;
     if (data.type === 'report') {
-      model?.onReport(data.report);
+      const { handedOver, ...report } = data.report;
+      if (handedOver && model) this.measureApart(model, handedOver);
+      model?.onReport(report);
     } else if (data.type === 'measured') {
       model?.onMeasured(data.measured);
     } else if (data.type === 'error') {
@@ -121,14 +135,39 @@ export class TrainingWorker {
     }
   }
 
+  /**
+   * Measures a model's weights handed over at a step, in the measuring worker (started on first
+   * use), on a copy of the model made as the model was; the losses reach the model's onMeasured.
+   * @param {RemoteModel} model
+   * @param {{step: number, weights: Uint8Array}} handedOver
+   */
+  measureApart(model, { step, weights }) {
+    if (!this.measurer) {
+      this.measurer = this.startMeasurer();
+      this.measurer.onError((err) => this.fail(err));
+    }
+    const { generation } = model;
+    if (model.copied !== generation) {
+      model.copied = generation;
+      const copyWeights = model.options.weights?.slice();
+      this.measurer.request({ type: 'create', id: model.id, generation, ...model.options, weights: copyWeights, copy: true },
+        copyWeights ? [copyWeights.buffer] : []).catch((err) => model.generation === generation && model.onError(err));
+    }
+    this.measurer.request({ type: 'measureWeights', id: model.id, step, weights }, [weights.buffer]).then(
+      (measured) => model.generation === generation && model.onMeasured(measured),
+      (err) => model.generation === generation && model.onError(err),
+    );
+  }
+
   /** @returns {Promise<number>} bytes of the worker's wasm memory */
   memory() {
     return this.request({ type: 'memory' });
   }
 
-  /** @returns {Promise<number>} how many models the worker holds */
-  modelCount() {
-    return this.request({ type: 'count' });
+  /** @returns {Promise<number>} how many models the worker holds (with their copies that measure) */
+  async modelCount() {
+    const [own, copies] = await Promise.all([this.request({ type: 'count' }), this.measurer?.modelCount() ?? 0]);
+    return own + copies;
   }
 
   /** @returns {RemoteModel} a handle for a model that does not exist yet (see RemoteModel.create) */
@@ -153,6 +192,10 @@ export class RemoteModel {
     this.onError = (err) => training.fail(err);
     /** Settles (never rejects) once the latest create has been answered. */
     this.created = Promise.resolve();
+    /** How the latest create made it (a copy that measures is made the same way). */
+    this.options = null;
+    /** The generation whose copy the measuring worker holds, if any. */
+    this.copied = undefined;
   }
 
   /**
@@ -165,6 +208,7 @@ export class RemoteModel {
   create(options) {
     if (this.freed) return Promise.reject(new Error('this model was freed: its demo has closed'));
     this.generation += 1;
+    this.options = options;
     const weights = options.weights ? options.weights.slice() : undefined;
     const answer = this.training.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
       weights ? [weights.buffer] : []);
@@ -230,5 +274,6 @@ export class RemoteModel {
     this.generation += 1;
     this.training.models.delete(this.id);
     this.training.send({ type: 'free', id: this.id });
+    if (this.copied !== undefined) this.training.measurer.send({ type: 'free', id: this.id });
   }
 }

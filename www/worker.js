@@ -3,10 +3,14 @@
 //
 // The page sends commands (see training-worker.js); playing models take turns, one step per task, and
 // after each step the worker posts the core's report as it came (web.rs trainStep: the loss and,
-// when the page has asked for them, the masks that step applied), plus the step's time and a loss
-// measurement if one ended. A measurement starts every few steps and is taken a piece after each
-// later step (web.rs measurePiece), so no step waits for all of it; when no model plays, the
-// worker ends the ones under way a piece per task and posts each as `measured`.
+// when the page has asked for them, the masks that step applied), plus the step's time.
+//
+// A loss measurement starts every few steps. Where the page runs a second copy of this worker to
+// measure (`measureApart`), the report hands it over: the weights at its step, which that copy
+// loads into its own copy of the model and measures (`measureWeights`), so the steps here never
+// wait for it. Otherwise it is taken here a piece after each later step (web.rs measurePiece), and
+// when no model plays, the worker ends the ones under way a piece per task and posts each as
+// `measured`.
 
 /** Throwaway steps after the first model is created (see warmUp). */
 const WARM_UP_STEPS = 3;
@@ -20,6 +24,7 @@ let memory = null; // the instance's memory, for the benchmark's growth check
 let turn = 0;
 let warmedUp = false;
 let scheduled = false;
+let measureApart = false; // measurements are handed to the page's measuring worker
 // A message to ourselves runs the next step as a new task, after any command already queued.
 const tick = new MessageChannel();
 tick.port1.onmessage = playOne;
@@ -39,7 +44,8 @@ function errorData(err) {
 
 /** The typed arrays of a report, handed over rather than copied. */
 function buffers(report) {
-  return report.sites.flatMap((site) => [site.mask.buffer, site.draws.buffer, site.before.buffer, site.after.buffer]);
+  const sites = report.sites.flatMap((site) => [site.mask.buffer, site.draws.buffer, site.before.buffer, site.after.buffer]);
+  return report.handedOver ? [...sites, report.handedOver.weights.buffer] : sites;
 }
 
 /** One training step of model `id` at its dropout rate, reported to the page. */
@@ -48,8 +54,10 @@ function step(id, model) {
   const t0 = performance.now();
   const report = model.handle.trainStep(model.p, observe);
   report.ms = performance.now() - t0;
-  // A piece of the loss measurement under way, timed apart: report.ms is the step's own time.
-  report.measured ??= model.handle.measurePiece();
+  // The loss measurement under way: handed over whole, or a piece of it taken here, timed apart
+  // (report.ms is the step's own time).
+  if (measureApart) report.handedOver = model.handle.handOverMeasurement();
+  else report.measured ??= model.handle.measurePiece();
   report.rate = model.p; // the dropout rate the step trained at
   if (observe) model.wantSites = false;
   postMessage({ type: 'report', id, generation: model.generation, report }, buffers(report));
@@ -121,7 +129,14 @@ const COMMANDS = {
     if (msg.learningRate) handle.setLearningRate(msg.learningRate);
     models.get(msg.id)?.handle.free();
     models.set(msg.id, { handle, generation: msg.generation, playing: false, p: 0, observe: Boolean(msg.observe), wantSites: true });
-    return { value: { vocab: handle.vocab(), measured: handle.measure() } };
+    // A copy made to measure another worker's weights has nothing of its own to measure yet.
+    return { value: { vocab: handle.vocab(), measured: msg.copy ? null : handle.measure() } };
+  },
+  /** The losses of weights handed over by the training worker, at the step they are of. */
+  measureWeights(msg) {
+    const { handle } = get(msg.id);
+    handle.loadWeights(msg.weights);
+    return { value: { ...handle.measure(), step: msg.step } };
   },
   free(msg) {
     models.get(msg.id)?.handle.free();
@@ -187,6 +202,7 @@ self.onmessage = async ({ data: msg }) => {
   if (msg.type === 'init') {
     // The page hands over the module it compiled (and its binding), so the wasm is fetched and
     // compiled once.
+    measureApart = Boolean(msg.measureApart);
     ready = import(msg.glue).then(async (binding) => {
       memory = (await binding.default({ module_or_path: msg.module })).memory;
       Demo = binding.Demo;
@@ -206,5 +222,5 @@ self.onmessage = async ({ data: msg }) => {
     postMessage({ type: 'reply', request: msg.request, value: reply.value }, reply.transfer ?? []);
   }
   // After the reply, so the page's model is ready at once and only a press waits.
-  if (msg.type === 'create' && !warmedUp) warmUp(msg);
+  if (msg.type === 'create' && !msg.copy && !warmedUp) warmUp(msg);
 };

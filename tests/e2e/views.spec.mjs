@@ -348,6 +348,49 @@ test('Play trains in a background worker: steps advance, the main thread runs no
   expect(errors).toEqual([]);
 });
 
+/**
+ * Ten steps of a fresh copy of the shipped model in the training worker, then its measurement (as
+ * it reached onMeasured) beside the losses the page's own module measures from its weights at
+ * that step, and where the measurement was taken.
+ */
+async function measuredTwice(page) {
+  return page.evaluate(async () => {
+    const { demo } = window.dropoutTopK;
+    const model = demo.training.model();
+    const measured = new Promise((resolve) => { model.onMeasured = resolve; });
+    const reports = [];
+    model.onReport = (report) => reports.push(report.measured);
+    await model.create({ weights: demo.weights, backend: 'flex', seed: 7 });
+    await model.step(0.1, { count: 10 });
+    const got = await measured;
+    const copy = demo.wasm.Demo.withWeights(await model.weights(), 'flex', 7);
+    const want = copy.measure();
+    copy.free();
+    const copies = await demo.training.measurer?.modelCount();
+    model.free();
+    return { got, want, inReports: reports.filter(Boolean).length, copies, copiesAfter: await demo.training.measurer?.modelCount() };
+  });
+}
+
+test('loss measurements are taken by a second worker where there is a core for it, by the training worker where not, with the same losses', async ({ page }) => {
+  const errors = await open(page);
+  const apart = await measuredTwice(page);
+  expect(apart.got.step).toBe(10);
+  for (const part of ['train', 'valid']) expect(Math.abs(apart.got[part] - apart.want[part])).toBeLessThanOrEqual(1e-5 * apart.want[part]);
+  expect(apart.copies).toBeGreaterThanOrEqual(1); // the measuring worker holds a copy of the model
+  expect(apart.copiesAfter).toBe(apart.copies - 1); // freed with it
+  expect(errors).toEqual([]);
+
+  // One core: the training worker measures in pieces itself, and the losses are the same.
+  await page.addInitScript(() => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 1 }));
+  await open(page);
+  const here = await measuredTwice(page);
+  expect(here.copies).toBeUndefined(); // no measuring worker
+  expect(here.got.step).toBe(10);
+  for (const part of ['train', 'valid']) expect(Math.abs(here.got[part] - apart.got[part])).toBeLessThanOrEqual(1e-5 * apart.got[part]);
+  expect(errors).toEqual([]);
+});
+
 test('the overfitting view trains both copies in turns and their curves advance', async ({ page }) => {
   const errors = await open(page);
   await page.locator('#overfit-view').scrollIntoViewIfNeeded();
