@@ -7,7 +7,8 @@
 // bench-results/bench.json. The machine is shared and noisy: every figure is a median
 // of several runs, and each wasm/native ratio is the median of ratios measured back to back.
 //
-// Environment: BENCH_RUNS (default 3), BENCH_STEPS (the long run, default 10000),
+// Environment: BENCH_RUNS (default 3), BENCH_ENGINES (e.g. webkit: the engine rows of these only),
+// BENCH_STEPS (the long run, default 10000),
 // BENCH_PORT (default 8150; the baseline page uses the next port), BENCH_BASELINE (the commit whose
 // page Play is compared with, default 173a04b; "none" skips it).
 import { chromium } from '@playwright/test';
@@ -355,7 +356,8 @@ const PHASES = [['html', 'HTML'], ['wasmFetched', 'wasm fetched'], ['compiled', 
   ['weights', 'weights fetched'], ['modelReady', 'model made'], ['firstForward', 'first forward'], ['firstBars', 'first bars']];
 
 /** The three engines of the per-engine rows; WebKit needs a display (make bench runs under xvfb-run). */
-const ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebKit };
+const ALL_ENGINES = { chromium: openChromium, firefox: openFirefox, webkit: openWebKit };
+const ENGINES = Object.fromEntries(Object.entries(ALL_ENGINES).filter(([name]) => (process.env.BENCH_ENGINES ?? name).split(',').includes(name)));
 
 /**
  * One engine, one fresh browser: cold start to the first bars (the page's own start-up mark), the
