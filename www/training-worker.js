@@ -1,6 +1,8 @@
 // The page's side of the training worker (worker.js): models that train are handles here,
 // their steps run in the worker, and each step's report comes back to the model's own listener.
 // One worker serves every demo on a page; an error of one model reaches that model's demo only.
+// Where the device has a core to spare, a second copy of the worker measures the losses of the
+// weights the first hands over, on copies of its models (TrainingWorker.measureApart).
 import { fileUrl, loadFailure, moduleWorker } from './load.js';
 
 /**
