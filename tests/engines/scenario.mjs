@@ -193,6 +193,10 @@ export function smokeTests(open) {
     // One seed, one u: the same dart on both strips.
     const us = await browser.evaluate(`['a', 'b'].map((r) => [...document.querySelectorAll(\`.model-row[data-row=\${r}] .dart\`)].map((d) => d.dataset.u).join())`);
     assert.equal(us[0], us[1]);
+    // Their losses are measured every 10 steps, by a second worker where the machine has a core for it.
+    await until(browser, `window.dropoutTopK.demo.views.thesis.models.every((m) => m.run.history.valid.some(([step, loss]) => step >= 10 && loss > 0))`,
+      'a measured validation loss of each model');
+    assert.equal(await browser.evaluate(`(navigator.hardwareConcurrency > 1) === (window.dropoutTopK.demo.training.measurer !== null)`), true);
     assert.deepEqual(await browser.errors(), []);
   });
 
