@@ -7,7 +7,7 @@
 import { COLORS, renderMask, renderActivations, renderLossChart, canvasWidthVersion } from './charts.js';
 import { tokenLabel, percent, lossText, fixed, errorText, setLiveText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, playButton, lossSeries, lastValue, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lossSeries, lastValue, countPoints, lossAxes, reportRedraw } from './training-run.js';
 import { MODEL_SEED } from './state.js';
 import { writtenByView } from './i18n.js';
 
@@ -268,7 +268,8 @@ export function createDropoutView(demo) {
     onChange(report) {
       if (report?.sites.length) Object.assign(shown, { sites: report.sites, step: report.step, version: shown.version + 1, drawn: false });
       if (report) demo.emit('step', { view: 'dropout', step: report.step, loss: report.loss, rate: report.rate });
-      redraw();
+      if (report) redrawReport();
+      else redraw();
     },
     onError: (err) => demo.showError(err),
     onPlaying: playButton(demo, els.play),
@@ -310,6 +311,7 @@ export function createDropoutView(demo) {
     }
   }
   const redraw = () => demo.requestRender('dropout', render);
+  const redrawReport = reportRedraw(redraw, () => run.playing);
 
   const restart = () => createModel(demo, els, run, { shown, fixedPresses }).finally(redraw);
   wireDropoutControls(demo, els, run, { restart, redraw, fixedPresses });

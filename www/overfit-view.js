@@ -7,7 +7,7 @@
 import { COLORS, renderLossChart } from './charts.js';
 import { lossText, errorText, showPressed } from './format.js';
 import { bindSlider } from './slider.js';
-import { createTrainingRun, playButton, lastValue, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lastValue, countPoints, lossAxes, reportRedraw } from './training-run.js';
 import { MODEL_SEED } from './state.js';
 import { writtenByView } from './i18n.js';
 
@@ -82,7 +82,9 @@ export function createOverfitView(demo) {
     slider: bindSlider(demo, 'overfit_p', { symbol: 'r' }),
   };
   writtenByView([els.play]);
-  const hooks = { timing: demo.stepTiming, onChange: () => redraw(), onError: (err) => { pauseBoth(); demo.showError(err); },
+  const redrawReport = reportRedraw(() => redraw(), () => copies.some((copy) => copy.run.playing));
+  const hooks = { timing: demo.stepTiming, onChange: (report) => (report ? redrawReport() : redraw()),
+    onError: (err) => { pauseBoth(); demo.showError(err); },
     onPlaying: playButton(demo, els.play) };
   // Same seed: the same initial weights and the same batches; only the dropout rate differs.
   const copies = [{ name: 'A', rate: () => 0 }, { name: 'B', rate: () => state.overfit_p }]

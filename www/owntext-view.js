@@ -6,7 +6,7 @@
 // in another language, that language's sample text, corpus/<lang>.txt.
 import { COLORS, renderLossChart } from './charts.js';
 import { lossText, errorText, tokenLabel, setLiveText, showPressed } from './format.js';
-import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes } from './training-run.js';
+import { createTrainingRun, playButton, lossSeries, countPoints, lossAxes, reportRedraw } from './training-run.js';
 import { MODEL_SEED } from './state.js';
 import { writtenByView } from './i18n.js';
 import { fetchFile, fileUrl } from './load.js';
@@ -156,7 +156,8 @@ export function createOwnTextView(demo) {
     onChange(report) {
       if (report && demo.active === local.model) sync();
       if (report) demo.emit('step', { view: 'owntext', step: report.step, loss: report.loss, rate: report.rate });
-      redraw();
+      if (report) redrawReport();
+      else redraw();
     },
     onError: (err) => say('message', () => errorText(err, demo)),
     onPlaying: playButton(demo, els.play),
@@ -171,6 +172,7 @@ export function createOwnTextView(demo) {
       message: words.message ? words.message() : '', status: words.status ? words.status() : '' }, demo));
   }
   const redraw = () => demo.requestRender('owntext', render);
+  const redrawReport = reportRedraw(redraw, () => run.playing);
 
   async function create() {
     const text = els.text.value;

@@ -1,6 +1,6 @@
 // The view models: the state and the core's real answers in, the plain data each view shows out.
 // Checked against the semantics (docs/semantics.md), not against what the code happens to return.
-import { test } from 'node:test';
+import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { wasm, shippedModel, formatter } from './core.mjs';
 import { createState } from '../../www/state.js';
@@ -10,7 +10,7 @@ import { siteCard, fixedPressesModel, dropoutViewModel, shownUnits } from '../..
 import { overfitViewModel } from '../../www/overfit-view.js';
 import { ownTextViewModel } from '../../www/owntext-view.js';
 import { samplingSettings } from '../../www/next-token.js';
-import { emptyHistory, addReport, addMeasured, emptyTiming, addStepTime, countPoints } from '../../www/training-run.js';
+import { emptyHistory, addReport, addMeasured, emptyTiming, addStepTime, countPoints, reportRedraw, PLAY_REDRAW_MS } from '../../www/training-run.js';
 
 /** Probabilities and sums in f32 from the core: compared within 1e-6 (tests/common/mod.rs, PROB_TOL). */
 const PROB_TOL = 1e-6;
@@ -286,4 +286,28 @@ test('a draw shows where its character comes from: the training text\'s counts a
   const never = model.sources('xq', 'Z', 3);
   assert.equal(never.followedCount, 0);
   assert.match(sourcesText({ context: 'xq', drawn: 'Z', found: never }, en).text, /never comes right after “q”/);
+});
+
+test('a playing run redraws for its reports at most once per PLAY_REDRAW_MS, the last report included; a run that does not play at once', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    let playing = true;
+    let redraws = 0;
+    const redraw = reportRedraw(() => { redraws += 1; }, () => playing);
+    for (let i = 0; i < 5; i++) redraw(); // five reports within one interval
+    assert.equal(redraws, 0);
+    mock.timers.tick(PLAY_REDRAW_MS - 1);
+    assert.equal(redraws, 0);
+    mock.timers.tick(1);
+    assert.equal(redraws, 1); // one redraw shows all five
+    redraw();
+    mock.timers.tick(PLAY_REDRAW_MS);
+    assert.equal(redraws, 2);
+    playing = false;
+    redraw();
+    redraw();
+    assert.equal(redraws, 4); // paused: every report at once
+  } finally {
+    mock.timers.reset();
+  }
 });
