@@ -126,7 +126,8 @@ impl Block {
 /// `linear` applied to every position of `x` `[batch, seq, in]` as one matrix product over all
 /// `batch * seq` rows, for its value and its gradients alike. Given `x` as it is, Burn multiplies
 /// batch by batch (the rows of one window fill its tiles) and sums the weight's gradient over the
-/// batch afterwards; one product is about a third faster for these sizes (docs/performance.md).
+/// batch afterwards; as one product the matrix products take about a fifth less time in the
+/// browser (docs/performance.md).
 fn per_row(linear: &Linear, x: Tensor<3>) -> Tensor<3> {
     let [batch, seq, d_in] = x.dims();
     let y = linear.forward(x.reshape([batch * seq, d_in]));

@@ -2,7 +2,7 @@
 // their steps run in the worker, and each step's report comes back to the model's own listener.
 // One worker serves every demo on a page; an error of one model reaches that model's demo only.
 // Where the device has a core to spare, a second copy of the worker measures the losses of the
-// weights the first hands over, on copies of its models (TrainingWorker.measureApart).
+// weights the first hands over, on copies of its models (TrainingWorker.measureHandedOver).
 import { fileUrl, loadFailure, moduleWorker } from './load.js';
 
 /**
@@ -35,6 +35,18 @@ function startWorker(script, init) {
   const training = new TrainingWorker(worker, script);
   training.request(init).then(release, (err) => training.fail(err));
   return training;
+}
+
+/**
+ * Asks a worker to make a model from `options`; the weights, if any, are copied and the copy handed
+ * over, so the caller's stay usable.
+ * @param {TrainingWorker} worker
+ * @param {{id: number, generation: number, copy?: boolean}} which
+ * @param {object} options as RemoteModel.create takes them
+ */
+function requestCreate(worker, which, options) {
+  const weights = options.weights?.slice();
+  return worker.request({ type: 'create', ...which, ...options, weights }, weights ? [weights.buffer] : []);
 }
 
 /** The worker and the models in it. */
@@ -126,7 +138,7 @@ export class TrainingWorker {
     if (model && data.generation !== model.generation) return;
     if (data.type === 'report') {
       const { handedOver, ...report } = data.report;
-      if (handedOver && model) this.measureApart(model, handedOver);
+      if (handedOver && model) this.measureHandedOver(model, handedOver);
       model?.onReport(report);
     } else if (data.type === 'measured') {
       model?.onMeasured(data.measured);
@@ -143,7 +155,7 @@ export class TrainingWorker {
    * @param {RemoteModel} model
    * @param {{step: number, weights: Uint8Array}} handedOver
    */
-  measureApart(model, { step, weights }) {
+  measureHandedOver(model, { step, weights }) {
     if (!this.measurer) {
       this.measurer = this.startMeasurer();
       this.measurer.onError((err) => this.fail(err));
@@ -151,9 +163,8 @@ export class TrainingWorker {
     const { generation } = model;
     if (model.copied !== generation) {
       model.copied = generation;
-      const copyWeights = model.options.weights?.slice();
-      this.measurer.request({ type: 'create', id: model.id, generation, ...model.options, weights: copyWeights, copy: true },
-        copyWeights ? [copyWeights.buffer] : []).catch((err) => model.generation === generation && model.onError(err));
+      requestCreate(this.measurer, { id: model.id, generation, copy: true }, model.options)
+        .catch((err) => model.generation === generation && model.onError(err));
     }
     this.measurer.request({ type: 'measureWeights', id: model.id, step, weights }, [weights.buffer]).then(
       (measured) => model.generation === generation && model.onMeasured(measured),
@@ -211,9 +222,7 @@ export class RemoteModel {
     if (this.freed) return Promise.reject(new Error('this model was freed: its demo has closed'));
     this.generation += 1;
     this.options = options;
-    const weights = options.weights ? options.weights.slice() : undefined;
-    const answer = this.training.request({ type: 'create', id: this.id, generation: this.generation, ...options, weights },
-      weights ? [weights.buffer] : []);
+    const answer = requestCreate(this.training, { id: this.id, generation: this.generation }, options);
     this.created = answer.then(() => {}, () => {});
     return answer;
   }
